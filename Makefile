@@ -1,0 +1,47 @@
+# The README's commands. Each target sets up .venv itself, so a fresh clone needs only Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest crawl serve bench snapshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/procarchive demo
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+crawl: $(STAMP)
+	$(BIN)/procarchive crawl
+
+serve: $(STAMP)
+	$(BIN)/procarchive serve
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.crawl_throughput
+
+snapshots: $(STAMP)
+	PROCARCHIVE_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/extract -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

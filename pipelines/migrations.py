@@ -1,0 +1,100 @@
+"""The archive's schema, as an ordered list of migrations applied once each.
+
+Applied migrations are recorded in `_migrations`; a new schema change is a new function
+appended to MIGRATIONS, never an edit of an applied one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
+
+
+def create_articles(db: Database) -> None:
+    db["articles"].create(
+        {
+            "id": str, "url": str, "source": str, "title": str, "published_at": str,
+            "year": int, "author": str, "lang": str, "kind": str, "text": str,
+            "reference": str, "content_hash": str, "first_seen_at": str, "last_seen_at": str,
+            "crawl_id": int,
+        },
+        pk="id",
+        not_null={"url", "source", "content_hash", "first_seen_at", "last_seen_at"},
+    )  # fmt: skip
+    for columns in (["source"], ["published_at"], ["year"], ["lang"], ["kind"], ["url"]):
+        db["articles"].create_index(columns)
+    db["article_versions"].create(
+        {
+            "version_id": int, "article_id": str, "content_hash": str, "title": str,
+            "text": str, "published_at": str, "author": str, "reference": str,
+            "first_seen_at": str, "last_seen_at": str, "superseded_at": str, "crawl_id": int,
+        },
+        pk="version_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )  # fmt: skip
+    db["article_versions"].create_index(["article_id"])
+
+
+def create_crawls(db: Database) -> None:
+    db["crawls"].create(
+        {
+            "id": int, "run_id": str, "source": str, "spider": str, "started_at": str,
+            "finished_at": str, "status": str, "finish_reason": str, "pages_fetched": int,
+            "items_new": int, "items_changed": int, "items_unchanged": int,
+            "items_dropped": int, "errors": int, "error_reasons": str,
+        },
+        pk="id",
+    )  # fmt: skip
+    db["crawls"].create_index(["source", "started_at"])
+    db["crawls"].create_index(["run_id"])
+
+
+def articles_full_text(db: Database) -> None:
+    """FTS5 on title and text. Our own triggers fire only when those columns change, so
+    re-seeing an unchanged article (last_seen_at moves) does not rewrite its index entry."""
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    db.executescript(
+        """
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+          INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, text)
+            VALUES ('delete', old.rowid, old.title, old.text);
+          INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
+    ("0001_articles", create_articles),
+    ("0002_crawls", create_crawls),
+    ("0003_articles_fts", articles_full_text),
+]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction. Returns their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            migration(db)
+            db.execute(
+                "INSERT INTO _migrations VALUES (?, ?)",
+                [name, datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        applied.append(name)
+    return applied

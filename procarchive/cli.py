@@ -1,0 +1,162 @@
+"""The `procarchive` command line: thin wrappers over crawl, serve, extract and the registry."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from scrapers.sources import LIVE_REGISTRY, SAMPLE_REGISTRY, RegistryError, Source, load_registry
+
+DEFAULT_DB = "archive.db"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="procarchive", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    crawl = commands.add_parser("crawl", help="crawl registry sources (all enabled by default)")
+    crawl.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="source names from the registry"
+    )
+    crawl.add_argument("--db", default=DEFAULT_DB, help="archive database (default: archive.db)")
+    crawl.add_argument("--start-url", action="append", default=[], metavar="URL",
+                       help="ad-hoc crawl of an article, RSS/Atom feed or sitemap URL (repeatable)")  # fmt: skip
+    crawl.add_argument("--samples", action="store_true", help="crawl the bundled sample sites")
+    crawl.add_argument("--registry", type=Path, help="another source registry file")
+
+    demo = commands.add_parser("demo", help="serve the sample sites, crawl them, serve Datasette")
+    demo.add_argument("--db", default=DEFAULT_DB)
+    demo.add_argument("--port", type=int, default=8001)
+    demo.add_argument("--no-serve", action="store_true", help="stop after the crawl")
+
+    serve = commands.add_parser("serve", help="Datasette on 127.0.0.1 with metadata.yml")
+    serve.add_argument("--db", default=DEFAULT_DB)
+    serve.add_argument("--port", type=int, default=8001)
+
+    extract = commands.add_parser("extract", help="parse saved pages offline, one JSON line each")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument(
+        "--url", action="append", default=[], help="each file's original URL, in order"
+    )
+
+    sources = commands.add_parser("sources", help="the registry with each source's last crawl")
+    sources.add_argument("--db", default=DEFAULT_DB)
+    sources.add_argument("--samples", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args) or 0)
+    except (RegistryError, FileNotFoundError, ValueError) as exc:
+        print(f"procarchive: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from procarchive.crawl import SAMPLE_SETTINGS, adhoc_sources, crawl, format_results
+    from samples.sites import serve_samples
+
+    server = serve_samples() if args.samples else None
+    try:
+        registry = _registry(args.registry, server.urls if server else None)
+        chosen = _choose(registry, args.sources, bool(args.start_url)) + adhoc_sources(
+            args.start_url
+        )
+        found = crawl(chosen, args.db, SAMPLE_SETTINGS if server else None)
+    finally:
+        if server:
+            server.stop()
+    print(format_results(found))
+    return 0 if all(r.status == "ok" for r in found) else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    status = cmd_crawl(
+        argparse.Namespace(sources=[], db=args.db, start_url=[], samples=True, registry=None)
+    )
+    if status or args.no_serve:
+        return status
+    from procarchive.serve import serve
+
+    serve(args.db, args.port)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from procarchive.serve import serve
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
+    serve(args.db, args.port)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from procarchive.extract import extract_files
+
+    if args.url and len(args.url) != len(args.files):
+        raise ValueError(f"--url given {len(args.url)} times for {len(args.files)} files")
+    failed = 0
+    for record in extract_files(args.files, args.url, load_registry()):
+        failed += "error" in record
+        print(json.dumps(record, ensure_ascii=False), flush=False)
+    return 1 if failed == len(args.files) else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from pipelines.archive import open_archive
+
+    registry = _registry(
+        SAMPLE_REGISTRY if args.samples else None, _placeholders() if args.samples else None
+    )
+    last: dict[str, dict[str, object]] = {}
+    if Path(args.db).exists():
+        db = open_archive(args.db, create=False)
+        for row in db.query(
+            "SELECT * FROM crawls WHERE id IN (SELECT max(id) FROM crawls GROUP BY source)"
+        ):
+            last[row["source"]] = row
+        db.close()
+    for source in registry.values():
+        crawl = last.get(source.name)
+        when = (
+            f"last crawl {crawl['started_at']} {crawl['status']}, {crawl['items_new']} new"
+            if crawl
+            else "never crawled"
+        )
+        state = "" if source.enabled else " (disabled)"
+        print(f"{source.name:<28}{source.spider:<16}{source.start_urls[0]:<52}{when}{state}")
+    return 0
+
+
+def _registry(path: Path | None, base_urls: dict[str, str] | None) -> dict[str, Source]:
+    return load_registry(path or (SAMPLE_REGISTRY if base_urls else LIVE_REGISTRY), base_urls)
+
+
+def _placeholders() -> dict[str, str]:
+    return {"lkpp": "http://127.0.0.1:<port>", "blogger": "http://127.0.0.1:<port>"}
+
+
+def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[Source]:
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(registry)}")
+    if names:
+        return [registry[n] for n in names]
+    return [] if adhoc else [s for s in registry.values() if s.enabled]
+
+
+COMMANDS = {
+    "crawl": cmd_crawl,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "extract": cmd_extract,
+    "sources": cmd_sources,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

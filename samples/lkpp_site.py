@@ -1,0 +1,134 @@
+"""An agency news site modelled on lkpp.go.id: paginated listing, article pages with
+breadcrumbs, share buttons, a related-news sidebar and a footer."""
+
+from __future__ import annotations
+
+from html import escape
+
+from samples.content import Article
+from samples.render import links_html, paragraphs_html, tanggal
+from samples.server import Page, Site
+
+PER_PAGE = 10
+SITE_NAME = "LKPP - Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah"
+ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cari\n"
+# A listed link whose page always fails: crawls must count it, log it and go on.
+BROKEN_SLUG = "arsip-berita-dipindahkan"
+
+
+class AgencySite(Site):
+    def __init__(self, articles: tuple[Article, ...]) -> None:
+        self.articles = articles
+        self.by_slug = {a.slug: a for a in articles}
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/robots.txt":
+            return Page.text(ROBOTS)
+        if path in ("/", "/berita", "/berita/"):
+            return self.listing(int(query.get("page", "1") or 1))
+        if path == f"/berita/{BROKEN_SLUG}":
+            return Page.error(500, "Internal Server Error")
+        slug = path.removeprefix("/berita/")
+        if slug in self.by_slug:
+            return self.article(self.by_slug[slug])
+        return Page.error(404, "Halaman tidak ditemukan")
+
+    def listing(self, page: int) -> Page:
+        pages = max(1, -(-len(self.articles) // PER_PAGE))
+        if not 1 <= page <= pages:
+            return Page.error(404, "Halaman tidak ditemukan")
+        chunk = self.articles[(page - 1) * PER_PAGE : page * PER_PAGE]
+        cards = "\n".join(
+            f"""<div class="news-item">
+  <h3 class="news-item-title"><a href="/berita/{a.slug}">{escape(a.title)}</a></h3>
+  <span class="news-item-date">{tanggal(a.published)}</span>
+  <p class="news-item-summary">{escape(a.paragraphs[0][:180])}...</p>
+</div>"""
+            for a in chunk
+        )
+        if page == 2:
+            cards += f'\n<div class="news-item"><h3 class="news-item-title"><a href="/berita/{BROKEN_SLUG}">Arsip Berita</a></h3></div>'
+        nav = []
+        if page > 1:
+            nav.append(
+                f'<li><a rel="prev" href="/berita?page={page - 1}">&laquo; Sebelumnya</a></li>'
+            )
+        nav.extend(
+            f'<li class="{"active" if n == page else ""}"><a href="/berita?page={n}">{n}</a></li>'
+            for n in range(1, pages + 1)
+        )
+        if page < pages:
+            nav.append(
+                f'<li><a rel="next" href="/berita?page={page + 1}">Selanjutnya &raquo;</a></li>'
+            )
+        body = f"""<h1 class="page-title">Berita</h1>
+<div class="news-list">{cards}</div>
+<ul class="pagination">{"".join(nav)}</ul>"""
+        return Page.html(self.layout(f"Berita - Halaman {page}", body, "/berita"))
+
+    def article(self, article: Article) -> Page:
+        index = self.articles.index(article)
+        related = [
+            (f"/berita/{a.slug}", a.title)
+            for a in self.articles[index + 1 : index + 6] or self.articles[:5]
+        ]
+        body = f"""<ol class="breadcrumb">
+  <li><a href="/">Beranda</a></li><li><a href="/berita">Berita</a></li>
+  <li class="active">{escape(article.title)}</li>
+</ol>
+<div class="row">
+<article class="news-detail col-md-8">
+  <h1 class="news-title">{escape(article.title)}</h1>
+  <div class="news-meta">
+    <span class="news-category">{escape(article.category)}</span>
+    <span class="news-date"><i class="fa fa-calendar"></i> {tanggal(article.published)}</span>
+    <span class="news-author">Ditulis oleh {escape(article.author)}</span>
+    <span class="news-hits">Dibaca 1.204 kali</span>
+  </div>
+  <div class="news-content">
+{paragraphs_html(article.paragraphs)}
+  </div>
+  <div class="share-buttons">Bagikan:
+    <a class="share-facebook" href="#">Facebook</a> <a class="share-twitter" href="#">Twitter</a>
+    <a class="share-whatsapp" href="#">WhatsApp</a>
+  </div>
+</article>
+<aside class="sidebar col-md-4">
+  <div class="widget related-news"><h3>Berita Terkait</h3>{links_html(related, "related-list")}</div>
+  <div class="widget agenda"><h3>Agenda</h3><p>Rapat koordinasi pengadaan nasional.</p></div>
+</aside>
+</div>"""
+        return Page.html(
+            self.layout(article.title, body, f"/berita/{article.slug}", article.paragraphs[0][:150])
+        )
+
+    def layout(self, title: str, body: str, path: str, description: str = "") -> str:
+        return f"""<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<title>{escape(title)} | {SITE_NAME}</title>
+<meta name="description" content="{escape(description)}">
+<meta property="og:site_name" content="LKPP">
+<meta property="og:title" content="{escape(title)}">
+<link rel="canonical" href="{self.base_url}{path}">
+<link rel="stylesheet" href="/assets/css/site.css">
+</head>
+<body>
+<header class="site-header">
+  <a class="logo" href="/"><img src="/assets/img/logo-lkpp.png" alt="LKPP"></a>
+  <nav class="main-nav"><ul>
+    <li><a href="/">Beranda</a></li><li><a href="/berita">Berita</a></li>
+    <li><a href="/admin/">Layanan</a></li><li><a href="/cari">Cari</a></li>
+  </ul></nav>
+</header>
+<main class="container">
+{body}
+</main>
+<footer class="site-footer">
+  <p>Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah (LKPP)</p>
+  <p>Jl. Epicentrum Tengah Lot 11 B, Jakarta Selatan. Telp. (021) 299 12 450</p>
+  <p>&copy; 2016 LKPP. Hak cipta dilindungi undang-undang.</p>
+</footer>
+</body>
+</html>"""

@@ -1,0 +1,121 @@
+"""One small loopback server for the bundled sample sites (demo, tests and benchmarks).
+
+Each site gets its own port on 127.0.0.1, so each has its own robots.txt and root like a
+real host. Responses are gzipped when the client accepts it, and about half the pages name
+no charset in Content-Type: both are cases real servers produce.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import zlib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
+from urllib.parse import parse_qsl, urlsplit
+
+
+@dataclass
+class Page:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def html(cls, text: str) -> Page:
+        return cls(200, "text/html", text.encode("utf-8"))
+
+    @classmethod
+    def xml(cls, text: str, content_type: str = "application/atom+xml") -> Page:
+        return cls(200, content_type, text.encode("utf-8"))
+
+    @classmethod
+    def text(cls, text: str) -> Page:
+        return cls(200, "text/plain", text.encode("utf-8"))
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Page:
+        return cls(status, "text/html", f"<html><body><h1>{message}</h1></body></html>".encode())
+
+
+class Site:
+    """A sample site: maps a path and query to a Page. `base_url` is set when served."""
+
+    base_url = ""
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        raise NotImplementedError
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _SiteServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        try:
+            page = self.server.site.route(parts.path, dict(parse_qsl(parts.query)))
+        except Exception as exc:  # a bug in a sample site must show, not hang the crawl
+            page = Page.error(500, f"sample site error: {exc!r}")
+        body = page.body
+        content_type = page.content_type
+        if content_type.startswith(("text/", "application/")) and _names_charset(parts.path):
+            content_type += "; charset=utf-8"
+        headers = {"Content-Type": content_type, **page.headers}
+        if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200:
+            body = gzip.compress(body, compresslevel=5, mtime=0)
+            headers["Content-Encoding"] = "gzip"
+        self.send_response(page.status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the crawl logs what matters."""
+
+
+def _names_charset(path: str) -> bool:
+    return zlib.crc32(path.encode()) % 2 == 0
+
+
+class _SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: Site, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.site = site
+
+
+class SampleServer:
+    """Serve several sites, each on its own loopback port, in background threads."""
+
+    def __init__(self, sites: dict[str, Site], ports: dict[str, int] | None = None) -> None:
+        self.sites = sites
+        self.ports = ports or {}
+        self._servers: list[_SiteServer] = []
+        self.urls: dict[str, str] = {}
+
+    def start(self) -> Self:
+        for name, site in self.sites.items():
+            server = _SiteServer(site, self.ports.get(name, 0))
+            site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+            self.urls[name] = site.base_url
+            threading.Thread(target=server.serve_forever, daemon=True, name=name).start()
+            self._servers.append(server)
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        self._servers.clear()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,22 @@
+"""The bundled sample sites, by the names that sources.samples.yml uses."""
+
+from __future__ import annotations
+
+from samples.blogger_site import BloggerSite
+from samples.content import agency_articles, blog_posts, generated_articles
+from samples.lkpp_site import AgencySite
+from samples.server import SampleServer, Site
+
+
+def build_sites(generated: int = 0) -> dict[str, Site]:
+    """The agency site and its Blogger mirror; `generated` > 0 serves that many synthetic
+    agency articles instead (benchmarks)."""
+    if generated:
+        return {"lkpp": AgencySite(generated_articles(generated))}
+    agency = AgencySite(agency_articles())
+    return {"lkpp": agency, "blogger": BloggerSite(blog_posts(), agency)}
+
+
+def serve_samples(generated: int = 0, ports: dict[str, int] | None = None) -> SampleServer:
+    """Start the sample sites on 127.0.0.1; stop the returned server when done."""
+    return SampleServer(build_sites(generated), ports).start()

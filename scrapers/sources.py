@@ -1,0 +1,71 @@
+"""The source registry (sources.yml): one entry a site, read by the spiders and the CLI.
+
+Adding a Blogger or WordPress mirror is an entry, not code. The sample registry uses
+placeholders such as "{lkpp}" for the base URL of a bundled sample site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LIVE_REGISTRY = ROOT / "sources.yml"
+SAMPLE_REGISTRY = ROOT / "sources.samples.yml"
+
+
+class RegistryError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    spider: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    country: str = "ID"
+    language: str = "id"
+    kind: str = "agency"
+    timezone: str = "+07:00"
+    enabled: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def load_registry(
+    path: Path = LIVE_REGISTRY, base_urls: dict[str, str] | None = None
+) -> dict[str, Source]:
+    """Sources by name. `base_urls` fills "{name}" placeholders (the sample sites)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"cannot read source registry {path}: {exc}") from exc
+    known = {f.name for f in fields(Source)}
+    sources: dict[str, Source] = {}
+    for entry in raw.get("sources", []):
+        entry = _fill(entry, base_urls or {})
+        unknown = set(entry) - known
+        if unknown or not {"name", "spider", "start_urls"} <= set(entry):
+            raise RegistryError(
+                f"{path}: bad entry {entry.get('name', entry)!r}: unknown {sorted(unknown)} or missing name/spider/start_urls"
+            )
+        entry["start_urls"] = tuple(entry["start_urls"])
+        entry["allowed_domains"] = tuple(
+            entry.get("allowed_domains") or {urlsplit(u).hostname for u in entry["start_urls"]}
+        )
+        sources[entry["name"]] = Source(**entry)
+    return sources
+
+
+def _fill(value: Any, base_urls: dict[str, str]) -> Any:
+    if isinstance(value, str) and "{" in value:
+        return value.format(**base_urls)
+    if isinstance(value, list):
+        return [_fill(v, base_urls) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, base_urls) for k, v in value.items()}
+    return value

@@ -1,0 +1,58 @@
+"""Ad-hoc crawls: article URLs, RSS/Atom feeds or sitemaps, read with the generic extractor.
+
+`procarchive crawl --start-url URL ...` runs this spider once a host, confined to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any, Self
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+from scrapers.extract.article import parse_item
+from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
+from scrapers.offload import WorkerPool
+from scrapers.spiders.base import SourceSpider
+
+
+class ArticleSpider(SourceSpider):
+    name = "article"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.pool = WorkerPool(crawler.settings.getint("PROCARCHIVE_EXTRACT_WORKERS"))
+        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
+        return spider
+
+    pool: WorkerPool
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse)
+
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        if looks_like_feed(response.body):
+            try:
+                feed = parse_feed(response.body, response.url)
+            except FeedError as exc:
+                self.skip(response, "bad_feed", str(exc))
+                return
+            for entry in feed.entries:
+                yield Request(entry.url, callback=self.parse)
+            if feed.next_url:
+                yield Request(feed.next_url, callback=self.parse)
+            return
+        html = self.page_text(response)
+        if html is None:
+            return
+        item = await self.pool.run(
+            parse_item, html, response.url, self.source.name, self.source.timezone
+        )
+        if item is None:
+            self.skip(response, "no_article", "no article text found")
+            return
+        yield item

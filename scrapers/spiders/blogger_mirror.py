@@ -1,0 +1,46 @@
+"""Any Blogger blog: its Atom feed, page by page, then each post page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from scrapers.extract import blogger
+from scrapers.extract.feeds import FeedError
+from scrapers.spiders.base import SourceSpider
+
+
+class BloggerMirrorSpider(SourceSpider):
+    name = "blogger_mirror"
+
+    @property
+    def page_size(self) -> int:
+        return int(self.source.options.get("feed_page_size", 25))
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield Request(blogger.feed_url(url, 1, self.page_size), callback=self.parse_feed)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        try:
+            page = blogger.parse_feed_page(response.body, response.url, self.page_size)
+        except FeedError as exc:
+            self.skip(response, "bad_feed", str(exc))
+            return
+        for entry in page.entries:
+            yield Request(entry.url, callback=self.parse_post)
+        if page.next_url:
+            yield Request(page.next_url, callback=self.parse_feed)
+
+    def parse_post(self, response: Response) -> Iterator[Any]:
+        html = self.page_text(response)
+        if html is None:
+            return
+        item = blogger.parse_post(html, response.url, self.source.name, self.source.timezone)
+        if item is None:
+            self.skip(response, "no_article", "no article text found")
+            return
+        yield item

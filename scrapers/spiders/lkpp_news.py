@@ -1,0 +1,40 @@
+"""lkpp.go.id news: the paginated listing, then each article."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import Response
+
+from scrapers.extract import lkpp
+from scrapers.spiders.base import SourceSpider
+
+
+class LkppNewsSpider(SourceSpider):
+    name = "lkpp_news"
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse_listing)
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        html = self.page_text(response)
+        if html is None:
+            return
+        listing = lkpp.parse_listing(html, response.url)
+        for url in listing.article_urls:
+            yield Request(url, callback=self.parse_article)
+        if listing.next_url:
+            yield Request(listing.next_url, callback=self.parse_listing)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        html = self.page_text(response)
+        if html is None:
+            return
+        item = lkpp.parse_article(html, response.url, self.source.name, self.source.timezone)
+        if item is None:
+            self.skip(response, "no_article", "no article text found")
+            return
+        yield item

@@ -1,0 +1,111 @@
+"""The store: upserts by id, versions on change, FTS in sync, the crawls row."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+
+from pipelines.archive import open_archive
+from pipelines.normalize import NormalizePipeline
+from pipelines.store import StorePipeline, crawl_summary, write_articles
+from scrapers.items import ArticleItem
+
+TEXT = "LKPP dan PPS Korea memperpanjang kerja sama pengadaan publik. " * 5
+
+
+def article(**changes: object) -> dict[str, object]:
+    item = ArticleItem(url="https://lkpp.go.id/berita/mou", source="lkpp_news", title="MoU", text=TEXT,
+                       published_at="2015-10-02T16:40:00+07:00")  # fmt: skip
+    item = NormalizePipeline().process_item(replace(item, **changes))  # type: ignore[arg-type]
+    return {**item.__dict__, "year": 2015}
+
+
+def test_new_unchanged_changed_and_versions() -> None:
+    db = open_archive(":memory:")
+    assert write_articles(db, [article()], 1) == {"new": 1, "changed": 0, "unchanged": 0}
+    first = next(db["articles"].rows)
+    assert write_articles(db, [article()], 2) == {"new": 0, "changed": 0, "unchanged": 1}
+    assert db["article_versions"].count == 0
+    edited = article(title="MoU diperpanjang")
+    assert write_articles(db, [edited], 3) == {"new": 0, "changed": 1, "unchanged": 0}
+    row = next(db["articles"].rows)
+    assert (row["title"], row["first_seen_at"], row["crawl_id"]) == (
+        "MoU diperpanjang",
+        first["first_seen_at"],
+        3,
+    )
+    version = next(db["article_versions"].rows)
+    assert (version["title"], version["content_hash"], version["crawl_id"]) == (
+        "MoU",
+        first["content_hash"],
+        2,
+    )
+    assert db["articles"].count == 1
+
+
+def test_full_text_search_follows_changes_only() -> None:
+    db = open_archive(":memory:")
+    write_articles(db, [article()], 1)
+    search = "select count(*) from articles_fts where articles_fts match ?"
+    assert db.execute(search, ["Korea"]).fetchone()[0] == 1
+    write_articles(db, [article(text=TEXT.replace("Korea", "Chile"))], 2)
+    assert db.execute(search, ["Korea"]).fetchone()[0] == 0
+    assert db.execute(search, ["chile"]).fetchone()[0] == 1
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+
+
+def test_diacritics_are_folded_in_search() -> None:
+    db = open_archive(":memory:")
+    write_articles(db, [article(text=TEXT + " Kerja sama dengan Bogotá.")], 1)
+    assert (
+        db.execute(
+            "select count(*) from articles_fts where articles_fts match 'bogota'"
+        ).fetchone()[0]
+        == 1
+    )
+
+
+def test_pipeline_batches_and_records_the_crawl(tmp_path) -> None:
+    path = tmp_path / "archive.db"
+    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
+    crawler.spider = Spider(name="lkpp_news")
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    for n in range(3):
+        item = NormalizePipeline().process_item(
+            ArticleItem(
+                url=f"https://lkpp.go.id/berita/{n}", source="lkpp_news", title=f"B{n}", text=TEXT
+            )
+        )
+        pipeline.process_item(item)
+    db = open_archive(path)
+    assert db["articles"].count == 2  # the first batch is committed, the third item waits
+    crawler.stats.set_value("response_received_count", 4)
+    crawler.stats.set_value("item_scraped_count", 3)
+    pipeline.close_spider()
+    pipeline.spider_closed(crawler.spider, "finished")
+    assert db["articles"].count == 3
+    crawl = next(db["crawls"].rows)
+    assert (crawl["status"], crawl["items_new"], crawl["pages_fetched"], crawl["source"]) == (
+        "ok",
+        3,
+        4,
+        "lkpp_news",
+    )
+
+
+def test_crawl_summary_counts_errors_and_failure() -> None:
+    stats = {
+        "response_received_count": 0,
+        "downloader/exception_type_count/DNSLookupError": 1,
+        "log_count/ERROR": 1,
+    }
+    summary = crawl_summary(stats, "finished")
+    assert summary["status"] == "failed" and summary["errors"] == 1
+    assert "DNSLookupError" in summary["error_reasons"]
+    http = {"response_received_count": 9, "item_scraped_count": 5, "httperror/response_ignored_count": 1,
+            "httperror/response_ignored_status_count/500": 1}  # fmt: skip
+    assert crawl_summary(http, "finished")["status"] == "ok"
+    assert crawl_summary(http, "finished")["errors"] == 1
