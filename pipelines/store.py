@@ -157,9 +157,12 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         if key.startswith(("httperror/response_ignored_status_count/", "downloader/exception_type_count/",
                            "procarchive/dropped/", "procarchive/skipped/", "spider_exceptions/"))
     }  # fmt: skip
+    # A request that fails after retries logs "Gave up retrying" (ERROR) and then either an
+    # ignored HTTP status or "Error downloading" (ERROR): count it once.
     errors = (
         stats.get("log_count/ERROR", 0)
         + stats.get("httperror/response_ignored_count", 0)
+        - stats.get("retry/max_reached", 0)
         + stats.get("procarchive/skipped/bad_feed", 0)
     )
     fetched = stats.get("response_received_count", 0)

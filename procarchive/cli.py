@@ -58,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from procarchive.crawl import SAMPLE_SETTINGS, adhoc_sources, crawl, format_results
-    from samples.sites import serve_samples
+    from samples.sites import SAMPLE_PORTS, serve_samples
 
-    server = serve_samples() if args.samples else None
+    server = serve_samples(ports=SAMPLE_PORTS) if args.samples else None
     try:
         registry = _registry(args.registry, server.urls if server else None)
         chosen = _choose(registry, args.sources, bool(args.start_url)) + adhoc_sources(
@@ -138,7 +138,9 @@ def _registry(path: Path | None, base_urls: dict[str, str] | None) -> dict[str, 
 
 
 def _placeholders() -> dict[str, str]:
-    return {"lkpp": "http://127.0.0.1:<port>", "blogger": "http://127.0.0.1:<port>"}
+    from samples.sites import SAMPLE_PORTS
+
+    return {name: f"http://127.0.0.1:{port}" for name, port in SAMPLE_PORTS.items()}
 
 
 def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[Source]:

@@ -11,7 +11,7 @@ from samples.server import Page, Site
 
 PER_PAGE = 10
 SITE_NAME = "LKPP - Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah"
-ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cari\n"
+ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cari\n\nSitemap: /sitemap.xml\n"
 # A listed link whose page always fails: crawls must count it, log it and go on.
 BROKEN_SLUG = "arsip-berita-dipindahkan"
 
@@ -26,6 +26,8 @@ class AgencySite(Site):
             return Page.text(ROBOTS)
         if path in ("/", "/berita", "/berita/"):
             return self.listing(int(query.get("page", "1") or 1))
+        if path == "/sitemap.xml":
+            return Page.xml(self.sitemap(), "application/xml")
         if path == f"/berita/{BROKEN_SLUG}":
             return Page.error(500, "Internal Server Error")
         slug = path.removeprefix("/berita/")
@@ -65,6 +67,17 @@ class AgencySite(Site):
 <div class="news-list">{cards}</div>
 <ul class="pagination">{"".join(nav)}</ul>"""
         return Page.html(self.layout(f"Berita - Halaman {page}", body, "/berita"))
+
+    def sitemap(self) -> str:
+        urls = "".join(
+            f"<url><loc>{self.base_url}/berita/{a.slug}</loc>"
+            f"<lastmod>{a.published:%Y-%m-%d}</lastmod></url>"
+            for a in self.articles
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        )
 
     def article(self, article: Article) -> Page:
         index = self.articles.index(article)

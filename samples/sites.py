@@ -8,6 +8,11 @@ from samples.lkpp_site import AgencySite
 from samples.server import SampleServer, Site
 
 
+# Fixed ports for `procarchive crawl --samples` and the demo: an article's id comes from its
+# URL, so the sample sites must keep their URLs from one crawl to the next, as real sites do.
+SAMPLE_PORTS = {"lkpp": 8701, "blogger": 8702}
+
+
 def build_sites(generated: int = 0) -> dict[str, Site]:
     """The agency site and its Blogger mirror; `generated` > 0 serves that many synthetic
     agency articles instead (benchmarks)."""

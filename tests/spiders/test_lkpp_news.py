@@ -53,13 +53,19 @@ def test_article_yields_one_item() -> None:
     article = agency_articles()[0]
     (item,) = spider().parse_article(page(f"/berita/{article.slug}"))
     assert isinstance(item, ArticleItem)
-    assert (item.title, item.source, item.url) == (article.title, "lkpp_news", f"{BASE}/berita/{article.slug}")
+    assert (item.title, item.source, item.url) == (
+        article.title,
+        "lkpp_news",
+        f"{BASE}/berita/{article.slug}",
+    )
     assert item.text.split("\n\n") == list(article.paragraphs)
     assert item.published_at == article.published.strftime("%Y-%m-%dT%H:%M:00+07:00")
 
 
 def test_binary_body_is_skipped_with_a_counted_reason() -> None:
     crawled = spider()
-    response = Response(f"{BASE}/berita/file.pdf", body=b"%PDF-1.4\x00\x01", request=Request(f"{BASE}/x"))
+    response = Response(
+        f"{BASE}/berita/file.pdf", body=b"%PDF-1.4\x00\x01", request=Request(f"{BASE}/x")
+    )
     assert list(crawled.parse_article(response)) == []
     assert crawled.crawler.stats.get_value("procarchive/skipped/not_text") == 1
