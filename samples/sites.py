@@ -7,7 +7,6 @@ from samples.content import agency_articles, blog_posts, generated_articles
 from samples.lkpp_site import AgencySite
 from samples.server import SampleServer, Site
 
-
 # Fixed ports for `procarchive crawl --samples` and the demo: an article's id comes from its
 # URL, so the sample sites must keep their URLs from one crawl to the next, as real sites do.
 SAMPLE_PORTS = {"lkpp": 8701, "blogger": 8702}

@@ -14,6 +14,7 @@ from scrapers.extract.article import parse_item as parse_any_article
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.feeds import FeedPage, parse_feed
 from scrapers.extract.text import (
+    clean_author,
     element_paragraphs,
     join_paragraphs,
     split_reference,
@@ -73,7 +74,7 @@ def parse_post(html: str, url: str, source: str, offset: str = WIB) -> ArticleIt
         title=strip_site_suffix(title, (blog_title or "",)),
         text=join_paragraphs(paragraphs),
         published_at=parse_date(published, offset),
-        author=(page.css(AUTHOR).get() or "").strip() or None,
+        author=clean_author(page.css(AUTHOR).get()),
         reference=reference,
     )
 

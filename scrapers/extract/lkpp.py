@@ -14,6 +14,7 @@ from parsel import Selector
 from scrapers.extract.article import parse_item as parse_any_article
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.text import (
+    clean_author,
     element_paragraphs,
     join_paragraphs,
     split_reference,
@@ -29,7 +30,6 @@ AUTHOR = ".news-author::text"
 BODY = ".news-detail .news-content, .news-content"
 CANONICAL = "link[rel=canonical]::attr(href)"
 SITE_NAMES = ("LKPP", "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah")
-AUTHOR_PREFIXES = ("Ditulis oleh", "Penulis:", "Oleh")
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,6 @@ def parse_article(html: str, url: str, source: str, offset: str = WIB) -> Articl
         title=strip_site_suffix(title, SITE_NAMES),
         text=join_paragraphs(paragraphs),
         published_at=parse_date(" ".join(page.css(DATE).xpath("string()").getall()), offset),
-        author=_author(page.css(AUTHOR).get()),
+        author=clean_author(page.css(AUTHOR).get()),
         reference=reference,
     )
-
-
-def _author(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    author = " ".join(raw.split())
-    for prefix in AUTHOR_PREFIXES:
-        author = author.removeprefix(prefix).strip()
-    return author or None

@@ -50,6 +50,9 @@ REFERENCE_LINE = re.compile(
     r"\s*[:\-–]\s*(?P<ref>.{2,200}?)\s*\)?\s*$",
     re.IGNORECASE,
 )
+AUTHOR_PREFIX = re.compile(
+    r"^(?:ditulis oleh|diposting oleh|posted by|penulis\s*:|oleh|by)\s+", re.I
+)
 TITLE_SEPARATORS = re.compile(r"(\s+[|\-–—:»]\s+)")
 
 
@@ -118,3 +121,10 @@ def strip_site_suffix(title: str, site_names: Iterable[str] = ()) -> str:
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def clean_author(raw: str | None) -> str | None:
+    """'Ditulis oleh Humas LKPP' -> 'Humas LKPP'."""
+    if not raw:
+        return None
+    return AUTHOR_PREFIX.sub("", " ".join(raw.split())).strip() or None

@@ -1,0 +1,85 @@
+"""metadata.yml documents what exists, and Datasette answers for all of it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+from pipelines.archive import open_archive
+from pipelines.normalize import NormalizePipeline
+from pipelines.store import write_articles
+from samples.content import agency_articles
+from scrapers.items import ArticleItem
+from tests.conftest import ROOT
+
+METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+DATABASE = METADATA["databases"]["archive"]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("datasette") / "archive.db"
+    db = open_archive(path)
+    rows = []
+    for article in agency_articles()[:12]:
+        item = ArticleItem(
+            url=f"https://lkpp.go.id/berita/{article.slug}", source="lkpp_news", title=article.title,
+            text="\n\n".join(article.paragraphs), published_at=article.published.isoformat() + "+07:00",
+            reference="lkpp.go.id" if len(rows) % 3 == 0 else None, lang="id",
+        )  # fmt: skip
+        rows.append(
+            {**NormalizePipeline().process_item(item).__dict__, "year": article.published.year}
+        )
+    write_articles(db, rows, 1)
+    db["crawls"].insert(
+        {"run_id": "r", "source": "lkpp_news", "status": "ok", "started_at": "2026-01-01"}
+    )
+    db.close()
+    return path
+
+
+def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
+    db = open_archive(archive, create=False)
+    for table, meta in DATABASE["tables"].items():
+        assert db[table].exists(), table
+        columns = set(db[table].columns_dict)
+        assert set(meta["columns"]) == columns, f"{table}: documented != actual"
+        for column in [*meta.get("facets", []), meta.get("sort_desc")]:
+            assert column is None or column in columns
+    undocumented = {t for t in db.table_names() if not t.startswith(("_", "articles_fts"))}
+    assert undocumented <= set(DATABASE["tables"])
+
+
+def fetch_all(archive: Path, paths: list[str]) -> dict[str, Any]:
+    async def run() -> dict[str, Any]:
+        datasette = Datasette([str(archive)], metadata=METADATA, settings={"suggest_facets": False})
+        await datasette.invoke_startup()
+        return {path: await datasette.client.get(path) for path in paths}
+
+    return asyncio.run(run())
+
+
+def test_datasette_answers_every_table_query_and_search(archive: Path) -> None:
+    tables = [f"/archive/{t}" for t in DATABASE["tables"]]
+    queries = [f"/archive/{q}?term=PPS&source=" for q in DATABASE["queries"]]
+    search = "/archive/articles.json?_search=kesepahaman&_shape=array"
+    responses = fetch_all(
+        archive, ["/", "/archive", *tables, *queries, search, "/archive/articles.csv"]
+    )
+    for path, response in responses.items():
+        assert response.status_code == 200, (path, response.text[:500])
+    assert len(responses[search].json()) >= 2
+    assert "published_at" in responses["/archive/articles.csv"].text.splitlines()[0]
+
+
+def test_canned_queries_return_rows(archive: Path) -> None:
+    paths = [
+        f"/archive/{q}.json?term=kesepahaman&source=&_shape=array" for q in DATABASE["queries"]
+    ]
+    for path, response in fetch_all(archive, paths).items():
+        assert response.status_code == 200 and response.json(), path
