@@ -15,7 +15,7 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly
 
 
 def create_articles(db: Database) -> None:
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": str, "url": str, "source": str, "title": str, "published_at": str,
             "year": int, "author": str, "lang": str, "kind": str, "text": str,
@@ -26,8 +26,8 @@ def create_articles(db: Database) -> None:
         not_null={"url", "source", "content_hash", "first_seen_at", "last_seen_at"},
     )  # fmt: skip
     for columns in (["source"], ["published_at"], ["year"], ["lang"], ["kind"], ["url"]):
-        db["articles"].create_index(columns)
-    db["article_versions"].create(
+        db.table("articles").create_index(columns)
+    db.table("article_versions").create(
         {
             "version_id": int, "article_id": str, "content_hash": str, "title": str,
             "text": str, "published_at": str, "author": str, "reference": str,
@@ -36,11 +36,11 @@ def create_articles(db: Database) -> None:
         pk="version_id",
         foreign_keys=[("article_id", "articles", "id")],
     )  # fmt: skip
-    db["article_versions"].create_index(["article_id"])
+    db.table("article_versions").create_index(["article_id"])
 
 
 def create_crawls(db: Database) -> None:
-    db["crawls"].create(
+    db.table("crawls").create(
         {
             "id": int, "run_id": str, "source": str, "spider": str, "started_at": str,
             "finished_at": str, "status": str, "finish_reason": str, "pages_fetched": int,
@@ -49,14 +49,14 @@ def create_crawls(db: Database) -> None:
         },
         pk="id",
     )  # fmt: skip
-    db["crawls"].create_index(["source", "started_at"])
-    db["crawls"].create_index(["run_id"])
+    db.table("crawls").create_index(["source", "started_at"])
+    db.table("crawls").create_index(["run_id"])
 
 
 def articles_full_text(db: Database) -> None:
     """FTS5 on title and text. Our own triggers fire only when those columns change, so
     re-seeing an unchanged article (last_seen_at moves) does not rewrite its index entry."""
-    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    db.table("articles").enable_fts(["title", "text"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
     db.executescript(
         """
         CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN

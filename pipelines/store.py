@@ -57,6 +57,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        assert spider is not None
         self.db = open_archive(self.db_path)
         source = getattr(getattr(spider, "source", None), "name", None) or spider.name
         with self.db.conn:
@@ -88,12 +89,12 @@ class StorePipeline:
             self.stats.inc_value(f"procarchive/items_{outcome}", count)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.db is None:
+        if self.db is None or self.crawl_id is None:
             return
         self.flush()
         summary = crawl_summary(self.stats.get_stats(), reason)
         with self.db.conn:
-            self.db["crawls"].update(self.crawl_id, {"finished_at": now(), **summary})
+            self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
         logger.info("Crawl %s of %s: %s", self.crawl_id, spider.name, summary)
         self.db.close()
         self.db = None

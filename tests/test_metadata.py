@@ -25,7 +25,7 @@ DATABASE = METADATA["databases"]["archive"]
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("datasette") / "archive.db"
     db = open_archive(path)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for article in agency_articles()[:12]:
         item = ArticleItem(
             url=f"https://lkpp.go.id/berita/{article.slug}", source="lkpp_news", title=article.title,
@@ -36,7 +36,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {**NormalizePipeline().process_item(item).__dict__, "year": article.published.year}
         )
     write_articles(db, rows, 1)
-    db["crawls"].insert(
+    db.table("crawls").insert(
         {"run_id": "r", "source": "lkpp_news", "status": "ok", "started_at": "2026-01-01"}
     )
     db.close()

@@ -23,13 +23,14 @@ class SourceSpider(scrapy.Spider):
     def page_text(self, response: Response) -> str | None:
         """The response's text, or None (counted and logged) when it is not a text page."""
         if not isinstance(response, TextResponse):
-            return self.skip(response, "not_text", "the body is not text")
+            self.skip(response, "not_text", "the body is not text")
+            return None
         if not response.body.strip():
-            return self.skip(response, "empty_body", "the body is empty")
+            self.skip(response, "empty_body", "the body is empty")
+            return None
         return response.text
 
     def skip(self, response: Response, reason: str, message: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"procarchive/skipped/{reason}")
         self.logger.warning("Skipped %s: %s (%s)", response.url, message, reason)
-        return None

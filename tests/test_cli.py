@@ -1,0 +1,74 @@
+"""The command line, in process: extract and argument errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from procarchive.cli import main
+from tests.conftest import FIXTURES
+
+PPS = FIXTURES / "lkpp_news" / "pps-korea-mou.html"
+REPOST = FIXTURES / "blogger_mirror" / "korsel-repost.html"
+
+
+def lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_extract_prints_what_a_crawl_would_store(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "https://lkpp.go.id/berita/lkpp-dan-pps-korea-perpanjang-nota-kesepahaman"
+    assert (
+        main(
+            [
+                "extract",
+                str(PPS),
+                str(REPOST),
+                "--url",
+                url,
+                "--url",
+                "https://x.blogspot.com/a.html",
+            ]
+        )
+        == 0
+    )
+    pps, repost = lines(capsys)
+    assert (
+        pps["file"] == str(PPS) and pps["spider"] == "lkpp_news"
+    )  # chosen by the registry's domain
+    article = pps["article"]
+    assert isinstance(article, dict)
+    assert (
+        article["source"] == "lkpp_news"
+        and article["lang"] == "id"
+        and article["id"]
+        and article["content_hash"]
+    )
+    assert repost["spider"] == "blogger_mirror"  # chosen by Blogger's generator tag
+    assert repost["dropped"] is None
+
+
+def test_extract_many_files_including_gzip_and_garbage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = []
+    for n in range(40):
+        path = tmp_path / f"page{n}.html.gz"
+        path.write_bytes(gzip.compress(PPS.read_bytes()))
+        files.append(str(path))
+    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    assert (
+        main(["extract", *files, str(tmp_path / "binary.bin"), str(tmp_path / "missing.html")]) == 0
+    )
+    records = lines(capsys)
+    assert len(records) == 42
+    assert all("article" in r for r in records[:40])
+    assert "error" in records[40] and "cannot read" in str(records[41]["error"])
+
+
+def test_extract_url_count_must_match(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(PPS), str(REPOST), "--url", "https://lkpp.go.id/x"]) == 2
+    assert "--url given 1 times for 2 files" in capsys.readouterr().err
