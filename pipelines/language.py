@@ -1,35 +1,28 @@
-"""Detect each article's language with langdetect, deterministically.
-
-langdetect is random by design; a fixed seed makes it repeatable. It reads only the title
-and the start of the text: a few hundred characters decide the language as well as the
-whole article and cost a fraction of the time.
-"""
+"""Set each article's language (see scrapers.extract.language), unless extraction already
+did: the generic extractor detects it in its worker process, off the crawl's thread."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from itemadapter import ItemAdapter
-from langdetect import DetectorFactory, LangDetectException, detect
+from scrapy.crawler import Crawler
 
-SAMPLE_CHARS = 600
-MIN_LETTERS = 20
-
-DetectorFactory.seed = 0
-
-
-def detect_language(title: str | None, text: str) -> str | None:
-    sample = f"{title or ''}\n{text[:SAMPLE_CHARS]}"
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
-        return None
-    try:
-        return str(detect(sample))
-    except LangDetectException:
-        return None
+from scrapers.extract.language import SAMPLE_CHARS, detect_language
 
 
 class LanguagePipeline:
+    def __init__(self, sample_chars: int = SAMPLE_CHARS) -> None:
+        self.sample_chars = sample_chars
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
+        return cls(crawler.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS", SAMPLE_CHARS))
+
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        adapter["lang"] = detect_language(adapter.get("title"), adapter.get("text") or "")
+        if adapter.get("lang"):
+            return item
+        text = adapter.get("text") or ""
+        adapter["lang"] = detect_language(adapter.get("title"), text, self.sample_chars)
         return item

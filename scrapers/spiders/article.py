@@ -12,7 +12,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from scrapers.extract.article import parse_item
+from scrapers.extract.article import read_article
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
 from scrapers.offload import WorkerPool
 from scrapers.spiders.base import SourceSpider
@@ -50,7 +50,12 @@ class ArticleSpider(SourceSpider):
         if html is None:
             return
         item = await self.pool.run(
-            parse_item, html, response.url, self.source.name, self.source.timezone
+            read_article,
+            html,
+            response.url,
+            self.source.name,
+            self.source.timezone,
+            self.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS"),
         )
         if item is None:
             self.skip(response, "no_article", "no article text found")

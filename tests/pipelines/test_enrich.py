@@ -7,9 +7,10 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from pipelines.language import LanguagePipeline, detect_language
+from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline, article_id
 from pipelines.validate import InvalidItem, ValidatePipeline
+from scrapers.extract.language import detect_language
 from scrapers.items import ArticleItem
 
 INDONESIAN = "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah menandatangani nota kesepahaman dengan mitra."

@@ -1,0 +1,66 @@
+"""Crawl throughput against raw Scrapy fetching of the same loopback site (`make bench`).
+
+The sample server runs in its own process with N generated agency articles. Each mode is a
+separate crawl process; figures are pages/s over the crawl's elapsed time, and ratios are
+against the raw fetch measured in this same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+MODES = ("raw", "site", "naive", "generic")
+
+
+def run_mode(mode: str, base: str, workdir: Path) -> dict[str, Any]:
+    db = workdir / f"{mode}.db"
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.one_crawl", mode, base, str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["pages_per_s"] = result["pages"] / result["seconds"] if result["seconds"] else 0.0
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
+    args = parser.parse_args()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "samples", "--generated", str(args.articles)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        base = json.loads(server.stdout.readline())["lkpp"]
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {mode: run_mode(mode, base, Path(tmp)) for mode in args.modes}
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"{args.articles} generated articles on {base}")
+    print(f"{'mode':<10}{'pages':>8}{'items':>8}{'seconds':>10}{'pages/s':>10}{'vs raw':>9}")
+    raw = results.get("raw", {}).get("pages_per_s") or 0.0
+    for mode, r in results.items():
+        ratio = f"{r['pages_per_s'] / raw:.0%}" if raw else "-"
+        print(
+            f"{mode:<10}{r['pages']:>8}{r['items']:>8}{r['seconds']:>10.1f}{r['pages_per_s']:>10.1f}{ratio:>9}"
+        )
+    if "naive" in results and "generic" in results and results["naive"]["pages_per_s"]:
+        speedup = results["generic"]["pages_per_s"] / results["naive"]["pages_per_s"]
+        print(f"generic extractor off the crawl's thread: {speedup:.2f}x the naive pipeline")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""One measured crawl of a loopback site, in its own process (a Twisted reactor starts once).
+
+`python -m benchmarks.one_crawl MODE BASE_URL DB` prints one JSON line: pages fetched,
+items stored and the crawl's elapsed seconds. Modes:
+  raw      Scrapy fetching the listing and article pages, no extraction, no pipelines
+  site     the lkpp_news spider with every pipeline (site-specific extractor)
+  generic  the article spider over the sitemap: generic extractor in worker processes
+  naive    the same done naively: extraction inline, language on the whole text, a commit
+           per article
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.http import Response
+
+from procarchive.crawl import project_settings
+from scrapers.sources import Source
+
+# The same fetching for every mode: no politeness delays on our own loopback site.
+FETCH_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "ROBOTSTXT_OBEY": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+class RawFetchSpider(scrapy.Spider):
+    """Fetches what lkpp_news fetches and does nothing with it: the baseline."""
+
+    name = "raw_fetch"
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        for href in response.css(".news-item-title a::attr(href)").getall():
+            yield response.follow(href, callback=self.fetched)
+        next_page = response.css("a[rel=next]::attr(href)").get()
+        if next_page:
+            yield response.follow(next_page)
+
+    def fetched(self, response: Response) -> None:
+        return None
+
+
+def main() -> None:
+    mode, base, db = sys.argv[1:4]
+    overrides: dict[str, Any] = dict(FETCH_SETTINGS)
+    if mode == "raw":
+        overrides["ITEM_PIPELINES"] = {}
+    if mode == "naive":
+        overrides.update(
+            PROCARCHIVE_EXTRACT_WORKERS=1,
+            PROCARCHIVE_BATCH_SIZE=1,
+            PROCARCHIVE_LANGUAGE_SAMPLE_CHARS=0,
+        )
+    process = CrawlerProcess(project_settings(db, overrides), install_root_handler=False)
+    if mode == "raw":
+        crawler = process.create_crawler(RawFetchSpider)
+        process.crawl(crawler, start_urls=[f"{base}/berita"])
+    elif mode == "site":
+        crawler = process.create_crawler(process.spider_loader.load("lkpp_news"))
+        source = Source("bench", "lkpp_news", (f"{base}/berita",), ("127.0.0.1",))
+        process.crawl(crawler, source=source)
+    else:
+        crawler = process.create_crawler(process.spider_loader.load("article"))
+        source = Source("bench", "article", (f"{base}/sitemap.xml",), ("127.0.0.1",))
+        process.crawl(crawler, source=source)
+    process.start()
+    assert crawler.stats is not None
+    stats = crawler.stats.get_stats()
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "pages": stats.get("response_received_count", 0),
+                "items": stats.get("item_scraped_count", 0),
+                "seconds": stats.get("elapsed_time_seconds", 0.0),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
