@@ -3,12 +3,16 @@ that is not a readable page into a counted, logged reason instead of an exceptio
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from scrapers.items import ArticleItem
 from scrapers.sources import Source
+
+Extractor = Callable[[str, str, str, str], ArticleItem | None]
 
 
 class SourceSpider(scrapy.Spider):
@@ -29,6 +33,17 @@ class SourceSpider(scrapy.Spider):
             self.skip(response, "empty_body", "the body is empty")
             return None
         return response.text
+
+    def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem]:
+        """The page's article as `extract(html, url, source, offset)` reads it, if any."""
+        html = self.page_text(response)
+        if html is None:
+            return
+        item = extract(html, response.url, self.source.name, self.source.timezone)
+        if item is None:
+            self.skip(response, "no_article", "no article text found")
+            return
+        yield item
 
     def skip(self, response: Response, reason: str, message: str) -> None:
         assert self.crawler.stats is not None

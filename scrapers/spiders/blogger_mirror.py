@@ -36,11 +36,4 @@ class BloggerMirrorSpider(SourceSpider):
             yield Request(page.next_url, callback=self.parse_feed)
 
     def parse_post(self, response: Response) -> Iterator[Any]:
-        html = self.page_text(response)
-        if html is None:
-            return
-        item = blogger.parse_post(html, response.url, self.source.name, self.source.timezone)
-        if item is None:
-            self.skip(response, "no_article", "no article text found")
-            return
-        yield item
+        yield from self.article(response, blogger.parse_post)

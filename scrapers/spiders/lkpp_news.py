@@ -30,11 +30,4 @@ class LkppNewsSpider(SourceSpider):
             yield Request(listing.next_url, callback=self.parse_listing)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        html = self.page_text(response)
-        if html is None:
-            return
-        item = lkpp.parse_article(html, response.url, self.source.name, self.source.timezone)
-        if item is None:
-            self.skip(response, "no_article", "no article text found")
-            return
-        yield item
+        yield from self.article(response, lkpp.parse_article)
