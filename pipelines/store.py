@@ -151,20 +151,23 @@ def write_articles(
 
 
 def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
-    """The crawls row's figures from Scrapy's stats."""
+    """The crawls row's figures from Scrapy's stats.
+
+    Errors are requests that failed for good (one each, counted by the spiders' errback:
+    HTTP errors after retries, timeouts, DNS and connection failures, oversized bodies),
+    exceptions in callbacks, and unreadable feeds. Skips (not text, empty, robots.txt) and
+    drops are reasons too, listed in error_reasons, but not errors."""
     reasons = {
         key.split("/", 1)[1]: value
         for key, value in stats.items()
-        if key.startswith(("httperror/response_ignored_status_count/", "downloader/exception_type_count/",
-                           "procarchive/dropped/", "procarchive/skipped/", "spider_exceptions/"))
+        if key.startswith(("procarchive/failed/", "procarchive/skipped/", "procarchive/dropped/",
+                           "procarchive/warnings/", "spider_exceptions/"))
     }  # fmt: skip
-    # A request that fails after retries logs "Gave up retrying" (ERROR) and then either an
-    # ignored HTTP status or "Error downloading" (ERROR): count it once.
-    errors = (
-        stats.get("log_count/ERROR", 0)
-        + stats.get("httperror/response_ignored_count", 0)
-        - stats.get("retry/max_reached", 0)
-        + stats.get("procarchive/skipped/bad_feed", 0)
+    errors = sum(
+        value
+        for key, value in stats.items()
+        if key.startswith(("procarchive/failed/", "spider_exceptions/"))
+        or key == "procarchive/skipped/bad_feed"
     )
     fetched = stats.get("response_received_count", 0)
     items = stats.get("item_scraped_count", 0)

@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="ad-hoc crawl of an article, RSS/Atom feed or sitemap URL (repeatable)")  # fmt: skip
     crawl.add_argument("--samples", action="store_true", help="crawl the bundled sample sites")
     crawl.add_argument("--registry", type=Path, help="another source registry file")
+    crawl.add_argument(
+        "--set", "-s", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or PROCARCHIVE_* setting, e.g. -s DOWNLOAD_TIMEOUT=60",
+    )  # fmt: skip
 
     demo = commands.add_parser("demo", help="serve the sample sites, crawl them, serve Datasette")
     demo.add_argument("--db", default=DEFAULT_DB)
@@ -66,7 +70,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = _choose(registry, args.sources, bool(args.start_url)) + adhoc_sources(
             args.start_url
         )
-        found = crawl(chosen, args.db, SAMPLE_SETTINGS if server else None)
+        overrides = {**(SAMPLE_SETTINGS if server else {}), **_settings(args.set)}
+        found = crawl(chosen, args.db, overrides)
     finally:
         if server:
             server.stop()
@@ -76,7 +81,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     status = cmd_crawl(
-        argparse.Namespace(sources=[], db=args.db, start_url=[], samples=True, registry=None)
+        argparse.Namespace(
+            sources=[], db=args.db, start_url=[], samples=True, registry=None, set=[]
+        )
     )
     if status or args.no_serve:
         return status
@@ -135,6 +142,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def _registry(path: Path | None, base_urls: dict[str, str] | None) -> dict[str, Source]:
     return load_registry(path or (SAMPLE_REGISTRY if base_urls else LIVE_REGISTRY), base_urls)
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--set takes NAME=VALUE, not {pair!r}")
+        found[name.strip()] = value
+    return found
 
 
 def _placeholders() -> dict[str, str]:

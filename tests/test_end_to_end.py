@@ -53,8 +53,8 @@ def test_broken_link_is_a_counted_error_not_a_failure(crawled) -> None:
     db = open_archive(crawled[0], create=False)
     crawl = next(db["crawls"].rows_where("source = 'lkpp_news'", order_by="id", limit=1))
     assert crawl["status"] == "ok" and crawl["errors"] == 1
-    assert json.loads(crawl["error_reasons"]) == {"response_ignored_status_count/500": 1}
-    assert "HTTP status code is not handled" in crawled[1][0].stderr
+    assert json.loads(crawl["error_reasons"]) == {"failed/http_500": 1}
+    assert "Failed http://127.0.0.1:8701/berita/arsip-berita-dipindahkan" in crawled[1][0].stderr
 
 
 def test_second_crawl_adds_no_duplicates(crawled) -> None:

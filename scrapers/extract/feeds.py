@@ -10,7 +10,15 @@ from lxml import etree
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearchrss/1.0/}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-FEED_ROOTS = frozenset({"feed", "rss", "RDF", "urlset", "sitemapindex"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
+        "application/rdf+xml",
+    }
+)
 
 
 class FeedError(ValueError):
@@ -36,14 +44,15 @@ class FeedPage:
     total: int | None = None
 
 
-def looks_like_feed(body: bytes) -> bool:
-    """Cheap test on the first bytes: is this XML whose root is a feed or a sitemap?"""
+def looks_like_feed(body: bytes, content_type: str | None = None) -> bool:
+    """Is this meant as a feed or sitemap: served as one, or XML with such a root?"""
+    if content_type and content_type.split(";")[0].strip().lower() in FEED_TYPES:
+        return True
     head = body[:2048].lstrip()
     if not head.startswith(b"<"):
         return False
-    return any(
-        f"<{root}".encode() in head for root in ("feed", "rss", "rdf:RDF", "urlset", "sitemapindex")
-    )
+    roots = ("feed", "rss", "rdf:RDF", "urlset", "sitemapindex")
+    return any(f"<{root}".encode() in head for root in roots)
 
 
 def parse_feed(body: bytes, url: str) -> FeedPage:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Self
 
-from scrapy import Request, signals
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -32,19 +32,20 @@ class ArticleSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse)
+            yield self.request(url, self.parse)
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
-        if looks_like_feed(response.body):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if looks_like_feed(response.body, content_type):
             try:
                 feed = parse_feed(response.body, response.url)
             except FeedError as exc:
                 self.skip(response, "bad_feed", str(exc))
                 return
             for entry in feed.entries:
-                yield Request(entry.url, callback=self.parse)
+                yield self.request(entry.url, self.parse)
             if feed.next_url:
-                yield Request(feed.next_url, callback=self.parse)
+                yield self.request(feed.next_url, self.parse)
             return
         html = self.page_text(response)
         if html is None:

@@ -1,5 +1,6 @@
-"""What every source spider shares: its registry entry, and a guard that turns a body
-that is not a readable page into a counted, logged reason instead of an exception."""
+"""What every source spider shares: its registry entry, requests whose failures are counted
+and logged with a reason, and guards that turn an unreadable body into a counted reason
+instead of an exception."""
 
 from __future__ import annotations
 
@@ -7,12 +8,18 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
+from scrapers.extract.encoding import redecode
 from scrapers.items import ArticleItem
 from scrapers.sources import Source
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
+# Requests that Scrapy declines on purpose are skips, not failures.
+DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
 
 
 class SourceSpider(scrapy.Spider):
@@ -24,6 +31,27 @@ class SourceSpider(scrapy.Spider):
         self.allowed_domains = list(source.allowed_domains)
         self.start_urls = list(source.start_urls)
 
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.request_failed, **kwargs)
+
+    def request_failed(self, failure: Failure) -> None:
+        """One count and one log line a request that failed for good (after retries)."""
+        url = getattr(failure.request, "url", "?")  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            message = str(failure.value)
+            declined = next((name for marker, name in DECLINED if marker in message), None)
+            if declined:
+                self.count(f"skipped/{declined}")
+                self.logger.info("Not fetched %s: %s", url, message)
+                return
+            reason = "ignored"
+        else:
+            reason = type(failure.value).__name__
+        self.count(f"failed/{reason}")
+        self.logger.warning("Failed %s: %s (%s)", url, failure.getErrorMessage(), reason)
+
     def page_text(self, response: Response) -> str | None:
         """The response's text, or None (counted and logged) when it is not a text page."""
         if not isinstance(response, TextResponse):
@@ -32,7 +60,21 @@ class SourceSpider(scrapy.Spider):
         if not response.body.strip():
             self.skip(response, "empty_body", "the body is empty")
             return None
-        return response.text
+        content_type = response.headers.get("Content-Type")
+        repaired = redecode(
+            response.body,
+            response.text,
+            response.encoding,
+            content_type.decode("latin-1") if content_type else None,
+        )
+        if repaired is None:
+            return response.text
+        self.count("warnings/wrong_charset")
+        self.logger.warning(
+            "Wrong charset at %s: %s (declared or guessed) does not read it, read as %s",
+            response.url, response.encoding, repaired[0],
+        )  # fmt: skip
+        return repaired[1]
 
     def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem]:
         """The page's article as `extract(html, url, source, offset)` reads it, if any."""
@@ -46,6 +88,9 @@ class SourceSpider(scrapy.Spider):
         yield item
 
     def skip(self, response: Response, reason: str, message: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"procarchive/skipped/{reason}")
+        self.count(f"skipped/{reason}")
         self.logger.warning("Skipped %s: %s (%s)", response.url, message, reason)
+
+    def count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"procarchive/{key}")

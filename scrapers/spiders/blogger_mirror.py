@@ -22,7 +22,7 @@ class BloggerMirrorSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield Request(blogger.feed_url(url, 1, self.page_size), callback=self.parse_feed)
+            yield self.request(blogger.feed_url(url, 1, self.page_size), self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         try:
@@ -31,9 +31,9 @@ class BloggerMirrorSpider(SourceSpider):
             self.skip(response, "bad_feed", str(exc))
             return
         for entry in page.entries:
-            yield Request(entry.url, callback=self.parse_post)
+            yield self.request(entry.url, self.parse_post)
         if page.next_url:
-            yield Request(page.next_url, callback=self.parse_feed)
+            yield self.request(page.next_url, self.parse_feed)
 
     def parse_post(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, blogger.parse_post)

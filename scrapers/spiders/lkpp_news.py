@@ -17,7 +17,7 @@ class LkppNewsSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_listing)
+            yield self.request(url, self.parse_listing)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         html = self.page_text(response)
@@ -25,9 +25,9 @@ class LkppNewsSpider(SourceSpider):
             return
         listing = lkpp.parse_listing(html, response.url)
         for url in listing.article_urls:
-            yield Request(url, callback=self.parse_article)
+            yield self.request(url, self.parse_article)
         if listing.next_url:
-            yield Request(listing.next_url, callback=self.parse_listing)
+            yield self.request(listing.next_url, self.parse_listing)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, lkpp.parse_article)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from scrapy import Spider
@@ -97,15 +98,17 @@ def test_pipeline_batches_and_records_the_crawl(tmp_path) -> None:
 
 
 def test_crawl_summary_counts_errors_and_failure() -> None:
-    stats = {
+    dead = {
         "response_received_count": 0,
-        "downloader/exception_type_count/DNSLookupError": 1,
-        "log_count/ERROR": 1,
+        "procarchive/failed/DNSLookupError": 1,
+        "log_count/ERROR": 2,
     }
-    summary = crawl_summary(stats, "finished")
+    summary = crawl_summary(dead, "finished")
     assert summary["status"] == "failed" and summary["errors"] == 1
-    assert "DNSLookupError" in summary["error_reasons"]
-    http = {"response_received_count": 9, "item_scraped_count": 5, "httperror/response_ignored_count": 1,
-            "httperror/response_ignored_status_count/500": 1}  # fmt: skip
-    assert crawl_summary(http, "finished")["status"] == "ok"
-    assert crawl_summary(http, "finished")["errors"] == 1
+    assert json.loads(summary["error_reasons"]) == {"failed/DNSLookupError": 1}
+    http = {"response_received_count": 9, "item_scraped_count": 5, "procarchive/failed/http_500": 1,
+            "procarchive/skipped/robots": 2, "procarchive/skipped/bad_feed": 1}  # fmt: skip
+    summary = crawl_summary(http, "finished")
+    assert summary["status"] == "ok" and summary["errors"] == 2
+    assert crawl_summary({**http, "item_scraped_count": 0}, "finished")["status"] == "failed"
+    assert crawl_summary(http, "shutdown")["status"] == "failed"

@@ -1,0 +1,47 @@
+"""Bad input gets a clear, counted reason and the crawl goes on (a real crawl, loopback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipelines.archive import open_archive
+from samples.server import SampleServer
+from tests.hostile_site import GOOD, HostileSite
+from tests.test_end_to_end import procarchive
+
+
+def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
+    with SampleServer({"hostile": HostileSite()}) as server:
+        base = server.urls["hostile"]
+        run = procarchive(
+            "crawl", "--db", str(tmp_path / "archive.db"), "--start-url", f"{base}/sitemap.xml",
+            "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_MAXSIZE=200000",
+            "-s", "AUTOTHROTTLE_START_DELAY=0",
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    db = open_archive(tmp_path / "archive.db", create=False)
+    stored = {row["url"].rsplit("/", 1)[1]: row for row in db["articles"].rows}
+    assert set(stored) == GOOD
+    assert "kafé" in stored["wrong-charset"]["text"] and "–" in stored["wrong-charset"]["title"]
+    assert "naïve" in stored["undeclared-latin1"]["text"]
+    assert "penutup" in stored["broken-html"]["text"]
+    crawl = next(db["crawls"].rows)
+    assert json.loads(crawl["error_reasons"]) == {
+        "failed/http_404": 1,
+        "failed/http_500": 1,
+        "failed/DownloadTimeoutError": 1,
+        "failed/ignored": 1,  # the oversized body
+        "skipped/bad_feed": 1,
+        "skipped/empty_body": 1,
+        "skipped/not_text": 1,
+        "warnings/wrong_charset": 2,
+        "warnings/no_date": 4,
+    }
+    assert crawl["errors"] == 5 and crawl["status"] == "ok"
+    for expected in (
+        "Wrong charset at", "not text", "body is empty", "not a feed", "exceeded DOWNLOAD_MAXSIZE",
+        "took longer than 1.0 seconds", "Failed",
+    ):  # fmt: skip
+        assert expected in run.stderr, expected
