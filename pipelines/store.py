@@ -163,6 +163,8 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         if key.startswith(("procarchive/failed/", "procarchive/skipped/", "procarchive/dropped/",
                            "procarchive/warnings/", "spider_exceptions/"))
     }  # fmt: skip
+    if stats.get("offsite/filtered"):  # Scrapy's offsite filter counts these itself
+        reasons["skipped/offsite"] = reasons.get("skipped/offsite", 0) + stats["offsite/filtered"]
     errors = sum(
         value
         for key, value in stats.items()

@@ -22,12 +22,20 @@ def article(title: str, body: str, meta: str = "") -> str:
 
 
 class HostileSite(Site):
+    def __init__(self) -> None:
+        self.requested: list[str] = []  # paths in the order they were asked for
+
     def route(self, path: str, query: dict[str, str]) -> Page:
+        self.requested.append(path)
         name = path.strip("/")
         if path == "/robots.txt":
-            return Page.text("User-agent: *\nAllow: /\n")
+            return Page.text("User-agent: *\nDisallow: /private\n")
         if path == "/sitemap.xml":
             urls = "".join(f"<url><loc>{self.base_url}/{n}</loc></url>" for n in sorted(GOOD | BAD))
+            urls += f"<url><loc>{self.base_url}/private</loc></url>"
+            # the same server under another host name: outside the crawl's allowed domains
+            offsite = self.base_url.replace("127.0.0.1", "localhost")
+            urls += f"<url><loc>{offsite}/ok</loc></url>"
             return Page.xml(
                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
                 "application/xml",

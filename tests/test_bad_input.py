@@ -12,7 +12,8 @@ from tests.test_end_to_end import procarchive
 
 
 def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
-    with SampleServer({"hostile": HostileSite()}) as server:
+    site = HostileSite()
+    with SampleServer({"hostile": site}) as server:
         base = server.urls["hostile"]
         run = procarchive(
             "crawl", "--db", str(tmp_path / "archive.db"), "--start-url", f"{base}/sitemap.xml",
@@ -36,6 +37,8 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
         "skipped/bad_feed": 1,
         "skipped/empty_body": 1,
         "skipped/not_text": 1,
+        "skipped/offsite": 1,
+        "skipped/robots": 1,
         "warnings/wrong_charset": 2,
         "warnings/no_date": 4,
     }
@@ -45,3 +48,5 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
         "took longer than 1.0 seconds", "Failed",
     ):  # fmt: skip
         assert expected in run.stderr, expected
+    assert site.requested[0] == "/robots.txt"
+    assert "/private" not in site.requested and site.requested.count("/ok") == 1
