@@ -35,7 +35,7 @@ class ArticleSpider(SourceSpider):
             yield self.request(url, self.parse)
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if looks_like_feed(response.body, content_type):
             try:
                 feed = parse_feed(response.body, response.url)

@@ -37,7 +37,7 @@ class SourceSpider(scrapy.Spider):
     def request_failed(self, failure: Failure) -> None:
         """One count and one log line a request that failed for good (after retries)."""
         url = getattr(failure.request, "url", "?")  # type: ignore[attr-defined]
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             reason = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
