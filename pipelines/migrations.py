@@ -75,10 +75,30 @@ def articles_full_text(db: Database) -> None:
     )
 
 
+def captures_and_deletions(db: Database) -> None:
+    """Raw captures (WARC records) and what links rows to them; articles that went away."""
+    db.table("captures").create(
+        {
+            "id": str, "url": str, "fetched_at": str, "status": int, "content_type": str,
+            "payload_sha256": str, "payload_length": int, "warc_file": str, "warc_offset": int,
+            "warc_length": int, "record_type": str, "revisit_of": str, "crawl_id": int,
+        },
+        pk="id",
+    )  # fmt: skip
+    db.table("captures").create_index(["payload_sha256"])
+    db.table("captures").create_index(["url", "fetched_at"])
+    for column, kind in (("capture_id", str), ("gone_at", str), ("gone_reason", str)):
+        db.table("articles").add_column(column, kind)
+        db.table("article_versions").add_column(column, kind)
+    db.table("articles").create_index(["gone_at"])
+    db.table("article_versions").create_index(["superseded_at"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
     ("0003_articles_fts", articles_full_text),
+    ("0004_captures_and_deletions", captures_and_deletions),
 ]
 
 

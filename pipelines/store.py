@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
-    "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id",
+    "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
 )  # fmt: skip
 VERSIONED_COLUMNS = ("title", "text", "published_at", "author", "reference", "content_hash")
 CONTENT_COLUMNS = ("url", "source", "title", "published_at", "year", "author", "lang", "kind",
@@ -67,6 +67,7 @@ class StorePipeline:
                 [self.run_id, source, spider.name, now()],
             )
         self.crawl_id = cursor.lastrowid
+        self.stats.set_value("procarchive/crawl_id", self.crawl_id)
 
     def process_item(self, item: Any) -> Any:
         row = ItemAdapter(item).asdict()
@@ -129,22 +130,28 @@ def write_articles(
                 counts["new"] += 1
             elif old["content_hash"] == row["content_hash"]:
                 db.execute(
-                    "UPDATE articles SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
-                    [seen_at, crawl_id, row["id"]],
+                    "UPDATE articles SET last_seen_at = ?, crawl_id = ?, capture_id = ? WHERE id = ?",
+                    [seen_at, crawl_id, row.get("capture_id"), row["id"]],
                 )
                 counts["unchanged"] += 1
             else:
                 db.execute(
                     "INSERT INTO article_versions (article_id, title, text, published_at, author, "
-                    "reference, content_hash, first_seen_at, last_seen_at, superseded_at, crawl_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "reference, content_hash, first_seen_at, last_seen_at, superseded_at, crawl_id, "
+                    "capture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [row["id"], *(old[c] for c in VERSIONED_COLUMNS), old["first_seen_at"],
-                     old["last_seen_at"], seen_at, old["crawl_id"]],
+                     old["last_seen_at"], seen_at, old["crawl_id"], old["capture_id"]],
                 )  # fmt: skip
                 db.execute(
                     f"UPDATE articles SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)}, "
-                    "last_seen_at = ?, crawl_id = ? WHERE id = ?",
-                    [*(row.get(c) for c in CONTENT_COLUMNS), seen_at, crawl_id, row["id"]],
+                    "last_seen_at = ?, crawl_id = ?, capture_id = ? WHERE id = ?",
+                    [
+                        *(row.get(c) for c in CONTENT_COLUMNS),
+                        seen_at,
+                        crawl_id,
+                        row.get("capture_id"),
+                        row["id"],
+                    ],
                 )
                 counts["changed"] += 1
     return counts

@@ -45,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", action="append", default=[], help="each file's original URL, in order"
     )
 
+    show = commands.add_parser("show-capture", help="print the archived bytes of a capture")
+    show.add_argument(
+        "capture_id",
+        metavar="ID",
+        help="captures.id, e.g. lkpp_news-20261126...-00000.warc.gz#1234",
+    )
+    show.add_argument("--db", default=DEFAULT_DB)
+    show.add_argument(
+        "--raw", action="store_true", help="as received, content-encoding (gzip) kept"
+    )
+
     sources = commands.add_parser("sources", help="the registry with each source's last crawl")
     sources.add_argument("--db", default=DEFAULT_DB)
     sources.add_argument("--samples", action="store_true")
@@ -114,6 +125,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed == len(args.files) else 0
 
 
+def cmd_show_capture(args: argparse.Namespace) -> int:
+    from procarchive.captures import capture_payload
+    from procarchive.crawl import project_settings
+    from scrapers.capture import warc_dir
+
+    directory = warc_dir(project_settings(args.db))
+    sys.stdout.buffer.write(capture_payload(args.db, args.capture_id, directory, args.raw))
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipelines.archive import open_archive
 
@@ -174,6 +196,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "extract": cmd_extract,
+    "show-capture": cmd_show_capture,
     "sources": cmd_sources,
 }
 

@@ -23,3 +23,4 @@ class ArticleItem:
     id: str | None = None
     content_hash: str | None = None
     fetched_at: str | None = None
+    capture_id: str | None = None

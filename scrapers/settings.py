@@ -35,6 +35,9 @@ TELNETCONSOLE_ENABLED = False
 # and cost about a third of throughput here (scrapy/scrapy#5182).
 CONCURRENT_ITEMS = 1
 
+# Next to the downloader, so captures see responses as received (before decompression).
+DOWNLOADER_MIDDLEWARES = {"scrapers.capture.CaptureMiddleware": 950}
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.language.LanguagePipeline": 200,
@@ -44,6 +47,7 @@ ITEM_PIPELINES = {
 
 # The archive.
 PROCARCHIVE_DB = os.environ.get("PROCARCHIVE_DB", "archive.db")
+PROCARCHIVE_WARC_DIR = os.environ.get("PROCARCHIVE_WARC_DIR", "")  # default: warcs/ beside the db
 PROCARCHIVE_RUN_ID = ""  # groups the crawls rows of one `procarchive crawl`
 PROCARCHIVE_BATCH_SIZE = int(os.environ.get("PROCARCHIVE_BATCH_SIZE", "200"))
 PROCARCHIVE_MIN_TEXT_CHARS = 200

@@ -61,4 +61,5 @@ class ArticleSpider(SourceSpider):
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
+        item.capture_id = response.meta.get("capture_id")
         yield item

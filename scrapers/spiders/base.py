@@ -85,6 +85,7 @@ class SourceSpider(scrapy.Spider):
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
+        item.capture_id = response.meta.get("capture_id")
         yield item
 
     def skip(self, response: Response, reason: str, message: str) -> None:

@@ -1,0 +1,128 @@
+"""Capture every response the crawl receives into WARC files and the `captures` table.
+
+A downloader middleware placed next to the downloader (after Scrapy's own), so it sees
+each response as it came off the wire: redirects, errors, robots.txt and 304s included,
+bodies still content-encoded. The capture's id travels to the callback in
+`response.meta["capture_id"]`, and from there into the rows the page yields.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Self
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.http.headers import Headers
+
+from pipelines.archive import open_archive
+from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
+
+logger = logging.getLogger(__name__)
+BATCH = 200
+
+
+def warc_dir(settings: Any) -> Path:
+    configured = settings.get("PROCARCHIVE_WARC_DIR")
+    return Path(configured) if configured else Path(settings.get("PROCARCHIVE_DB")).parent / "warcs"
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]
+
+
+class CaptureMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.directory = warc_dir(crawler.settings)
+        self.software = crawler.settings.get("USER_AGENT")
+        self.pending: list[dict[str, Any]] = []
+        self.seen: dict[str, tuple[str, str, str]] = {}  # sha256 -> (capture id, uri, date)
+        self.files: WarcFiles | None = None
+        self.db: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        source = getattr(getattr(spider, "source", None), "name", spider.name)
+        self.files = WarcFiles(self.directory, now_warc_prefix(source), self.software)
+        self.db = open_archive(self.crawler.settings.get("PROCARCHIVE_DB"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.files is None:
+            return response
+        body = response.body
+        digest = payload_sha256(body)
+        original = self.original(digest) if body else None
+        exchange = Exchange(
+            url=response.url, method=request.method,
+            request_headers=header_pairs(request.headers), status=response.status,
+            reason=_reason(response.status), response_headers=header_pairs(response.headers),
+            body=body,
+        )  # fmt: skip
+        written = self.files.write(exchange, original[1:] if original else None)
+        capture_id = f"{written.warc_file}#{written.offset}"
+        if original is None and body:
+            self.seen[digest] = (capture_id, response.url, written.warc_date)
+        self.pending.append(
+            {
+                "id": capture_id, "url": response.url, "fetched_at": written.warc_date,
+                "status": response.status,
+                "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
+                "payload_sha256": digest, "payload_length": len(body),
+                "warc_file": written.warc_file, "warc_offset": written.offset,
+                "warc_length": written.length, "record_type": written.record_type,
+                "revisit_of": original[0] if original else None,
+                "crawl_id": self.crawler.stats.get_value("procarchive/crawl_id") if self.crawler.stats else None,
+            }
+        )  # fmt: skip
+        request.meta["capture_id"] = capture_id
+        if len(self.pending) >= BATCH:
+            self.flush()
+        return response
+
+    def original(self, digest: str) -> tuple[str, str, str] | None:
+        """The first capture of this payload, in this crawl or an earlier one."""
+        if digest in self.seen:
+            return self.seen[digest]
+        row = self.db.execute(
+            "SELECT id, url, fetched_at FROM captures WHERE payload_sha256 = ? "
+            "AND record_type = 'response' LIMIT 1",
+            [digest],
+        ).fetchone()
+        if row:
+            self.seen[digest] = (row[0], row[1], row[2])
+        return self.seen.get(digest)
+
+    def flush(self) -> None:
+        if self.pending and self.db is not None:
+            with self.db.conn:
+                self.db.table("captures").insert_all(self.pending, alter=False)
+            self.pending = []
+
+    def spider_closed(self, spider: Spider) -> None:
+        self.flush()
+        if self.files is not None:
+            self.files.close()
+            logger.info("Captures written to %s", self.directory / self.files.name)
+        if self.db is not None:
+            self.db.close()
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
