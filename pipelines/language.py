@@ -9,6 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from scrapers.extract.language import SAMPLE_CHARS, detect_language
+from scrapers.items import ArticleItem
 
 
 class LanguagePipeline:
@@ -20,6 +21,8 @@ class LanguagePipeline:
         return cls(crawler.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS", SAMPLE_CHARS))
 
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item  # seen, gone and listing records carry no text
         adapter = ItemAdapter(item)
         if adapter.get("lang"):
             return item

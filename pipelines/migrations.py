@@ -94,11 +94,22 @@ def captures_and_deletions(db: Database) -> None:
     db.table("article_versions").create_index(["superseded_at"])
 
 
+def incremental_crawls(db: Database) -> None:
+    """What nightly crawls need to skip or revalidate: the listing's own change hint for each
+    article, the validators of each capture, and a count of articles found gone."""
+    db.table("articles").add_column("source_updated", str)
+    db.table("captures").add_column("etag", str)
+    db.table("captures").add_column("last_modified", str)
+    db.table("crawls").add_column("items_gone", int)
+    db.table("crawls").add_column("bytes_received", int)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
     ("0003_articles_fts", articles_full_text),
     ("0004_captures_and_deletions", captures_and_deletions),
+    ("0005_incremental_crawls", incremental_crawls),
 ]
 
 

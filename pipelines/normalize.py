@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
+from scrapers.items import ArticleItem
+
 HASHED_FIELDS = ("title", "text", "published_at", "author", "reference")
 
 
@@ -34,6 +36,8 @@ def tidy_text(text: str) -> str:
 
 class NormalizePipeline:
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item  # seen, gone and listing records carry no text
         adapter = ItemAdapter(item)
         if adapter.get("title"):
             adapter["title"] = " ".join(adapter["title"].split())

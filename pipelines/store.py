@@ -1,16 +1,14 @@
-"""Store articles in the archive, in batches, and record each crawl in `crawls`.
+"""Store what a crawl finds, in batches, and record each crawl in `crawls`.
 
-An article is keyed by its id (from the canonical URL). Seen again unchanged, only
-last_seen_at and crawl_id move, leaving its full-text entry alone; changed, its previous
-state is kept in article_versions before the row is updated. Nothing is overwritten
-without a trace, nothing deleted.
+Articles are upserted by id (see pipelines.writes); articles found current without a
+fetch or a parse are marked seen; 404/410 answers and articles a complete listing no
+longer names are marked gone. Nothing is overwritten without a trace, nothing deleted.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -19,20 +17,11 @@ from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
 from pipelines.archive import open_archive
+from pipelines.normalize import article_id
+from pipelines.writes import mark_gone, mark_seen, now, unlisted, write_articles
+from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 
 logger = logging.getLogger(__name__)
-
-ARTICLE_COLUMNS = (
-    "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
-    "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
-)  # fmt: skip
-VERSIONED_COLUMNS = ("title", "text", "published_at", "author", "reference", "content_hash")
-CONTENT_COLUMNS = ("url", "source", "title", "published_at", "year", "author", "lang", "kind",
-                   "text", "reference", "content_hash")  # fmt: skip
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class StorePipeline:
@@ -41,9 +30,13 @@ class StorePipeline:
         self.db_path = crawler.settings.get("PROCARCHIVE_DB")
         self.batch_size = crawler.settings.getint("PROCARCHIVE_BATCH_SIZE")
         self.run_id = crawler.settings.get("PROCARCHIVE_RUN_ID") or now()
-        self.batch: dict[str, dict[str, Any]] = {}
+        self.articles: dict[str, dict[str, Any]] = {}
+        self.seen: list[str] = []
+        self.gone: list[tuple[str, str]] = []
+        self.listed: set[str] = set()  # every article id a listing named or the crawl met
         self.db: Database | None = None
         self.crawl_id: int | None = None
+        self.source = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -59,22 +52,36 @@ class StorePipeline:
         spider = self.crawler.spider
         assert spider is not None
         self.db = open_archive(self.db_path)
-        source = getattr(getattr(spider, "source", None), "name", None) or spider.name
+        self.source = getattr(getattr(spider, "source", None), "name", None) or spider.name
         with self.db.conn:
             cursor = self.db.execute(
                 "INSERT INTO crawls (run_id, source, spider, started_at, status) "
                 "VALUES (?, ?, ?, ?, 'running')",
-                [self.run_id, source, spider.name, now()],
+                [self.run_id, self.source, spider.name, now()],
             )
         self.crawl_id = cursor.lastrowid
         self.stats.set_value("procarchive/crawl_id", self.crawl_id)
 
     def process_item(self, item: Any) -> Any:
-        row = ItemAdapter(item).asdict()
-        published = row.get("published_at") or ""
-        row["year"] = int(published[:4]) if published[:4].isdigit() else None
-        self.batch[row["id"]] = row  # a page met twice in one batch is stored once, latest
-        if len(self.batch) >= self.batch_size:
+        if isinstance(item, ListingItem):
+            self.listed.update(article_id(url) for url in item.article_urls)
+            self.stats.inc_value("procarchive/listings")
+            return item
+        if not isinstance(item, (ArticleItem, SeenItem, GoneItem)):
+            return item
+        identifier = article_id(item.url)
+        self.listed.add(identifier)  # met by this crawl: not unlisted, whatever the URL said
+        if isinstance(item, SeenItem):
+            self.seen.append(identifier)
+        elif isinstance(item, GoneItem):
+            self.gone.append((identifier, item.reason))
+        else:
+            row = ItemAdapter(item).asdict()
+            published = row.get("published_at") or ""
+            row["year"] = int(published[:4]) if published[:4].isdigit() else None
+            self.articles[row["id"]] = row  # a page met twice in one batch is stored once
+            self.listed.add(row["id"])
+        if len(self.articles) + len(self.seen) + len(self.gone) >= self.batch_size:
             self.flush()
         return item
 
@@ -82,10 +89,18 @@ class StorePipeline:
         self.flush()
 
     def flush(self) -> None:
-        if not self.batch or self.db is None:
+        if self.db is None:
             return
-        rows, self.batch = list(self.batch.values()), {}
-        counts = write_articles(self.db, rows, self.crawl_id)
+        at = now()
+        counts: dict[str, int] = {}
+        if self.articles:
+            counts = write_articles(self.db, list(self.articles.values()), self.crawl_id)
+        if self.seen:
+            for outcome, count in mark_seen(self.db, self.seen, self.crawl_id, at).items():
+                counts[outcome] = counts.get(outcome, 0) + count
+        if self.gone:
+            counts["gone"] = mark_gone(self.db, self.gone, self.crawl_id, at)
+        self.articles, self.seen, self.gone = {}, [], []
         for outcome, count in counts.items():
             self.stats.inc_value(f"procarchive/items_{outcome}", count)
 
@@ -93,6 +108,14 @@ class StorePipeline:
         if self.db is None or self.crawl_id is None:
             return
         self.flush()
+        if self.listing_complete(reason):
+            gone = [
+                (identifier, "unlisted")
+                for identifier in unlisted(self.db, self.source, self.listed)
+            ]
+            self.stats.inc_value(
+                "procarchive/items_gone", mark_gone(self.db, gone, self.crawl_id, now())
+            )
         summary = crawl_summary(self.stats.get_stats(), reason)
         with self.db.conn:
             self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
@@ -100,61 +123,14 @@ class StorePipeline:
         self.db.close()
         self.db = None
 
-
-def write_articles(
-    db: Database, rows: list[dict[str, Any]], crawl_id: int | None
-) -> dict[str, int]:
-    """Insert new articles, version changed ones, touch unchanged ones: one transaction."""
-    counts = {"new": 0, "changed": 0, "unchanged": 0}
-    ids = [row["id"] for row in rows]
-    marks = ",".join("?" * len(ids))
-    with db.conn:
-        previous = {
-            row["id"]: row for row in db.query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
-        }
-        for row in rows:
-            seen_at = row.get("fetched_at") or now()
-            old = previous.get(row["id"])
-            if old is None:
-                values = {
-                    **row,
-                    "first_seen_at": seen_at,
-                    "last_seen_at": seen_at,
-                    "crawl_id": crawl_id,
-                }
-                db.execute(
-                    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
-                    [values.get(c) for c in ARTICLE_COLUMNS],
-                )
-                counts["new"] += 1
-            elif old["content_hash"] == row["content_hash"]:
-                db.execute(
-                    "UPDATE articles SET last_seen_at = ?, crawl_id = ?, capture_id = ? WHERE id = ?",
-                    [seen_at, crawl_id, row.get("capture_id"), row["id"]],
-                )
-                counts["unchanged"] += 1
-            else:
-                db.execute(
-                    "INSERT INTO article_versions (article_id, title, text, published_at, author, "
-                    "reference, content_hash, first_seen_at, last_seen_at, superseded_at, crawl_id, "
-                    "capture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [row["id"], *(old[c] for c in VERSIONED_COLUMNS), old["first_seen_at"],
-                     old["last_seen_at"], seen_at, old["crawl_id"], old["capture_id"]],
-                )  # fmt: skip
-                db.execute(
-                    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)}, "
-                    "last_seen_at = ?, crawl_id = ?, capture_id = ? WHERE id = ?",
-                    [
-                        *(row.get(c) for c in CONTENT_COLUMNS),
-                        seen_at,
-                        crawl_id,
-                        row.get("capture_id"),
-                        row["id"],
-                    ],
-                )
-                counts["changed"] += 1
-    return counts
+    def listing_complete(self, reason: str) -> bool:
+        """Only a finished crawl whose every listing page was read can call a page unlisted."""
+        return (
+            reason == "finished"
+            and bool(self.listed)
+            and self.stats.get_value("procarchive/listings", 0) > 0
+            and not self.stats.get_value("procarchive/failed_listing")
+        )
 
 
 def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
@@ -189,6 +165,8 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         "items_changed": stats.get("procarchive/items_changed", 0),
         "items_unchanged": stats.get("procarchive/items_unchanged", 0),
         "items_dropped": stats.get("item_dropped_count", 0),
+        "items_gone": stats.get("procarchive/items_gone", 0),
+        "bytes_received": stats.get("downloader/response_bytes", 0),
         "errors": errors,
         "error_reasons": json.dumps(reasons, sort_keys=True) if reasons else None,
     }

@@ -13,6 +13,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from scrapers.items import ArticleItem
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,6 +44,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item  # seen, gone and listing records carry no text
         adapter = ItemAdapter(item)
         reasons = problems(adapter, self.min_text_chars)
         if not reasons:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -24,7 +24,11 @@ class Article:
     labels: tuple[str, ...] = ()
     reference: str | None = None
     repost_of: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
+    modified: datetime | None = None  # local time of the last edit, if edited
+
+    @property
+    def last_change(self) -> datetime:
+        return self.modified or self.published
 
 
 @cache

@@ -3,6 +3,8 @@ breadcrumbs, share buttons, a related-news sidebar and a footer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 
 from samples.content import Article
@@ -11,19 +13,40 @@ from samples.server import Page, Site
 
 PER_PAGE = 10
 SITE_NAME = "LKPP - Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah"
-ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cari\n\nSitemap: /sitemap.xml\n"
+CONTROL = "/__control/"
+ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cari\nDisallow: /__control/\n\nSitemap: /sitemap.xml\n"
+WIB = timezone(timedelta(hours=7))
 # A listed link whose page always fails: crawls must count it, log it and go on.
 BROKEN_SLUG = "arsip-berita-dipindahkan"
 
 
 class AgencySite(Site):
     def __init__(self, articles: tuple[Article, ...]) -> None:
-        self.articles = articles
+        self.articles = list(articles)
         self.by_slug = {a.slug: a for a in articles}
+
+    def edit(self, slug: str, when: datetime | None = None) -> None:
+        """Change an article's last paragraph, as an agency quietly correcting a story."""
+        article = self.by_slug[slug]
+        paragraphs = (*article.paragraphs[:-1], article.paragraphs[-1] + " (Diperbarui.)")
+        edited = replace(
+            article, paragraphs=paragraphs, modified=when or datetime.now(WIB).replace(tzinfo=None)
+        )
+        self.articles[self.articles.index(article)] = edited
+        self.by_slug[slug] = edited
+
+    def delete(self, slug: str) -> None:
+        self.articles.remove(self.by_slug.pop(slug))
 
     def route(self, path: str, query: dict[str, str]) -> Page:
         if path == "/robots.txt":
             return Page.text(ROBOTS)
+        if path.startswith(CONTROL):  # the benchmark edits a server in another process
+            action, _, slug = path.removeprefix(CONTROL).partition("/")
+            if slug not in self.by_slug or action not in ("edit", "delete"):
+                return Page.error(404, "unknown article or action")
+            getattr(self, action)(slug)
+            return Page.text("ok")
         if path in ("/", "/berita", "/berita/"):
             return self.listing(int(query.get("page", "1") or 1))
         if path == "/sitemap.xml":
@@ -71,7 +94,7 @@ class AgencySite(Site):
     def sitemap(self) -> str:
         urls = "".join(
             f"<url><loc>{self.base_url}/berita/{a.slug}</loc>"
-            f"<lastmod>{a.published:%Y-%m-%d}</lastmod></url>"
+            f"<lastmod>{a.last_change.replace(tzinfo=WIB).isoformat()}</lastmod></url>"
             for a in self.articles
         )
         return (
@@ -111,9 +134,11 @@ class AgencySite(Site):
   <div class="widget agenda"><h3>Agenda</h3><p>Rapat koordinasi pengadaan nasional.</p></div>
 </aside>
 </div>"""
-        return Page.html(
+        page = Page.html(
             self.layout(article.title, body, f"/berita/{article.slug}", article.paragraphs[0][:150])
         )
+        page.last_modified = article.last_change.replace(tzinfo=WIB).astimezone(UTC)
+        return page
 
     def layout(self, title: str, body: str, path: str, description: str = "") -> str:
         return f"""<!DOCTYPE html>

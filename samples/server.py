@@ -2,15 +2,19 @@
 
 Each site gets its own port on 127.0.0.1, so each has its own robots.txt and root like a
 real host. Responses are gzipped when the client accepts it, and about half the pages name
-no charset in Content-Type: both are cases real servers produce.
+no charset in Content-Type: both are cases real servers produce. Every page has an ETag
+(articles a Last-Modified too) and conditional requests get 304 Not Modified.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
@@ -22,6 +26,7 @@ class Page:
     content_type: str
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    last_modified: datetime | None = None  # UTC; sent as Last-Modified
 
     @classmethod
     def html(cls, text: str) -> Page:
@@ -59,11 +64,21 @@ class _Handler(BaseHTTPRequestHandler):
             page = self.server.site.route(parts.path, dict(parse_qsl(parts.query)))
         except Exception as exc:  # a bug in a sample site must show, not hang the crawl
             page = Page.error(500, f"sample site error: {exc!r}")
+        if page.status == 200 and self._not_modified(page):
+            self.send_response(304)
+            self.send_header("ETag", _etag(page.body))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = page.body
         content_type = page.content_type
         if content_type.startswith(("text/", "application/")) and _names_charset(parts.path):
             content_type += "; charset=utf-8"
         headers = {"Content-Type": content_type, **page.headers}
+        if page.status == 200:
+            headers["ETag"] = _etag(page.body)
+            if page.last_modified:
+                headers["Last-Modified"] = format_datetime(page.last_modified, usegmt=True)
         if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers["Content-Encoding"] = "gzip"
@@ -74,8 +89,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _not_modified(self, page: Page) -> bool:
+        """Conditional GET (RFC 9110): If-None-Match wins over If-Modified-Since."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match:
+            return _etag(page.body) in [tag.strip() for tag in if_none_match.split(",")]
+        since = self.headers.get("If-Modified-Since")
+        if since and page.last_modified:
+            try:
+                return page.last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+        return False
+
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the crawl logs what matters."""
+
+
+def _etag(body: bytes) -> str:
+    return f'"{hashlib.sha1(body).hexdigest()[:16]}"'
 
 
 def _names_charset(path: str) -> bool:

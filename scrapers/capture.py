@@ -86,6 +86,8 @@ class CaptureMiddleware:
                 "warc_length": written.length, "record_type": written.record_type,
                 "revisit_of": original[0] if original else None,
                 "crawl_id": self.crawler.stats.get_value("procarchive/crawl_id") if self.crawler.stats else None,
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
             }
         )  # fmt: skip
         request.meta["capture_id"] = capture_id
@@ -119,6 +121,11 @@ class CaptureMiddleware:
             logger.info("Captures written to %s", self.directory / self.files.name)
         if self.db is not None:
             self.db.close()
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _reason(status: int) -> str:

@@ -24,3 +24,33 @@ class ArticleItem:
     content_hash: str | None = None
     fetched_at: str | None = None
     capture_id: str | None = None
+    source_updated: str | None = None  # the listing's or feed's change hint for this page
+
+
+@dataclass
+class SeenItem:
+    """An archived article the crawl found unchanged (304, or its listing says so)."""
+
+    url: str
+    source: str
+    capture_id: str | None = None
+
+
+@dataclass
+class GoneItem:
+    """An archived article that now answers 404 or 410."""
+
+    url: str
+    source: str
+    reason: str
+    capture_id: str | None = None
+
+
+@dataclass
+class ListingItem:
+    """The article URLs one listing, feed or sitemap page names, for spotting articles that
+    disappear while their neighbours stay listed."""
+
+    source: str
+    page_url: str
+    article_urls: list[str]

@@ -12,7 +12,7 @@ from datasette.app import Datasette
 
 from pipelines.archive import open_archive
 from pipelines.normalize import NormalizePipeline
-from pipelines.store import write_articles
+from pipelines.writes import write_articles
 from samples.content import agency_articles
 from scrapers.items import ArticleItem
 from tests.conftest import ROOT

@@ -14,7 +14,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scrapers.extract.encoding import redecode
-from scrapers.items import ArticleItem
+from scrapers.incremental import Unchanged
+from scrapers.items import ArticleItem, GoneItem, SeenItem
 from scrapers.sources import Source
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
@@ -34,23 +35,46 @@ class SourceSpider(scrapy.Spider):
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.request_failed, **kwargs)
 
-    def request_failed(self, failure: Failure) -> None:
-        """One count and one log line a request that failed for good (after retries)."""
-        url = getattr(failure.request, "url", "?")  # type: ignore[attr-defined]
+    def listing_request(
+        self, url: str, callback: Callable[..., Any], **kwargs: Any
+    ) -> scrapy.Request:
+        """A listing, feed or sitemap page: revalidated against the archive's copy."""
+        return self.request(url, callback, meta={"revalidate": True}, **kwargs)
+
+    def article_request(
+        self, url: str, callback: Callable[..., Any], hint: str | None = None
+    ) -> scrapy.Request:
+        """An article page, with the listing's change hint for it (a date), if any."""
+        meta = {"article": True, "hint": hint, "handle_httpstatus_list": [304]}
+        return self.request(url, callback, meta=meta)
+
+    def request_failed(self, failure: Failure) -> Iterator[Any]:
+        """One count and one log line a request that failed for good (after retries); an
+        article that is current in the archive, or gone from the site, becomes an item."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(Unchanged):
+            yield SeenItem(request.url, self.source.name)
+            return
         if isinstance(failure.value, HttpError):
-            reason = f"http_{failure.value.response.status}"
+            status = failure.value.response.status
+            reason = f"http_{status}"
+            if request.meta.get("article") and status in (404, 410):
+                capture = failure.value.response.meta.get("capture_id")
+                yield GoneItem(request.url, self.source.name, reason, capture)
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
             declined = next((name for marker, name in DECLINED if marker in message), None)
             if declined:
                 self.count(f"skipped/{declined}")
-                self.logger.info("Not fetched %s: %s", url, message)
+                self.logger.info("Not fetched %s: %s", request.url, message)
                 return
             reason = "ignored"
         else:
             reason = type(failure.value).__name__
+        if request.meta.get("revalidate"):
+            self.count("failed_listing")  # the listing is incomplete: no "unlisted" verdicts
         self.count(f"failed/{reason}")
-        self.logger.warning("Failed %s: %s (%s)", url, failure.getErrorMessage(), reason)
+        self.logger.warning("Failed %s: %s (%s)", request.url, failure.getErrorMessage(), reason)
 
     def page_text(self, response: Response) -> str | None:
         """The response's text, or None (counted and logged) when it is not a text page."""
@@ -76,8 +100,11 @@ class SourceSpider(scrapy.Spider):
         )  # fmt: skip
         return repaired[1]
 
-    def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem]:
+    def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem | SeenItem]:
         """The page's article as `extract(html, url, source, offset)` reads it, if any."""
+        if response.status == 304:  # revalidated: the archived copy is current
+            yield SeenItem(response.url, self.source.name, response.meta.get("validated_capture"))
+            return
         html = self.page_text(response)
         if html is None:
             return
@@ -86,6 +113,7 @@ class SourceSpider(scrapy.Spider):
             self.skip(response, "no_article", "no article text found")
             return
         item.capture_id = response.meta.get("capture_id")
+        item.source_updated = response.meta.get("hint")
         yield item
 
     def skip(self, response: Response, reason: str, message: str) -> None:

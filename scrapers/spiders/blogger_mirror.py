@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from scrapy import Request
 from scrapy.http import Response
 
 from scrapers.extract import blogger
 from scrapers.extract.feeds import FeedError
+from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
 
 
@@ -22,18 +22,19 @@ class BloggerMirrorSpider(SourceSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield self.request(blogger.feed_url(url, 1, self.page_size), self.parse_feed)
+            yield self.listing_request(blogger.feed_url(url, 1, self.page_size), self.parse_feed)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[Any]:
         try:
             page = blogger.parse_feed_page(response.body, response.url, self.page_size)
         except FeedError as exc:
             self.skip(response, "bad_feed", str(exc))
             return
+        yield ListingItem(self.source.name, response.url, [entry.url for entry in page.entries])
         for entry in page.entries:
-            yield self.request(entry.url, self.parse_post)
+            yield self.article_request(entry.url, self.parse_post, hint=entry.updated)
         if page.next_url:
-            yield self.request(page.next_url, self.parse_feed)
+            yield self.listing_request(page.next_url, self.parse_feed)
 
     def parse_post(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, blogger.parse_post)

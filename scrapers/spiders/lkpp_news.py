@@ -1,14 +1,19 @@
-"""lkpp.go.id news: the paginated listing, then each article."""
+"""lkpp.go.id news: the paginated listing, then each article.
+
+With a `sitemap` option, the sitemap's lastmod dates come along as change hints, so a
+nightly crawl fetches only the articles that changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from scrapy import Request
 from scrapy.http import Response
 
 from scrapers.extract import lkpp
+from scrapers.extract.feeds import FeedError, parse_feed
+from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
 
 
@@ -16,18 +21,35 @@ class LkppNewsSpider(SourceSpider):
     name = "lkpp_news"
 
     async def start(self) -> AsyncIterator[Any]:
+        sitemap = self.source.options.get("sitemap")
+        if sitemap:
+            yield self.listing_request(sitemap, self.parse_sitemap)
+            return
         for url in self.start_urls:
-            yield self.request(url, self.parse_listing)
+            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": {}})
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        try:
+            entries = parse_feed(response.body, response.url).entries
+        except FeedError as exc:
+            self.skip(response, "bad_feed", str(exc))
+            entries = []
+        hints = {entry.url: entry.updated for entry in entries if entry.updated}
+        for url in self.start_urls:
+            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": hints})
+
+    def parse_listing(self, response: Response, hints: dict[str, str]) -> Iterator[Any]:
         html = self.page_text(response)
         if html is None:
             return
         listing = lkpp.parse_listing(html, response.url)
+        yield ListingItem(self.source.name, response.url, listing.article_urls)
         for url in listing.article_urls:
-            yield self.request(url, self.parse_article)
+            yield self.article_request(url, self.parse_article, hint=hints.get(url))
         if listing.next_url:
-            yield self.request(listing.next_url, self.parse_listing)
+            yield self.listing_request(
+                listing.next_url, self.parse_listing, cb_kwargs={"hints": hints}
+            )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, lkpp.parse_article)

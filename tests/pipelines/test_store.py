@@ -10,7 +10,8 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.archive import open_archive
 from pipelines.normalize import NormalizePipeline
-from pipelines.store import StorePipeline, crawl_summary, write_articles
+from pipelines.store import StorePipeline, crawl_summary
+from pipelines.writes import write_articles
 from scrapers.items import ArticleItem
 
 TEXT = "LKPP dan PPS Korea memperpanjang kerja sama pengadaan publik. " * 5

@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 from samples.blogger_site import BloggerSite
 from samples.content import blog_posts
 from scrapers.extract.blogger import feed_url
-from scrapers.items import ArticleItem
+from scrapers.items import ArticleItem, ListingItem
 from scrapers.sources import Source
 from scrapers.spiders.blogger_mirror import BloggerMirrorSpider
 from tests.conftest import fake_response
@@ -47,11 +47,15 @@ def test_start_asks_for_the_first_feed_page() -> None:
 
 def test_feed_page_yields_posts_then_next_page() -> None:
     response = fake_response(feed_url(BASE, 1, 5), blog().feed(1, 5), xml=True)
-    requests = list(spider().parse_feed(response))
-    posts = [r.url for r in requests if getattr(r.callback, "__name__", "") == "parse_post"]
-    feeds = [r.url for r in requests if getattr(r.callback, "__name__", "") == "parse_feed"]
-    assert posts == [BASE + blog().post_path(p) for p in blog_posts()[:5]]
-    assert feeds == [f"{BASE}/feeds/posts/default?start-index=6&max-results=5"]
+    listing, *requests = list(spider().parse_feed(response))
+    posts = [r for r in requests if getattr(r.callback, "__name__", "") == "parse_post"]
+    feeds = [r for r in requests if getattr(r.callback, "__name__", "") == "parse_feed"]
+    expected = [BASE + blog().post_path(p) for p in blog_posts()[:5]]
+    assert isinstance(listing, ListingItem) and listing.article_urls == expected
+    assert [r.url for r in posts] == expected
+    assert all(r.meta["article"] and r.meta["hint"] for r in posts)  # the feed's <updated>
+    assert [r.url for r in feeds] == [f"{BASE}/feeds/posts/default?start-index=6&max-results=5"]
+    assert feeds[0].meta["revalidate"]
 
 
 def test_malformed_feed_is_a_counted_skip() -> None:

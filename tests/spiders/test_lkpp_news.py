@@ -8,7 +8,7 @@ from scrapy.utils.test import get_crawler
 
 from samples.content import agency_articles
 from samples.lkpp_site import BROKEN_SLUG, AgencySite
-from scrapers.items import ArticleItem
+from scrapers.items import ArticleItem, ListingItem, SeenItem
 from scrapers.sources import Source
 from scrapers.spiders.lkpp_news import LkppNewsSpider
 from tests.conftest import fake_response
@@ -38,18 +38,24 @@ def page(path: str, query: dict[str, str] | None = None) -> Response:
 
 
 def test_listing_yields_articles_then_next_page() -> None:
-    requests = list(spider().parse_listing(page("/berita", {"page": "2"})))
+    hints = {f"{BASE}/berita/{agency_articles()[10].slug}": "2016-06-14T10:00:00+07:00"}
+    listing, *requests = list(spider().parse_listing(page("/berita", {"page": "2"}), hints=hints))
+    assert isinstance(listing, ListingItem) and len(listing.article_urls) == 11
     assert all(isinstance(r, Request) for r in requests)
     articles = [r for r in requests if callback(r) == "parse_article"]
     listings = [r for r in requests if callback(r) == "parse_listing"]
     assert len(articles) == 11  # ten articles and the broken link
     assert articles[-1].url == f"{BASE}/berita/{BROKEN_SLUG}"
     assert [r.url for r in listings] == [f"{BASE}/berita?page=3"]
+    assert (
+        articles[0].meta["hint"] == "2016-06-14T10:00:00+07:00" and articles[1].meta["hint"] is None
+    )
+    assert listings[0].cb_kwargs == {"hints": hints}
 
 
 def test_last_listing_page_has_no_next() -> None:
     pages = -(-len(agency_articles()) // 10)
-    requests = list(spider().parse_listing(page("/berita", {"page": str(pages)})))
+    _, *requests = list(spider().parse_listing(page("/berita", {"page": str(pages)}), hints={}))
     assert requests and all(callback(r) == "parse_article" for r in requests)
 
 
@@ -73,3 +79,10 @@ def test_binary_body_is_skipped_with_a_counted_reason() -> None:
     )
     assert list(crawled.parse_article(response)) == []
     assert crawled.crawler.stats.get_value("procarchive/skipped/not_text") == 1
+
+
+def test_not_modified_article_is_seen_not_parsed() -> None:
+    url = f"{BASE}/berita/{agency_articles()[0].slug}"
+    request = Request(url, meta={"validated_capture": "x.warc.gz#10"})
+    (item,) = spider().parse_article(Response(url, status=304, request=request))
+    assert item == SeenItem(url, "lkpp_news", "x.warc.gz#10")

@@ -1,0 +1,144 @@
+"""The archive's writes, each batch one transaction: new, changed, seen, gone.
+
+An article's current state lives in `articles`; whenever it is replaced (content changed,
+or a gone page came back) the state it replaces goes to `article_versions` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+ARTICLE_COLUMNS = (
+    "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
+    "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
+    "source_updated",
+)  # fmt: skip
+CONTENT_COLUMNS = (
+    "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
+    "reference", "content_hash", "capture_id", "source_updated",
+)  # fmt: skip
+VERSION_COLUMNS = (
+    "title", "text", "published_at", "author", "reference", "content_hash", "first_seen_at",
+    "last_seen_at", "crawl_id", "capture_id", "gone_at", "gone_reason",
+)  # fmt: skip
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def keep_version(db: Database, old: dict[str, Any], superseded_at: str) -> None:
+    db.execute(
+        f"INSERT INTO article_versions (article_id, {', '.join(VERSION_COLUMNS)}, superseded_at) "
+        f"VALUES ({', '.join('?' * (len(VERSION_COLUMNS) + 2))})",
+        [old["id"], *(old[c] for c in VERSION_COLUMNS), superseded_at],
+    )
+
+
+def _previous(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    marks = ",".join("?" * len(ids))
+    return {
+        row["id"]: row for row in db.query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+    }
+
+
+def write_articles(
+    db: Database, rows: list[dict[str, Any]], crawl_id: int | None
+) -> dict[str, int]:
+    """Insert new articles, version changed (or returned) ones, touch unchanged ones."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    with db.conn:
+        previous = _previous(db, [row["id"] for row in rows])
+        for row in rows:
+            seen_at = row.get("fetched_at") or now()
+            old = previous.get(row["id"])
+            if old is None:
+                values = {
+                    **row,
+                    "first_seen_at": seen_at,
+                    "last_seen_at": seen_at,
+                    "crawl_id": crawl_id,
+                }
+                db.execute(
+                    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                    [values.get(c) for c in ARTICLE_COLUMNS],
+                )
+                counts["new"] += 1
+            elif old["content_hash"] == row["content_hash"] and not old["gone_at"]:
+                db.execute(
+                    "UPDATE articles SET last_seen_at = ?, crawl_id = ?, capture_id = ?, "
+                    "source_updated = ? WHERE id = ?",
+                    [
+                        seen_at,
+                        crawl_id,
+                        row.get("capture_id"),
+                        row.get("source_updated"),
+                        row["id"],
+                    ],
+                )
+                counts["unchanged"] += 1
+            else:
+                keep_version(db, old, seen_at)
+                db.execute(
+                    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)}, "
+                    "last_seen_at = ?, crawl_id = ?, gone_at = NULL, gone_reason = NULL WHERE id = ?",
+                    [*(row.get(c) for c in CONTENT_COLUMNS), seen_at, crawl_id, row["id"]],
+                )
+                counts["changed"] += 1
+    return counts
+
+
+def mark_seen(db: Database, ids: list[str], crawl_id: int | None, seen_at: str) -> dict[str, int]:
+    """Articles found current without being parsed again (304, or unchanged per listing).
+    One that had been found gone is back: its gone state becomes a version."""
+    counts = {"unchanged": 0, "changed": 0}
+    with db.conn:
+        for identifier, old in _previous(db, ids).items():
+            if old["gone_at"]:
+                keep_version(db, old, seen_at)
+                counts["changed"] += 1
+            else:
+                counts["unchanged"] += 1
+            db.execute(
+                "UPDATE articles SET last_seen_at = ?, crawl_id = ?, gone_at = NULL, gone_reason = NULL "
+                "WHERE id = ?",
+                [seen_at, crawl_id, identifier],
+            )
+    return counts
+
+
+def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | None, at: str) -> int:
+    """Archived articles the site no longer has, with the reason; never deleted here."""
+    marked = 0
+    with db.conn:
+        for identifier, reason in gone:
+            cursor = db.execute(
+                "UPDATE articles SET gone_at = ?, gone_reason = ?, crawl_id = ? "
+                "WHERE id = ? AND gone_at IS NULL",
+                [at, reason, crawl_id, identifier],
+            )
+            marked += cursor.rowcount
+    return marked
+
+
+def unlisted(db: Database, source: str, listed: set[str]) -> list[str]:
+    """Articles of a source that a complete, newest-first listing no longer names although it
+    names older ones: deleted, or hidden, from the site's own index."""
+    ordered = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM articles WHERE source = ? AND gone_at IS NULL "
+            "ORDER BY published_at, first_seen_at, id",
+            [source],
+        )
+    ]
+    positions = [index for index, identifier in enumerate(ordered) if identifier in listed]
+    if not positions:
+        return []
+    oldest_listed = positions[0]
+    return [identifier for identifier in ordered[oldest_listed:] if identifier not in listed]
