@@ -25,12 +25,14 @@ class AgencySite(Site):
         self.articles = list(articles)
         self.by_slug = {a.slug: a for a in articles}
 
-    def edit(self, slug: str, when: datetime | None = None) -> None:
-        """Change an article's last paragraph, as an agency quietly correcting a story."""
+    def edit(self, slug: str, silent: bool = False) -> None:
+        """Change an article's last paragraph, as an agency correcting a story; a `silent`
+        edit leaves the sitemap's lastmod (and Last-Modified) as they were."""
         article = self.by_slug[slug]
         paragraphs = (*article.paragraphs[:-1], article.paragraphs[-1] + " (Diperbarui.)")
+        now = datetime.now(WIB).replace(tzinfo=None, microsecond=0)
         edited = replace(
-            article, paragraphs=paragraphs, modified=when or datetime.now(WIB).replace(tzinfo=None)
+            article, paragraphs=paragraphs, modified=article.modified if silent else now
         )
         self.articles[self.articles.index(article)] = edited
         self.by_slug[slug] = edited
