@@ -100,7 +100,7 @@ def test_refresh_slice_finds_silent_edits_and_404s(tmp_path: Path, sites: Any) -
     quiet = crawl(tmp_path, registry)
     assert quiet["items_changed"] == 0  # without a refresh the listing's word is taken
     agency.by_slug[removed]  # still listed, but answers 404 below
-    agency.route = _answer_404_for(agency.route, f"/berita/{removed}")  # type: ignore[method-assign]
+    agency.route = _answer_404_for(agency.route, f"/berita/{removed}")
     refreshed = crawl(tmp_path, registry, "-s", "PROCARCHIVE_REFRESH_SLICES=1")
     assert refreshed["items_changed"] == 1 and refreshed["items_gone"] == 1
     db = open_archive(tmp_path / "archive.db", create=False)
