@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest crawl serve bench snapshots clean
+.PHONY: install demo test lint typecheck pytest crawl serve bench snapshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.crawl_throughput
+	$(BIN)/python -m benchmarks.nightly
 
 snapshots: $(STAMP)
 	PROCARCHIVE_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/extract -q

@@ -7,6 +7,8 @@ items stored and the crawl's elapsed seconds. Modes:
   generic  the article spider over the sitemap: generic extractor in worker processes
   naive    the same done naively: extraction inline, language on the whole text, a commit
            per article
+  nightly  lkpp_news with the sitemap's lastmod hints, into an archive that persists between
+           runs (incremental crawling as configured by default)
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ def main() -> None:
     if mode == "raw":
         crawler = process.create_crawler(RawFetchSpider)
         process.crawl(crawler, start_urls=[f"{base}/berita"])
-    elif mode == "site":
+    elif mode in ("site", "nightly"):
         crawler = process.create_crawler(process.spider_loader.load("lkpp_news"))
-        source = Source("bench", "lkpp_news", (f"{base}/berita",), ("127.0.0.1",))
+        options = {"sitemap": f"{base}/sitemap.xml"} if mode == "nightly" else {}
+        source = Source("bench", "lkpp_news", (f"{base}/berita",), ("127.0.0.1",), options=options)
         process.crawl(crawler, source=source)
     else:
         crawler = process.create_crawler(process.spider_loader.load("article"))
@@ -82,6 +85,12 @@ def main() -> None:
                 "pages": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "seconds": stats.get("elapsed_time_seconds", 0.0),
+                "bytes": stats.get("downloader/response_bytes", 0),
+                "requests": stats.get("downloader/request_count", 0),
+                "new": stats.get("procarchive/items_new", 0),
+                "changed": stats.get("procarchive/items_changed", 0),
+                "unchanged": stats.get("procarchive/items_unchanged", 0),
+                "gone": stats.get("procarchive/items_gone", 0),
             }
         )
     )

@@ -63,24 +63,26 @@ class StorePipeline:
         self.stats.set_value("procarchive/crawl_id", self.crawl_id)
 
     def process_item(self, item: Any) -> Any:
+        # Every article this crawl met or a listing named is "listed": not unlisted.
         if isinstance(item, ListingItem):
             self.listed.update(article_id(url) for url in item.article_urls)
             self.stats.inc_value("procarchive/listings")
             return item
-        if not isinstance(item, (ArticleItem, SeenItem, GoneItem)):
-            return item
-        identifier = article_id(item.url)
-        self.listed.add(identifier)  # met by this crawl: not unlisted, whatever the URL said
         if isinstance(item, SeenItem):
-            self.seen.append(identifier)
+            identifiers = [article_id(url) for url in item.urls]
+            self.seen.extend(identifiers)
+            self.listed.update(identifiers)
         elif isinstance(item, GoneItem):
-            self.gone.append((identifier, item.reason))
-        else:
+            self.gone.append((article_id(item.url), item.reason))
+            self.listed.add(article_id(item.url))
+        elif isinstance(item, ArticleItem):
             row = ItemAdapter(item).asdict()
             published = row.get("published_at") or ""
             row["year"] = int(published[:4]) if published[:4].isdigit() else None
             self.articles[row["id"]] = row  # a page met twice in one batch is stored once
-            self.listed.add(row["id"])
+            self.listed.update((row["id"], article_id(item.url)))
+        else:
+            return item
         if len(self.articles) + len(self.seen) + len(self.gone) >= self.batch_size:
             self.flush()
         return item

@@ -1,28 +1,31 @@
 """Nightly crawls that cost little when little has changed.
 
-A downloader middleware with the archive's knowledge, so spiders stay routing-only:
+Two middlewares with the archive's knowledge, so spiders stay routing-only:
 
-- Listing, feed and sitemap requests (meta "revalidate") are sent conditionally with the
-  validators of their last capture; a 304 is answered from the archive's own copy of the
-  page (read back from the WARC), so the spider reads its links as usual.
-- Article requests (meta "article") whose listing gave a change hint equal to the one
-  stored with the article are not sent at all (`Unchanged`: the spider records the article
-  as seen); others are sent conditionally and a 304 reaches the callback as "seen".
+- SkipUnchangedMiddleware (spider middleware): an article request (meta "article") whose
+  listing gave a change hint equal to the one stored with the article is not scheduled at
+  all; the articles a callback skips come out as one SeenItem.
+- RevalidateMiddleware (downloader middleware): listing, feed and sitemap requests (meta
+  "revalidate") and the remaining article requests for archived pages are sent
+  conditionally, with the validators of their last capture. A 304 for a listing is answered
+  from the archive's own copy of the page (read back from the WARC), so the spider reads its
+  links as usual; a 304 for an article reaches the callback, which records it as seen.
 - A refresh slice (1/PROCARCHIVE_REFRESH_SLICES of the archive, a different slice every
-  day) is always revalidated, so silent edits and deletions are found without a full crawl.
+  day) is never skipped, only revalidated, so silent edits and deletions are found without
+  a full crawl.
 """
 
 from __future__ import annotations
 
 import logging
 import zlib
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
@@ -31,41 +34,41 @@ from pipelines.archive import open_archive
 from pipelines.normalize import article_id
 from pipelines.warc import read_record
 from scrapers.capture import warc_dir
+from scrapers.items import SeenItem
 
 logger = logging.getLogger(__name__)
-
-
-class Unchanged(IgnoreRequest):
-    """The listing says the archived copy of this article is current."""
 
 
 def in_refresh_slice(identifier: str, slices: int, day: int) -> bool:
     return slices > 0 and zlib.crc32(identifier.encode()) % slices == day % slices
 
 
-class IncrementalMiddleware:
+class ArchiveIndex:
+    """What the archive knows of a source, opened once a crawl and shared by both middlewares."""
+
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.enabled = crawler.settings.getbool("PROCARCHIVE_INCREMENTAL")
-        self.slices = crawler.settings.getint("PROCARCHIVE_REFRESH_SLICES")
-        self.day = (
-            crawler.settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
-        )
-        self.warcs = warc_dir(crawler.settings)
+        settings = crawler.settings
+        self.enabled = settings.getbool("PROCARCHIVE_INCREMENTAL")
+        self.slices = settings.getint("PROCARCHIVE_REFRESH_SLICES")
+        self.day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
+        self.warcs = warc_dir(settings)
+        self.db_path = settings.get("PROCARCHIVE_DB")
         self.db: Any = None
         self.hints: dict[str, tuple[str | None, str | None]] = {}  # id -> (hint, gone_at)
+        crawler.signals.connect(self.open, signal=signals.spider_opened)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        middleware = cls(crawler)
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
-        return middleware
+    def of(cls, crawler: Crawler) -> ArchiveIndex:
+        if not hasattr(crawler, "_procarchive_index"):
+            crawler._procarchive_index = cls(crawler)  # type: ignore[attr-defined]
+        index: ArchiveIndex = crawler._procarchive_index  # type: ignore[attr-defined]
+        return index
 
-    def spider_opened(self, spider: Spider) -> None:
+    def open(self, spider: Spider) -> None:
         if not self.enabled:
             return
-        self.db = open_archive(self.crawler.settings.get("PROCARCHIVE_DB"))
+        self.db = open_archive(self.db_path)
         source = getattr(getattr(spider, "source", None), "name", spider.name)
         self.hints = {
             row[0]: (row[1], row[2])
@@ -74,27 +77,83 @@ class IncrementalMiddleware:
             )
         }
 
-    def spider_closed(self, spider: Spider) -> None:
+    def close(self, spider: Spider) -> None:
         if self.db is not None:
             self.db.close()
             self.db = None
 
+    def unchanged(self, request: Request) -> bool:
+        """The listing's hint for this archived article equals the stored one."""
+        if self.db is None or not request.meta.get("article") or request.meta.get("refresh"):
+            return False
+        identifier = article_id(request.url)
+        known = self.hints.get(identifier)
+        if known is None or in_refresh_slice(identifier, self.slices, self.day):
+            return False
+        hint, gone_at = known
+        return bool(hint) and not gone_at and hint == request.meta.get("hint")
+
+
+class SkipUnchangedMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.index = ArchiveIndex.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        skipped: list[str] = []
+        for output in result:
+            if isinstance(output, Request) and self.index.unchanged(output):
+                skipped.append(output.url)
+            else:
+                yield output
+        if skipped:
+            yield self.seen(skipped)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        skipped: list[str] = []
+        async for output in result:
+            if isinstance(output, Request) and self.index.unchanged(output):
+                skipped.append(output.url)
+            else:
+                yield output
+        if skipped:
+            yield self.seen(skipped)
+
+    def seen(self, urls: list[str]) -> SeenItem:
+        assert self.crawler.stats is not None and self.crawler.spider is not None
+        self.crawler.stats.inc_value("procarchive/incremental/skipped_unchanged", len(urls))
+        source = getattr(
+            getattr(self.crawler.spider, "source", None), "name", self.crawler.spider.name
+        )
+        return SeenItem(urls, source)
+
+
+class RevalidateMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.index = ArchiveIndex.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def db(self) -> Any:
+        return self.index.db
+
     def process_request(self, request: Request) -> None:
         if self.db is None or request.meta.get("refresh"):
             return
-        if request.meta.get("article"):
-            identifier = article_id(request.url)
-            known = self.hints.get(identifier)
-            if known is None:
-                return  # new to the archive: fetch it
-            refresh = in_refresh_slice(identifier, self.slices, self.day)
-            hint, gone_at = known
-            if not refresh and not gone_at and hint and hint == request.meta.get("hint"):
-                self.count("skipped_unchanged")
-                raise Unchanged(f"listed as unchanged since {hint}")
-        elif not request.meta.get("revalidate"):
-            return
-        self.add_validators(request)
+        if request.meta.get("revalidate") or (
+            request.meta.get("article") and article_id(request.url) in self.index.hints
+        ):
+            self.add_validators(request)
 
     def add_validators(self, request: Request) -> None:
         row = self.db.execute(
@@ -126,7 +185,7 @@ class IncrementalMiddleware:
         row = self.db.execute(
             "SELECT warc_file, warc_offset, content_type FROM captures WHERE id = ?", [capture_id]
         ).fetchone()
-        _, _, body = read_record(Path(self.warcs) / row[0], row[1])
+        _, _, body = read_record(Path(self.index.warcs) / row[0], row[1])
         headers = Headers({"Content-Type": row[2]} if row[2] else {})
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         request.meta["capture_id"] = capture_id

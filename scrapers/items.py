@@ -29,11 +29,10 @@ class ArticleItem:
 
 @dataclass
 class SeenItem:
-    """An archived article the crawl found unchanged (304, or its listing says so)."""
+    """Archived articles the crawl found unchanged (a 304, or their listing says so)."""
 
-    url: str
+    urls: list[str]
     source: str
-    capture_id: str | None = None
 
 
 @dataclass

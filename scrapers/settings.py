@@ -36,9 +36,11 @@ TELNETCONSOLE_ENABLED = False
 CONCURRENT_ITEMS = 1
 
 # Next to the downloader, so captures see responses as received (before decompression).
-# Incremental requests are decided before anything else sees them.
+# Nightly crawls skip or revalidate what the archive has (scrapers/incremental.py); the
+# conditional headers go on before anything else sees a request.
+SPIDER_MIDDLEWARES = {"scrapers.incremental.SkipUnchangedMiddleware": 950}
 DOWNLOADER_MIDDLEWARES = {
-    "scrapers.incremental.IncrementalMiddleware": 50,
+    "scrapers.incremental.RevalidateMiddleware": 50,
     "scrapers.capture.CaptureMiddleware": 950,
 }
 

@@ -24,6 +24,7 @@ from scrapers.items import ArticleItem
 
 LISTING_LINKS = ".news-item-title a::attr(href), .news-list article h3 a::attr(href)"
 LISTING_NEXT = "a[rel=next]::attr(href), .pagination li.active + li a::attr(href)"
+LISTING_PAGES = ".pagination a::attr(href)"
 TITLE = "h1.news-title::text, .news-detail h1::text"
 DATE = ".news-date"
 AUTHOR = ".news-author::text"
@@ -36,13 +37,15 @@ SITE_NAMES = ("LKPP", "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah")
 class Listing:
     article_urls: list[str] = field(default_factory=list)
     next_url: str | None = None
+    page_urls: list[str] = field(default_factory=list)  # every listing page the pager links
 
 
 def parse_listing(html: str, url: str) -> Listing:
     page = Selector(text=html)
     links = dict.fromkeys(urljoin(url, href.strip()) for href in page.css(LISTING_LINKS).getall())
     next_href = page.css(LISTING_NEXT).get()
-    return Listing(list(links), urljoin(url, next_href) if next_href else None)
+    pages = dict.fromkeys(urljoin(url, href.strip()) for href in page.css(LISTING_PAGES).getall())
+    return Listing(list(links), urljoin(url, next_href) if next_href else None, list(pages))
 
 
 def parse_article(html: str, url: str, source: str, offset: str = WIB) -> ArticleItem | None:

@@ -14,7 +14,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from scrapers.extract.encoding import redecode
-from scrapers.incremental import Unchanged
 from scrapers.items import ArticleItem, GoneItem, SeenItem
 from scrapers.sources import Source
 
@@ -50,11 +49,8 @@ class SourceSpider(scrapy.Spider):
 
     def request_failed(self, failure: Failure) -> Iterator[Any]:
         """One count and one log line a request that failed for good (after retries); an
-        article that is current in the archive, or gone from the site, becomes an item."""
+        article gone from the site (404, 410) becomes an item."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(Unchanged):
-            yield SeenItem(request.url, self.source.name)
-            return
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"http_{status}"
@@ -103,7 +99,7 @@ class SourceSpider(scrapy.Spider):
     def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem | SeenItem]:
         """The page's article as `extract(html, url, source, offset)` reads it, if any."""
         if response.status == 304:  # revalidated: the archived copy is current
-            yield SeenItem(response.url, self.source.name, response.meta.get("validated_capture"))
+            yield SeenItem([response.url], self.source.name)
             return
         html = self.page_text(response)
         if html is None:

@@ -26,7 +26,9 @@ class LkppNewsSpider(SourceSpider):
             yield self.listing_request(sitemap, self.parse_sitemap)
             return
         for url in self.start_urls:
-            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": {}})
+            yield self.listing_request(
+                url, self.parse_listing, cb_kwargs={"hints": {}, "first": True}
+            )
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         try:
@@ -36,9 +38,13 @@ class LkppNewsSpider(SourceSpider):
             entries = []
         hints = {entry.url: entry.updated for entry in entries if entry.updated}
         for url in self.start_urls:
-            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": hints})
+            yield self.listing_request(
+                url, self.parse_listing, cb_kwargs={"hints": hints, "first": True}
+            )
 
-    def parse_listing(self, response: Response, hints: dict[str, str]) -> Iterator[Any]:
+    def parse_listing(
+        self, response: Response, hints: dict[str, str], first: bool = False
+    ) -> Iterator[Any]:
         html = self.page_text(response)
         if html is None:
             return
@@ -46,10 +52,11 @@ class LkppNewsSpider(SourceSpider):
         yield ListingItem(self.source.name, response.url, listing.article_urls)
         for url in listing.article_urls:
             yield self.article_request(url, self.parse_article, hint=hints.get(url))
-        if listing.next_url:
-            yield self.listing_request(
-                listing.next_url, self.parse_listing, cb_kwargs={"hints": hints}
-            )
+        # From the first page, every page its pager shows, so that they are fetched side by
+        # side; from the others, the next page (the pager may show only a window of pages).
+        pages = [*(listing.page_urls if first else []), *filter(None, [listing.next_url])]
+        for url in dict.fromkeys(pages):
+            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": hints})
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, lkpp.parse_article)

@@ -85,4 +85,4 @@ def test_not_modified_article_is_seen_not_parsed() -> None:
     url = f"{BASE}/berita/{agency_articles()[0].slug}"
     request = Request(url, meta={"validated_capture": "x.warc.gz#10"})
     (item,) = spider().parse_article(Response(url, status=304, request=request))
-    assert item == SeenItem(url, "lkpp_news", "x.warc.gz#10")
+    assert item == SeenItem([url], "lkpp_news")
