@@ -54,6 +54,11 @@ class StorePipeline:
         self.db = open_archive(self.db_path)
         self.source = getattr(getattr(spider, "source", None), "name", None) or spider.name
         with self.db.conn:
+            # A crawl still "running" was killed (crawls hold a lock, so none is running now).
+            self.db.execute(
+                "UPDATE crawls SET status = 'interrupted' WHERE source = ? AND status = 'running'",
+                [self.source],
+            )
             cursor = self.db.execute(
                 "INSERT INTO crawls (run_id, source, spider, started_at, status) "
                 "VALUES (?, ?, ?, ?, 'running')",
@@ -129,6 +134,7 @@ class StorePipeline:
         """Only a finished crawl whose every listing page was read can call a page unlisted."""
         return (
             reason == "finished"
+            and not self.crawler.settings.getbool("PROCARCHIVE_RESUMED")
             and bool(self.listed)
             and self.stats.get_value("procarchive/listings", 0) > 0
             and not self.stats.get_value("procarchive/failed_listing")

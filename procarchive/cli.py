@@ -26,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--samples", action="store_true", help="crawl the bundled sample sites")
     crawl.add_argument("--registry", type=Path, help="another source registry file")
     crawl.add_argument(
+        "--resume", action="store_true",
+        help="keep pending requests on disk (.jobs/ beside the db) and continue a stopped crawl",
+    )  # fmt: skip
+    crawl.add_argument(
         "--set", "-s", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy or PROCARCHIVE_* setting, e.g. -s DOWNLOAD_TIMEOUT=60",
     )  # fmt: skip
@@ -69,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RegistryError, FileNotFoundError, ValueError) as exc:
         print(f"procarchive: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # another crawl holds the archive
+        print(f"procarchive: {exc}", file=sys.stderr)
+        return 3
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -82,7 +89,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             args.start_url
         )
         overrides = {**(SAMPLE_SETTINGS if server else {}), **_settings(args.set)}
-        found = crawl(chosen, args.db, overrides)
+        found = crawl(chosen, args.db, overrides, resume=args.resume)
     finally:
         if server:
             server.stop()
@@ -93,7 +100,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     status = cmd_crawl(
         argparse.Namespace(
-            sources=[], db=args.db, start_url=[], samples=True, registry=None, set=[]
+            sources=[], db=args.db, start_url=[], samples=True, registry=None, set=[], resume=False
         )
     )
     if status or args.no_serve:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
+import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +21,7 @@ from scrapy.settings import Settings
 from pipelines.archive import open_archive
 from scrapers.sources import Source
 
+logger = logging.getLogger(__name__)
 SAMPLE_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.05}
 
 
@@ -60,18 +67,84 @@ def adhoc_sources(urls: Iterable[str]) -> list[Source]:
     ]
 
 
+class CrawlLocked(RuntimeError):
+    pass
+
+
+@contextmanager
+def crawl_lock(db_path: str | Path) -> Iterator[None]:
+    """One writer at a time: an exclusive lock on `<db>.lock`, released even if the process
+    is killed (the kernel drops flock locks with the process)."""
+    path = Path(f"{db_path}.lock")
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise CrawlLocked(
+                f"another crawl is writing to {db_path} ({holder}); "
+                "wait for it to finish, or crawl into another --db"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(
+            f"pid {os.getpid()}, started {datetime.now(UTC).isoformat(timespec='seconds')}"
+        )
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def job_dir(db_path: str | Path, source: str) -> Path:
+    """Where `crawl --resume` keeps a source's pending requests (Scrapy's JOBDIR)."""
+    return Path(db_path).resolve().parent / ".jobs" / source
+
+
+def usable_job_dir(db_path: str | Path, source: str) -> Path:
+    """The source's job directory, emptied if the crawl that wrote it was killed: Scrapy
+    saves its request queue on a clean stop only, and a half-saved one would skip pages."""
+    jobs = job_dir(db_path, source)
+    if jobs.exists() and not (jobs / "spider.state").exists():
+        logger.warning(
+            "The last crawl of %s was killed before it could save its pending requests; "
+            "starting it over (the archive skips what it already has)", source
+        )  # fmt: skip
+        shutil.rmtree(jobs)
+    return jobs
+
+
 def crawl(
-    sources: list[Source], db_path: str | Path, overrides: dict[str, Any] | None = None
+    sources: list[Source],
+    db_path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    resume: bool = False,
 ) -> list[CrawlResult]:
-    """Crawl the sources (concurrently, one spider each) into the archive; blocks until done."""
+    """Crawl the sources (concurrently, one spider each) into the archive; blocks until done.
+
+    With `resume`, each source keeps its pending requests in a job directory, so a crawl
+    that was stopped (Ctrl-C, SIGTERM) or killed continues where it was."""
     run_id = uuid.uuid4().hex[:12]
     settings = project_settings(db_path, {**(overrides or {}), "PROCARCHIVE_RUN_ID": run_id})
-    open_archive(db_path).close()  # create and migrate once, before spiders race to
-    process = CrawlerProcess(settings, install_root_handler=True)
-    for source in sources:
-        process.crawl(process.spider_loader.load(source.spider), source=source)
-    process.start()
-    return results(db_path, run_id, sources)
+    with crawl_lock(db_path):
+        open_archive(db_path).close()  # create and migrate once, before spiders race to
+        process = CrawlerProcess(settings)
+        for source in sources:
+            crawler = process.create_crawler(process.spider_loader.load(source.spider))
+            if resume:  # the crawler's settings are its own copy until it starts
+                jobs = usable_job_dir(db_path, source.name)
+                # A resumed crawl has not read the whole listing itself: no "unlisted" verdicts.
+                crawler.settings.set("PROCARCHIVE_RESUMED", jobs.exists(), priority="cmdline")
+                crawler.settings.set("JOBDIR", str(jobs), priority="cmdline")
+            process.crawl(crawler, source=source)
+        process.start()
+        found = results(db_path, run_id, sources)
+    for result in found:
+        if resume and result.finish_reason == "finished":
+            shutil.rmtree(job_dir(db_path, result.source), ignore_errors=True)
+    return found
 
 
 def results(db_path: str | Path, run_id: str, sources: list[Source]) -> list[CrawlResult]:

@@ -22,7 +22,6 @@ from pipelines.archive import open_archive
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
-BATCH = 200
 
 
 def warc_dir(settings: Any) -> Path:
@@ -43,7 +42,6 @@ class CaptureMiddleware:
         self.crawler = crawler
         self.directory = warc_dir(crawler.settings)
         self.software = crawler.settings.get("USER_AGENT")
-        self.pending: list[dict[str, Any]] = []
         self.seen: dict[str, tuple[str, str, str]] = {}  # sha256 -> (capture id, uri, date)
         self.files: WarcFiles | None = None
         self.db: Any = None
@@ -76,23 +74,29 @@ class CaptureMiddleware:
         capture_id = f"{written.warc_file}#{written.offset}"
         if original is None and body:
             self.seen[digest] = (capture_id, response.url, written.warc_date)
-        self.pending.append(
-            {
-                "id": capture_id, "url": response.url, "fetched_at": written.warc_date,
-                "status": response.status,
-                "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
-                "payload_sha256": digest, "payload_length": len(body),
-                "warc_file": written.warc_file, "warc_offset": written.offset,
-                "warc_length": written.length, "record_type": written.record_type,
-                "revisit_of": original[0] if original else None,
-                "crawl_id": self.crawler.stats.get_value("procarchive/crawl_id") if self.crawler.stats else None,
-                "etag": _header(response, b"ETag"),
-                "last_modified": _header(response, b"Last-Modified"),
-            }
-        )  # fmt: skip
+        row = {
+            "id": capture_id,
+            "url": response.url,
+            "fetched_at": written.warc_date,
+            "status": response.status,
+            "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
+            "payload_sha256": digest,
+            "payload_length": len(body),
+            "warc_file": written.warc_file,
+            "warc_offset": written.offset,
+            "warc_length": written.length,
+            "record_type": written.record_type,
+            "revisit_of": original[0] if original else None,
+            "crawl_id": self.crawler.stats.get_value("procarchive/crawl_id")
+            if self.crawler.stats
+            else None,
+            "etag": _header(response, b"ETag"),
+            "last_modified": _header(response, b"Last-Modified"),
+        }
+        # Committed before the callback can cite it: a row never names a missing capture.
+        with self.db.conn:
+            self.db.table("captures").insert(row, alter=False)
         request.meta["capture_id"] = capture_id
-        if len(self.pending) >= BATCH:
-            self.flush()
         return response
 
     def original(self, digest: str) -> tuple[str, str, str] | None:
@@ -108,14 +112,7 @@ class CaptureMiddleware:
             self.seen[digest] = (row[0], row[1], row[2])
         return self.seen.get(digest)
 
-    def flush(self) -> None:
-        if self.pending and self.db is not None:
-            with self.db.conn:
-                self.db.table("captures").insert_all(self.pending, alter=False)
-            self.pending = []
-
     def spider_closed(self, spider: Spider) -> None:
-        self.flush()
         if self.files is not None:
             self.files.close()
             logger.info("Captures written to %s", self.directory / self.files.name)
