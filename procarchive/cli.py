@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a Scrapy or PROCARCHIVE_* setting, e.g. -s DOWNLOAD_TIMEOUT=60",
     )  # fmt: skip
 
+    nightly = commands.add_parser(
+        "nightly", help="every enabled source, post-crawl steps, and a summary (for cron)"
+    )
+    nightly.add_argument("--db", default=DEFAULT_DB)
+    nightly.add_argument("--registry", type=Path, help="another source registry file")
+    nightly.add_argument("--set", "-s", action="append", default=[], metavar="NAME=VALUE")
+
     demo = commands.add_parser("demo", help="serve the sample sites, crawl them, serve Datasette")
     demo.add_argument("--db", default=DEFAULT_DB)
     demo.add_argument("--port", type=int, default=8001)
@@ -93,6 +100,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     finally:
         if server:
             server.stop()
+    print(format_results(found))
+    return 0 if all(r.status == "ok" for r in found) else 1
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    from procarchive.crawl import format_results
+    from procarchive.nightly import nightly
+
+    registry = _registry(args.registry, None)
+    found = nightly(list(registry.values()), args.db, _settings(args.set))
     print(format_results(found))
     return 0 if all(r.status == "ok" for r in found) else 1
 
@@ -200,6 +217,7 @@ def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[
 
 COMMANDS = {
     "crawl": cmd_crawl,
+    "nightly": cmd_nightly,
     "demo": cmd_demo,
     "serve": cmd_serve,
     "extract": cmd_extract,

@@ -35,7 +35,17 @@ class CrawlResult:
     items_unchanged: int = 0
     items_dropped: int = 0
     errors: int = 0
+    items_gone: int = 0
     finish_reason: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        if not (self.started_at and self.finished_at):
+            return 0.0
+        delta = datetime.fromisoformat(self.finished_at) - datetime.fromisoformat(self.started_at)
+        return delta.total_seconds()
 
 
 def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = None) -> Settings:
@@ -161,12 +171,15 @@ def results(db_path: str | Path, run_id: str, sources: list[Source]) -> list[Cra
 
 
 def format_results(found: list[CrawlResult]) -> str:
-    header = f"{'source':<28}{'status':<8}{'pages':>7}{'new':>6}{'changed':>9}{'same':>6}{'dropped':>9}{'errors':>8}"
-    lines = [header]
+    columns = ("pages", "new", "changed", "same", "gone", "dropped", "errors", "seconds")
+    lines = [f"{'source':<28}{'status':<8}" + "".join(f"{c:>9}" for c in columns)]
     for r in found:
+        figures = (r.pages_fetched, r.items_new, r.items_changed, r.items_unchanged, r.items_gone,
+                   r.items_dropped, r.errors)  # fmt: skip
         lines.append(
-            f"{r.source:<28}{r.status:<8}{r.pages_fetched:>7}{r.items_new:>6}{r.items_changed:>9}"
-            f"{r.items_unchanged:>6}{r.items_dropped:>9}{r.errors:>8}"
+            f"{r.source:<28}{r.status:<8}"
+            + "".join(f"{n:>9}" for n in figures)
+            + f"{r.seconds:>9.0f}"
         )
     failed = [r.source for r in found if r.status != "ok"]
     if failed:

@@ -1,0 +1,69 @@
+"""`procarchive nightly`: every enabled source, then the post-crawl steps, then a verdict.
+
+A source fails the night when its crawl failed, or when it yielded nothing although it
+usually yields articles (a redesigned site, a blocked crawler): both want a person's look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from pipelines.archive import open_archive
+from procarchive.crawl import CrawlResult, crawl
+from scrapers.sources import Source
+
+logger = logging.getLogger(__name__)
+USUAL_RUNS = 5  # "usually": most of the source's last few successful crawls
+
+
+def optimize_archive(db: Database) -> None:
+    """Merge the full-text index's segments and refresh the query planner's statistics."""
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+    db.execute("PRAGMA optimize")
+
+
+# Steps over the whole archive after the crawls (mirror linking will join them).
+POST_CRAWL: list[Callable[[Database], None]] = [optimize_archive]
+
+
+def nightly(
+    sources: list[Source], db_path: str | Path, overrides: dict[str, Any] | None = None
+) -> list[CrawlResult]:
+    results = crawl([s for s in sources if s.enabled], db_path, overrides, resume=True)
+    db = open_archive(db_path, create=False)
+    try:
+        for step in POST_CRAWL:
+            with db.conn:
+                step(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return [flag_empty(db, result) for result in results]
+    finally:
+        db.close()
+
+
+def flag_empty(db: Database, result: CrawlResult) -> CrawlResult:
+    """Mark a crawl that yielded no article as failed when the source usually yields some."""
+    yielded = result.items_new + result.items_changed + result.items_unchanged
+    if result.status != "ok" or yielded:
+        return result
+    earlier = db.execute(
+        "SELECT items_new + items_changed + items_unchanged FROM crawls "
+        "WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT ? OFFSET 1",
+        [result.source, USUAL_RUNS],
+    ).fetchall()
+    if sum(1 for (count,) in earlier if count) * 2 <= len(earlier) or not earlier:
+        return result
+    logger.error("%s yielded no articles, though it usually does", result.source)
+    with db.conn:
+        db.execute(
+            "UPDATE crawls SET status = 'failed', finish_reason = 'yielded nothing' "
+            "WHERE id = (SELECT max(id) FROM crawls WHERE source = ?)",
+            [result.source],
+        )
+    return replace(result, status="failed", finish_reason="yielded nothing")

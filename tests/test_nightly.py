@@ -1,0 +1,44 @@
+"""`procarchive nightly`: all sources, post-crawl steps, a summary and an honest exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.archive import open_archive
+from samples.server import SampleServer
+from samples.sites import build_sites
+from scrapers.sources import SAMPLE_REGISTRY
+from tests.test_end_to_end import procarchive
+
+
+def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: Path) -> None:
+    with SampleServer(build_sites()) as server:
+        registry = tmp_path / "sources.yml"
+        registry.write_text(SAMPLE_REGISTRY.read_text().format(**server.urls))
+        args = ("nightly", "--registry", str(registry), "--db", str(tmp_path / "archive.db"))
+        first = procarchive(*args, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
+        header = first.stdout.splitlines()[0].split()
+        assert header == [
+            "source",
+            "status",
+            "pages",
+            "new",
+            "changed",
+            "same",
+            "gone",
+            "dropped",
+            "errors",
+            "seconds",
+        ]
+        agency = server.sites["lkpp"]
+        agency.articles.clear()  # a redesign: the listing shows nothing any more
+        agency.by_slug.clear()
+        second = procarchive(*args, cwd=tmp_path)
+    assert second.returncode == 1
+    assert "failed: lkpp_news" in second.stdout
+    assert "lkpp_news yielded no articles, though it usually does" in second.stderr
+    db = open_archive(tmp_path / "archive.db", create=False)
+    last = dict(db.execute("select source, finish_reason from crawls where id > 2").fetchall())
+    assert last == {"lkpp_news": "yielded nothing", "catatan_pengadaan": "finished"}
+    assert db.execute("select count(*) from articles where gone_at is not null").fetchone()[0] == 0
