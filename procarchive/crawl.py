@@ -6,6 +6,7 @@ import fcntl
 import logging
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -138,6 +139,8 @@ def crawl(
     that was stopped (Ctrl-C, SIGTERM) or killed continues where it was."""
     run_id = uuid.uuid4().hex[:12]
     settings = project_settings(db_path, {**(overrides or {}), "PROCARCHIVE_RUN_ID": run_id})
+    if sys.stderr.isatty() and "LOG_LEVEL" not in (overrides or {}):
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")  # the progress line says the rest
     with crawl_lock(db_path):
         open_archive(db_path).close()  # create and migrate once, before spiders race to
         process = CrawlerProcess(settings)

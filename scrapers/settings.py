@@ -44,6 +44,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.capture.CaptureMiddleware": 950,
 }
 
+EXTENSIONS = {"scrapers.progress.ProgressLine": 500}
+PROCARCHIVE_PROGRESS = True  # a live line on a terminal; plain log lines elsewhere (cron)
+LOGSTATS_INTERVAL = 60.0
+
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.language.LanguagePipeline": 200,

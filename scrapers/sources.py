@@ -6,6 +6,7 @@ placeholders such as "{lkpp}" for the base URL of a bundled sample site.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LIVE_REGISTRY = ROOT / "sources.yml"
+LIVE_REGISTRY = Path(os.environ.get("PROCARCHIVE_REGISTRY") or ROOT / "sources.yml")
 SAMPLE_REGISTRY = ROOT / "sources.samples.yml"
 
 

@@ -13,6 +13,7 @@ import pytest
 from pipelines.archive import open_archive
 from samples.content import agency_articles, blog_posts
 from samples.server import SampleServer
+from scrapers.sources import SAMPLE_REGISTRY
 from tests.conftest import ROOT
 
 
@@ -147,3 +148,21 @@ def test_sources_lists_last_crawl(crawled) -> None:
     run = procarchive("sources", "--samples", "--db", str(crawled[0]), cwd=crawled[0].parent)
     assert run.returncode == 0
     assert "lkpp_news" in run.stdout and "last crawl" in run.stdout
+
+
+def test_scrapy_crawl_takes_a_source_name_as_scrapyd_does(
+    tmp_path: Path, sample_sites: SampleServer
+) -> None:
+    """`scrapy crawl SPIDER -a source=NAME -a registry=FILE`: the form Scrapyd schedules."""
+    registry = tmp_path / "sources.yml"
+    registry.write_text(SAMPLE_REGISTRY.read_text().format(**sample_sites.urls))
+    run = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "blogger_mirror", "-a", "source=catatan_pengadaan",
+         "-a", f"registry={registry}", "-s", f"PROCARCHIVE_DB={tmp_path / 'archive.db'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    db = open_archive(tmp_path / "archive.db", create=False)
+    assert db.execute(
+        "select count(*) from articles where source = 'catatan_pengadaan'"
+    ).fetchone()[0] == len(blog_posts())

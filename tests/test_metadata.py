@@ -12,7 +12,7 @@ from datasette.app import Datasette
 
 from pipelines.archive import open_archive
 from pipelines.normalize import NormalizePipeline
-from pipelines.writes import write_articles
+from pipelines.writes import mark_gone, write_articles
 from samples.content import agency_articles
 from scrapers.items import ArticleItem
 from tests.conftest import ROOT
@@ -36,6 +36,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {**NormalizePipeline().process_item(item).__dict__, "year": article.published.year}
         )
     write_articles(db, rows, 1)
+    write_articles(
+        db, [{**rows[0], "text": rows[0]["text"] + " Ralat.", "content_hash": "edited"}], 2
+    )
+    mark_gone(db, [(rows[1]["id"], "http_404")], 2, "2026-01-02T00:00:00+00:00")
     db.table("crawls").insert(
         {"run_id": "r", "source": "lkpp_news", "status": "ok", "started_at": "2026-01-01"}
     )
@@ -57,7 +61,10 @@ def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
 
 def fetch_all(archive: Path, paths: list[str]) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
-        datasette = Datasette([str(archive)], metadata=METADATA, settings={"suggest_facets": False})
+        datasette = Datasette(
+            [str(archive)], metadata=METADATA, settings={"suggest_facets": False},
+            plugins_dir=str(ROOT / "datasette_plugins"),
+        )  # fmt: skip
         await datasette.invoke_startup()
         return {path: await datasette.client.get(path) for path in paths}
 
@@ -66,7 +73,7 @@ def fetch_all(archive: Path, paths: list[str]) -> dict[str, Any]:
 
 def test_datasette_answers_every_table_query_and_search(archive: Path) -> None:
     tables = [f"/archive/{t}" for t in DATABASE["tables"]]
-    queries = [f"/archive/{q}?term=PPS&source=" for q in DATABASE["queries"]]
+    queries = [f"/archive/{q}?term=PPS&source=&since=2000-01-01&id=x" for q in DATABASE["queries"]]
     search = "/archive/articles.json?_search=kesepahaman&_shape=array"
     responses = fetch_all(
         archive, ["/", "/archive", *tables, *queries, search, "/archive/articles.csv"]
@@ -78,8 +85,18 @@ def test_datasette_answers_every_table_query_and_search(archive: Path) -> None:
 
 
 def test_canned_queries_return_rows(archive: Path) -> None:
-    paths = [
-        f"/archive/{q}.json?term=kesepahaman&source=&_shape=array" for q in DATABASE["queries"]
-    ]
+    edited = next(open_archive(archive, create=False)["article_versions"].rows)["article_id"]
+    query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&_shape=array"
+    paths = [f"/archive/{q}.json?{query}" for q in DATABASE["queries"]]
     for path, response in fetch_all(archive, paths).items():
         assert response.status_code == 200 and response.json(), path
+
+
+def test_changes_link_to_the_article_and_its_history(archive: Path) -> None:
+    path = "/archive/changed_or_deleted_since?since=2000-01-01"
+    html = fetch_all(archive, [path])[path].text
+    assert (
+        html.count('href="/archive/articles/') == 2
+        and html.count("/archive/article_history?id=") == 2
+    )
+    assert "http_404" in html and "changed" in html

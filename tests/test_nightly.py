@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.archive import open_archive
+from samples.lkpp_site import AgencySite
 from samples.server import SampleServer
 from samples.sites import build_sites
 from scrapers.sources import SAMPLE_REGISTRY
@@ -32,6 +33,7 @@ def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: 
             "seconds",
         ]
         agency = server.sites["lkpp"]
+        assert isinstance(agency, AgencySite)
         agency.articles.clear()  # a redesign: the listing shows nothing any more
         agency.by_slug.clear()
         second = procarchive(*args, cwd=tmp_path)

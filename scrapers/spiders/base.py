@@ -5,6 +5,7 @@ instead of an exception."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -15,7 +16,7 @@ from twisted.python.failure import Failure
 
 from scrapers.extract.encoding import redecode
 from scrapers.items import ArticleItem, GoneItem, SeenItem
-from scrapers.sources import Source
+from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
 # Requests that Scrapy declines on purpose are skips, not failures.
@@ -25,8 +26,10 @@ DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
 class SourceSpider(scrapy.Spider):
     """A spider run for one registry entry, passed as the `source` argument."""
 
-    def __init__(self, source: Source, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, source: Source | str, *args: Any, registry: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(source, str):  # `scrapy crawl` and Scrapyd pass spider arguments as text
+            source = load_registry(Path(registry) if registry else LIVE_REGISTRY)[source]
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.start_urls = list(source.start_urls)
