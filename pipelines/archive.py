@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from scrapy import signals
+from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
 from pipelines.migrations import migrate
@@ -22,3 +24,35 @@ def open_archive(path: str | Path, create: bool = True) -> Database:
     db.execute("PRAGMA foreign_keys=ON")
     migrate(db)
     return db
+
+
+class CrawlArchive:
+    """One connection to the archive for all that a crawl's components read and write.
+
+    Separate connections in one process invalidate each other's page caches on every
+    commit; one shared connection (all use is on the reactor's thread) does not. It is
+    opened on first use and closed when the crawler's engine stops, after every
+    spider_closed handler has written its last rows."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.path = crawler.settings.get("PROCARCHIVE_DB")
+        self._db: Database | None = None
+        crawler.signals.connect(self.close, signal=signals.engine_stopped)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CrawlArchive:
+        if not hasattr(crawler, "_procarchive_archive"):
+            crawler._procarchive_archive = cls(crawler)  # type: ignore[attr-defined]
+        archive: CrawlArchive = crawler._procarchive_archive  # type: ignore[attr-defined]
+        return archive
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_archive(self.path)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

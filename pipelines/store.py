@@ -16,7 +16,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.archive import open_archive
+from pipelines.archive import CrawlArchive
 from pipelines.normalize import article_id
 from pipelines.writes import mark_gone, mark_seen, now, unlisted, write_articles
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.db_path = crawler.settings.get("PROCARCHIVE_DB")
         self.batch_size = crawler.settings.getint("PROCARCHIVE_BATCH_SIZE")
         self.run_id = crawler.settings.get("PROCARCHIVE_RUN_ID") or now()
         self.articles: dict[str, dict[str, Any]] = {}
@@ -51,7 +50,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         assert spider is not None
-        self.db = open_archive(self.db_path)
+        self.db = CrawlArchive.of(self.crawler).db
         self.source = getattr(getattr(spider, "source", None), "name", None) or spider.name
         with self.db.conn:
             # A crawl still "running" was killed (crawls hold a lock, so none is running now).
@@ -127,7 +126,6 @@ class StorePipeline:
         with self.db.conn:
             self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
         logger.info("Crawl %s of %s: %s", self.crawl_id, spider.name, summary)
-        self.db.close()
         self.db = None
 
     def listing_complete(self, reason: str) -> bool:

@@ -18,10 +18,18 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from pipelines.archive import open_archive
+from pipelines.archive import CrawlArchive
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
+
+
+CAPTURE_COLUMNS = (
+    "id", "url", "fetched_at", "status", "content_type", "payload_sha256", "payload_length",
+    "warc_file", "warc_offset", "warc_length", "record_type", "revisit_of", "crawl_id", "etag",
+    "last_modified",
+)  # fmt: skip
+INSERT_CAPTURE = f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})"
 
 
 def warc_dir(settings: Any) -> Path:
@@ -56,7 +64,7 @@ class CaptureMiddleware:
     def spider_opened(self, spider: Spider) -> None:
         source = getattr(getattr(spider, "source", None), "name", spider.name)
         self.files = WarcFiles(self.directory, now_warc_prefix(source), self.software)
-        self.db = open_archive(self.crawler.settings.get("PROCARCHIVE_DB"))
+        self.db = CrawlArchive.of(self.crawler).db
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.files is None:
@@ -95,7 +103,7 @@ class CaptureMiddleware:
         }
         # Committed before the callback can cite it: a row never names a missing capture.
         with self.db.conn:
-            self.db.table("captures").insert(row, alter=False)
+            self.db.execute(INSERT_CAPTURE, [row[column] for column in CAPTURE_COLUMNS])
         request.meta["capture_id"] = capture_id
         return response
 
@@ -116,8 +124,7 @@ class CaptureMiddleware:
         if self.files is not None:
             self.files.close()
             logger.info("Captures written to %s", self.directory / self.files.name)
-        if self.db is not None:
-            self.db.close()
+        self.db = None
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -30,7 +30,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
-from pipelines.archive import open_archive
+from pipelines.archive import CrawlArchive
 from pipelines.normalize import article_id
 from pipelines.warc import read_record
 from scrapers.capture import warc_dir
@@ -52,7 +52,7 @@ class ArchiveIndex:
         self.slices = settings.getint("PROCARCHIVE_REFRESH_SLICES")
         self.day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
         self.warcs = warc_dir(settings)
-        self.db_path = settings.get("PROCARCHIVE_DB")
+        self.archive = CrawlArchive.of(crawler)
         self.db: Any = None
         self.hints: dict[str, tuple[str | None, str | None]] = {}  # id -> (hint, gone_at)
         crawler.signals.connect(self.open, signal=signals.spider_opened)
@@ -68,7 +68,7 @@ class ArchiveIndex:
     def open(self, spider: Spider) -> None:
         if not self.enabled:
             return
-        self.db = open_archive(self.db_path)
+        self.db = self.archive.db
         source = getattr(getattr(spider, "source", None), "name", spider.name)
         self.hints = {
             row[0]: (row[1], row[2])
@@ -78,9 +78,7 @@ class ArchiveIndex:
         }
 
     def close(self, spider: Spider) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.db = None
 
     def unchanged(self, request: Request) -> bool:
         """The listing's hint for this archived article equals the stored one."""
