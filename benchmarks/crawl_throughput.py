@@ -8,25 +8,17 @@ against the raw fetch measured in this same run.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from benchmarks.common import generated_site, one_crawl
 
 MODES = ("raw", "site", "naive", "generic")
 
 
 def run_mode(mode: str, base: str, workdir: Path) -> dict[str, Any]:
-    db = workdir / f"{mode}.db"
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.one_crawl", mode, base, str(db)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result = one_crawl(mode, base, workdir / f"{mode}.db")
     result["pages_per_s"] = result["pages"] / result["seconds"] if result["seconds"] else 0.0
     return result
 
@@ -36,19 +28,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     args = parser.parse_args()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "samples", "--generated", str(args.articles)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = json.loads(server.stdout.readline())["lkpp"]
-        with tempfile.TemporaryDirectory() as tmp:
-            results = {mode: run_mode(mode, base, Path(tmp)) for mode in args.modes}
-    finally:
-        server.terminate()
-        server.wait()
+    with generated_site(args.articles) as base, tempfile.TemporaryDirectory() as tmp:
+        results = {mode: run_mode(mode, base, Path(tmp)) for mode in args.modes}
     print(f"{args.articles} generated articles on {base}")
     print(f"{'mode':<10}{'pages':>8}{'items':>8}{'seconds':>10}{'pages/s':>10}{'vs raw':>9}")
     raw = results.get("raw", {}).get("pages_per_s") or 0.0

@@ -8,52 +8,29 @@ exactly those 15. Prints bytes and seconds of each crawl and the ratios to the f
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import subprocess
-import sys
 import tempfile
 import urllib.request
 from pathlib import Path
-from typing import Any
 
+from benchmarks.common import generated_site, one_crawl
 from pipelines.archive import open_archive
 from pipelines.normalize import article_id
-
-
-def crawl(base: str, db: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.one_crawl", "nightly", base, str(db)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=1000)
     args = parser.parse_args()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "samples", "--generated", str(args.articles)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        base = json.loads(server.stdout.readline())["lkpp"]
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "archive.db"
-            first, second = crawl(base, db), crawl(base, db)
-            slugs = [f"berita-{n:05d}" for n in random.Random(3).sample(range(args.articles), 15)]
-            for action, chosen in (("edit", slugs[:10]), ("delete", slugs[10:])):
-                for slug in chosen:
-                    urllib.request.urlopen(f"{base}/__control/{action}/{slug}").read()
-            third = crawl(base, db)
-            found = found_changes(db)
-    finally:
-        server.terminate()
-        server.wait()
+    with generated_site(args.articles) as base, tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "archive.db"
+        first, second = one_crawl("nightly", base, db), one_crawl("nightly", base, db)
+        slugs = [f"berita-{n:05d}" for n in random.Random(3).sample(range(args.articles), 15)]
+        for action, chosen in (("edit", slugs[:10]), ("delete", slugs[10:])):
+            for slug in chosen:
+                urllib.request.urlopen(f"{base}/__control/{action}/{slug}").read()
+        third = one_crawl("nightly", base, db)
+        found = found_changes(db)
     expected = {article_id(f"{base}/berita/{slug}") for slug in slugs}
     print(f"{args.articles} generated articles on {base}")
     print(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -26,6 +28,18 @@ def open_archive(path: str | Path, create: bool = True) -> Database:
     return db
 
 
+T = TypeVar("T")
+
+
+def one_per_crawler(crawler: Crawler, cls: Callable[[Crawler], T]) -> T:
+    """The crawler's single instance of a shared component, made on first request."""
+    shared: dict[Any, Any] = crawler.__dict__.setdefault("_procarchive_shared", {})
+    if cls not in shared:
+        shared[cls] = cls(crawler)
+    found: T = shared[cls]
+    return found
+
+
 class CrawlArchive:
     """One connection to the archive for all that a crawl's components read and write.
 
@@ -41,10 +55,7 @@ class CrawlArchive:
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlArchive:
-        if not hasattr(crawler, "_procarchive_archive"):
-            crawler._procarchive_archive = cls(crawler)  # type: ignore[attr-defined]
-        archive: CrawlArchive = crawler._procarchive_archive  # type: ignore[attr-defined]
-        return archive
+        return one_per_crawler(crawler, cls)
 
     @property
     def db(self) -> Database:

@@ -30,7 +30,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
-from pipelines.archive import CrawlArchive
+from pipelines.archive import CrawlArchive, one_per_crawler
 from pipelines.normalize import article_id
 from pipelines.warc import read_record
 from scrapers.capture import warc_dir
@@ -60,10 +60,7 @@ class ArchiveIndex:
 
     @classmethod
     def of(cls, crawler: Crawler) -> ArchiveIndex:
-        if not hasattr(crawler, "_procarchive_index"):
-            crawler._procarchive_index = cls(crawler)  # type: ignore[attr-defined]
-        index: ArchiveIndex = crawler._procarchive_index  # type: ignore[attr-defined]
-        return index
+        return one_per_crawler(crawler, cls)
 
     def open(self, spider: Spider) -> None:
         if not self.enabled:
@@ -103,11 +100,7 @@ class SkipUnchangedMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         skipped: list[str] = []
-        for output in result:
-            if isinstance(output, Request) and self.index.unchanged(output):
-                skipped.append(output.url)
-            else:
-                yield output
+        yield from (output for output in result if self.passes(output, skipped))
         if skipped:
             yield self.seen(skipped)
 
@@ -116,12 +109,17 @@ class SkipUnchangedMiddleware:
     ) -> AsyncIterator[Any]:
         skipped: list[str] = []
         async for output in result:
-            if isinstance(output, Request) and self.index.unchanged(output):
-                skipped.append(output.url)
-            else:
+            if self.passes(output, skipped):
                 yield output
         if skipped:
             yield self.seen(skipped)
+
+    def passes(self, output: Any, skipped: list[str]) -> bool:
+        """False (and the URL noted in `skipped`) for a request the archive makes needless."""
+        if isinstance(output, Request) and self.index.unchanged(output):
+            skipped.append(output.url)
+            return False
+        return True
 
     def seen(self, urls: list[str]) -> SeenItem:
         assert self.crawler.stats is not None and self.crawler.spider is not None
