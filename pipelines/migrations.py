@@ -104,12 +104,64 @@ def incremental_crawls(db: Database) -> None:
     db.table("crawls").add_column("bytes_received", int)
 
 
+def procurement_records(db: Database) -> None:
+    """Kinds, the organisations each article names, and MoU signings with their parties."""
+    db.table("articles").add_column("agencies", str)  # JSON array, for Datasette's array facet
+    db.table("agencies").create(
+        {"name": str, "full_name": str, "country": str, "type": str}, pk="name"
+    )
+    db.table("article_agencies").create(
+        {"article_id": str, "agency": str, "mentions": int, "in_gazetteer": int},
+        pk=("article_id", "agency"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db.table("article_agencies").create_index(["agency"])
+    db.table("mous").create(
+        {
+            "article_id": str, "signed_on": str, "signed_on_raw": str, "year": int, "place": str,
+            "document_type": str, "renewal": int, "duration_text": str, "duration_months": int,
+            "scope": str,
+        },
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )  # fmt: skip
+    db.table("mous").create_index(["year"])
+    db.table("mou_parties").create(
+        {
+            "id": int, "article_id": str, "agency": str, "role": str, "in_gazetteer": int,
+            "person": str, "person_title": str, "acting_for": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "mous", "article_id")],
+    )  # fmt: skip
+    db.table("mou_parties").create_index(["article_id"])
+    db.table("mou_parties").create_index(["agency"])
+    db.execute(
+        """
+        CREATE VIEW mou_overview AS
+        SELECT mous.article_id, mous.signed_on, mous.year, mous.place, mous.renewal,
+          mous.document_type, mous.duration_months, mous.scope,
+          (SELECT group_concat(agency, '; ') FROM mou_parties p
+             WHERE p.article_id = mous.article_id AND p.role = 'party') AS parties,
+          (SELECT json_group_array(agency) FROM mou_parties p
+             WHERE p.article_id = mous.article_id AND p.role = 'party') AS party_list,
+          (SELECT group_concat(agency, '; ') FROM mou_parties p
+             WHERE p.article_id = mous.article_id AND p.role = 'witness') AS witnesses,
+          (SELECT group_concat(coalesce(person_title || ' ', '') || person, '; ') FROM mou_parties p
+             WHERE p.article_id = mous.article_id AND p.role = 'signatory') AS signatories,
+          articles.title, articles.source, articles.published_at, articles.url
+        FROM mous JOIN articles ON articles.id = mous.article_id
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
     ("0003_articles_fts", articles_full_text),
     ("0004_captures_and_deletions", captures_and_deletions),
     ("0005_incremental_crawls", incremental_crawls),
+    ("0006_procurement_records", procurement_records),
 ]
 
 

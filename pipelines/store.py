@@ -18,10 +18,29 @@ from sqlite_utils import Database
 
 from pipelines.archive import CrawlArchive
 from pipelines.normalize import article_id
-from pipelines.writes import mark_gone, mark_seen, now, unlisted, write_articles
+from pipelines.writes import (
+    mark_gone,
+    mark_seen,
+    now,
+    refresh_agencies,
+    unlisted,
+    write_articles,
+    write_records,
+)
+from scrapers.extract.agencies import gazetteer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 
 logger = logging.getLogger(__name__)
+
+
+def article_row(item: ArticleItem) -> dict[str, Any]:
+    """An article item as the archive's writes take it."""
+    row = ItemAdapter(item).asdict()
+    published = row.get("published_at") or ""
+    row["year"] = int(published[:4]) if published[:4].isdigit() else None
+    row["agency_counts"] = row.get("agencies") or {}
+    row["agencies"] = json.dumps(list(row["agency_counts"]), ensure_ascii=False)
+    return row
 
 
 class StorePipeline:
@@ -65,6 +84,7 @@ class StorePipeline:
             )
         self.crawl_id = cursor.lastrowid
         self.stats.set_value("procarchive/crawl_id", self.crawl_id)
+        refresh_agencies(self.db, gazetteer().agencies.values())
 
     def process_item(self, item: Any) -> Any:
         # Every article this crawl met or a listing named is "listed": not unlisted.
@@ -80,9 +100,7 @@ class StorePipeline:
             self.gone.append((article_id(item.url), item.reason))
             self.listed.add(article_id(item.url))
         elif isinstance(item, ArticleItem):
-            row = ItemAdapter(item).asdict()
-            published = row.get("published_at") or ""
-            row["year"] = int(published[:4]) if published[:4].isdigit() else None
+            row = article_row(item)
             self.articles[row["id"]] = row  # a page met twice in one batch is stored once
             self.listed.update((row["id"], article_id(item.url)))
         else:
@@ -101,6 +119,7 @@ class StorePipeline:
         counts: dict[str, int] = {}
         if self.articles:
             counts = write_articles(self.db, list(self.articles.values()), self.crawl_id)
+            write_records(self.db, list(self.articles.values()))
         if self.seen:
             for outcome, count in mark_seen(self.db, self.seen, self.crawl_id, at).items():
                 counts[outcome] = counts.get(outcome, 0) + count

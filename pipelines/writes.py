@@ -15,12 +15,17 @@ from sqlite_utils import Database
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
     "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
-    "source_updated",
+    "source_updated", "agencies",
 )  # fmt: skip
 CONTENT_COLUMNS = (
     "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
-    "reference", "content_hash", "capture_id", "source_updated",
+    "reference", "content_hash", "capture_id", "source_updated", "agencies",
 )  # fmt: skip
+MOU_COLUMNS = (
+    "signed_on", "signed_on_raw", "place", "document_type", "renewal", "duration_text",
+    "duration_months", "scope",
+)  # fmt: skip
+PARTY_COLUMNS = ("agency", "role", "in_gazetteer", "person", "person_title", "acting_for")
 VERSION_COLUMNS = (
     "title", "text", "published_at", "author", "reference", "content_hash", "first_seen_at",
     "last_seen_at", "crawl_id", "capture_id", "gone_at", "gone_reason",
@@ -91,6 +96,46 @@ def write_articles(
                 )
                 counts["changed"] += 1
     return counts
+
+
+def write_records(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Replace what was derived from these articles: organisations named, the MoU reported."""
+    ids = [row["id"] for row in rows]
+    marks = ",".join("?" * len(ids))
+    with db.conn:
+        for table in ("mou_parties", "mous", "article_agencies"):
+            db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
+        for row in rows:
+            db.conn.executemany(
+                "INSERT INTO article_agencies (article_id, agency, mentions, in_gazetteer) VALUES (?, ?, ?, 1)",
+                [
+                    (row["id"], agency, count)
+                    for agency, count in (row.get("agency_counts") or {}).items()
+                ],
+            )
+            mou = row.get("mou")
+            if not mou:
+                continue
+            year = int(mou["signed_on"][:4]) if mou.get("signed_on") else row.get("year")
+            db.execute(
+                f"INSERT INTO mous (article_id, year, {', '.join(MOU_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * (len(MOU_COLUMNS) + 2))})",
+                [row["id"], year, *(mou.get(c) for c in MOU_COLUMNS)],
+            )
+            db.conn.executemany(
+                f"INSERT INTO mou_parties (article_id, {', '.join(PARTY_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * (len(PARTY_COLUMNS) + 1))})",
+                [(row["id"], *(party.get(c) for c in PARTY_COLUMNS)) for party in mou["parties"]],
+            )
+
+
+def refresh_agencies(db: Database, agencies: Iterable[Any]) -> None:
+    """The gazetteer as a table, for Datasette's labels and joins."""
+    with db.conn:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO agencies (name, full_name, country, type) VALUES (?, ?, ?, ?)",
+            [(a.name, a.full, a.country, a.type) for a in agencies],
+        )
 
 
 def mark_seen(db: Database, ids: list[str], crawl_id: int | None, seen_at: str) -> dict[str, int]:

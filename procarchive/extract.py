@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from w3lib.encoding import html_to_unicode
 
+from pipelines.classify import ClassifyPipeline
 from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.validate import problems
@@ -51,7 +52,8 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     record["spider"] = spider
     if item is None:
         return {**record, "error": "no article text found"}
-    item = LanguagePipeline().process_item(NormalizePipeline().process_item(item))
+    for pipeline in (NormalizePipeline(), LanguagePipeline(), ClassifyPipeline()):
+        item = pipeline.process_item(item)
     adapter = ItemAdapter(item)
     reasons = problems(adapter, MIN_TEXT_CHARS)
     return {**record, "article": adapter.asdict(), "dropped": reasons or None}

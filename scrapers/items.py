@@ -7,6 +7,7 @@ Extraction fills what a page says; the pipelines add what the archive knows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -25,6 +26,8 @@ class ArticleItem:
     fetched_at: str | None = None
     capture_id: str | None = None
     source_updated: str | None = None  # the listing's or feed's change hint for this page
+    agencies: dict[str, int] | None = None  # gazetteer name -> mentions
+    mou: dict[str, Any] | None = None  # the MoU signing it reports (scrapers.extract.mou)
 
 
 @dataclass

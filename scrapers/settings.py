@@ -51,6 +51,7 @@ LOGSTATS_INTERVAL = 60.0
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.language.LanguagePipeline": 200,
+    "pipelines.classify.ClassifyPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
 }

@@ -47,6 +47,10 @@ def test_extract_prints_what_a_crawl_would_store(capsys: pytest.CaptureFixture[s
         and article["id"]
         and article["content_hash"]
     )
+    assert article["kind"] == "mou" and article["agencies"]["LKPP"] >= 3
+    mou = article["mou"]
+    assert isinstance(mou, dict) and mou["signed_on"] == "2015-10-02" and mou["renewal"]
+    assert {p["agency"] for p in mou["parties"] if p["role"] == "party"} == {"LKPP", "PPS"}
     assert repost["spider"] == "blogger_mirror"  # chosen by Blogger's generator tag
     assert repost["dropped"] is None
 

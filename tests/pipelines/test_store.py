@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.archive import open_archive
 from pipelines.normalize import NormalizePipeline
-from pipelines.store import StorePipeline, crawl_summary
+from pipelines.store import StorePipeline, article_row, crawl_summary
 from pipelines.writes import write_articles
 from scrapers.items import ArticleItem
 
@@ -20,8 +20,7 @@ TEXT = "LKPP dan PPS Korea memperpanjang kerja sama pengadaan publik. " * 5
 def article(**changes: object) -> dict[str, object]:
     item = ArticleItem(url="https://lkpp.go.id/berita/mou", source="lkpp_news", title="MoU", text=TEXT,
                        published_at="2015-10-02T16:40:00+07:00")  # fmt: skip
-    item = NormalizePipeline().process_item(replace(item, **changes))  # type: ignore[arg-type]
-    return {**item.__dict__, "year": 2015}
+    return article_row(NormalizePipeline().process_item(replace(item, **changes)))  # type: ignore[arg-type]
 
 
 def test_new_unchanged_changed_and_versions() -> None:

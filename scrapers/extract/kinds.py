@@ -1,0 +1,116 @@
+"""What an article is: an MoU signing, a mention of one, an agreement, a regulation, a
+tender, or other news. Decided on the title and the lead, where news says what happened."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from scrapers.extract.event_dates import find_event_dates
+
+KINDS = ("mou", "mou_mention", "agreement", "regulation", "tender", "news")
+
+MOU_TERM = re.compile(
+    r"nota kesepahaman|memorandum of understanding|memorandum saling pengertian|\bmou\b",
+    re.IGNORECASE,
+)
+AGREEMENT_TERM = re.compile(
+    r"perjanjian kerja ?sama|\bPKS\b|adendum|addendum|amandemen perjanjian|kontrak kerja sama|"
+    r"implementing arrangement|perjanjian pelaksanaan",
+    re.IGNORECASE,
+)
+SIGNING = re.compile(
+    r"\b(menandatangani|penandatanganan|penandatangan|ditandatangani|tandatangani|tanda tangan|meneken|diteken|"
+    r"teken|memperpanjang|perpanjang|diperpanjang|memperbarui|perbarui|diperbarui|memperbaharui|"
+    r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan)\b",
+    re.IGNORECASE,
+)
+# Said of a signing that has not happened (yet), or that this article does not report.
+PLANNED = re.compile(
+    r"\b(akan|rencana|rencananya|berencana|dijadwalkan|bakal|direncanakan|hendak|segera|"
+    r"menjajaki|penjajakan|usulan|draf|rancangan|persiapan|mempersiapkan|membahas|pembahasan|"
+    r"ditunda|tertunda|diundur|batal|dibatalkan|urung)\b",
+    re.IGNORECASE,
+)
+_MONTH = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+EARLIER = re.compile(
+    r"\b(tahun lalu|bulan lalu|pekan lalu|sebelumnya|yang lalu|sejak|silam|tindak lanjut|"
+    r"menindaklanjuti|evaluasi|implementasi|pelaksanaan dari|berdasarkan|mengacu|payung|turunan|"
+    r"pernah|telah ditandatangani)\b|\b(pada|tahun)\s+(19|20)\d\d\b|"
+    rf"(?<!\d )\b(?:{_MONTH})\s+(?:lalu|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+# What a follow-up or a discussion of an earlier MoU says of it.
+FOLLOW_UP = re.compile(
+    r"\b(tindak lanjut|menindaklanjuti|evaluasi|implementasi|pelaksanaan|rencana aksi|membahas|"
+    r"jajaki|menjajaki)\b",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(r"\bRp\s?[\d.,]+|\bHPS\b|\bpagu\b", re.IGNORECASE)
+# A signing this long before publication is an earlier one the article looks back on.
+LOOKS_BACK_DAYS = 45
+NEGATED = re.compile(r"\b(belum|tidak|tanpa|bukan)\b", re.IGNORECASE)
+REGULATION = re.compile(
+    r"\b(Perpres|Peraturan Presiden|Peraturan LKPP|Peraturan Lembaga|Perlem|Perka|Surat Edaran|"
+    r"\bSE\b|Permendagri|Permenkeu|Peraturan Menteri|Peraturan Pemerintah|PP Nomor|Undang-Undang|"
+    r"Keputusan Presiden|Keppres|Inpres|Instruksi Presiden|regulasi|aturan baru)",
+    re.IGNORECASE,
+)
+TENDER = re.compile(
+    r"\b(lelang|tender|seleksi|pengumuman pemenang|pemenang|HPS|nilai pagu|kualifikasi|"
+    r"penawaran|paket pekerjaan|pengadaan langsung)\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“(])")
+
+
+def sentences(text: str) -> list[str]:
+    return [
+        s.strip()
+        for paragraph in text.split("\n\n")
+        for s in SENTENCE_END.split(paragraph)
+        if s.strip()
+    ]
+
+
+def lead(text: str, paragraphs: int = 2) -> str:
+    return "\n\n".join(text.split("\n\n")[:paragraphs])
+
+
+def reports_signing(
+    sentence: str, terms: re.Pattern[str] = MOU_TERM, published: date | None = None
+) -> bool:
+    """Does this sentence report a signing of its own, not a plan or an earlier one?"""
+    if not (
+        terms.search(sentence)
+        and SIGNING.search(sentence)
+        and not PLANNED.search(sentence)
+        and not EARLIER.search(sentence)
+        and not NEGATED.search(sentence)
+    ):
+        return False
+    if published is None:
+        return True
+    dates = [d.value for d in find_event_dates(sentence, published) if d.value]
+    return not dates or (published - dates[0]).days <= LOOKS_BACK_DAYS
+
+
+def classify(title: str | None, text: str, published: date | None = None) -> str:
+    title = title or ""
+    opening = [title, *sentences(lead(text))]
+    # A title that reports an agreement, and no MoU, is about the agreement.
+    title_agreement = reports_signing(title, AGREEMENT_TERM) and not MOU_TERM.search(title)
+    if not title_agreement and any(reports_signing(s, published=published) for s in opening):
+        return "mou"
+    if any(reports_signing(s, AGREEMENT_TERM, published) for s in opening):
+        return "agreement"
+    if (MOU_TERM.search(title) and not NEGATED.search(title)) or any(
+        MOU_TERM.search(s) and (PLANNED.search(s) or FOLLOW_UP.search(s)) and not NEGATED.search(s)
+        for s in opening
+    ):
+        return "mou_mention"
+    if REGULATION.search(title):
+        return "regulation"
+    if TENDER.search(title) and AMOUNT.search(text):
+        return "tender"
+    return "news"

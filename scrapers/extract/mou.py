@@ -1,0 +1,265 @@
+"""An MoU signing as a record: when, where, between whom, renewed or new, for how long.
+
+Read from the sentences that report the signing (see kinds.reports_signing): the title and
+the lead. Witnesses ("disaksikan oleh ...") are not parties; a signatory acting for an
+absent head ("mewakili Kepala LKPP") signs for the same party. Organisations outside the
+gazetteer are kept as written, flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from scrapers.extract.agencies import Gazetteer, gazetteer
+from scrapers.extract.event_dates import find_event_dates
+from scrapers.extract.kinds import EARLIER, SIGNING, lead, reports_signing, sentences
+
+WITNESS_CLAUSE = re.compile(
+    r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
+    r"dihadiri(?: oleh)?|turut hadir|hadir pula|juga hadir)\b[^.;]*",
+    re.IGNORECASE,
+)
+QUOTED_SOURCE = re.compile(
+    r"\b(dikutip|mengutip|dilansir|seperti dilaporkan|sebagaimana diberitakan)\b", re.I
+)
+RENEWAL = re.compile(
+    r"\b(memperpanjang|perpanjangan|diperpanjang|perpanjang|memperbarui|pembaruan|diperbarui|"
+    r"perbarui|memperbaharui|pembaharuan|renewal|kembali menandatangani|kembali meneken)\b",
+    re.IGNORECASE,
+)
+NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+           "delapan": 8, "sembilan": 9, "sepuluh": 10, "setahun": 1}  # fmt: skip
+DURATION = re.compile(
+    r"(?:selama|berlaku|jangka waktu|masa berlaku|untuk)\s+(?:\w+\s+){0,2}?"
+    r"(?P<n>\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+(?P<unit>tahun|bulan)"
+    r"|(?P<n2>\d+|satu|dua|tiga|empat|lima|enam|sepuluh)\s+(?P<unit2>tahun|bulan)\s+ke\s+depan",
+    re.IGNORECASE,
+)
+DOCUMENT = re.compile(
+    r"nota kesepahaman|memorandum of understanding|memorandum saling pengertian|\bmou\b", re.I
+)
+SCOPE = re.compile(
+    r"(?:nota kesepahaman|memorandum of understanding|\bmou\b)\s*(?:\([^)]*\)\s*)?"
+    r"(?:tentang|mengenai|terkait|di bidang|dalam rangka|untuk)\s+(?P<scope>[^,.;]{5,140})",
+    re.IGNORECASE,
+)
+VENUE = re.compile(
+    r"\bdi\s+(?P<venue>(?:kantor|gedung|aula|ruang|hotel|balai|auditorium|wisma|istana|graha|"
+    r"markas|kampus|pendopo|sela)\b[^,.;()]{0,60})",
+    re.IGNORECASE,
+)
+CITY = re.compile(r"\bdi\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b")
+DATELINE = re.compile(r"^\s*(?P<city>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s*(?:,\s*\(?[A-Za-z]+\)?\s*)?[-–—]")
+ORGANISATION = re.compile(
+    r"\b(?P<org>(?:PT\.?|Perum|Perusahaan Umum|Universitas|Institut|Politeknik|Asosiasi|Bank|"
+    r"Badan|Lembaga|Komisi|Pemerintah Kabupaten|Pemerintah Kota|Yayasan|Kamar Dagang|"
+    r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
+    r"(?:\s*\((?P<short>[A-Za-z][\w.&-]{1,15})\)(?:\s+(?:Kabupaten|Kota)?\s*(?P<place>[A-Z][a-z]+))?)?"
+)
+FULL_NAMED = ("Universitas", "Institut", "Politeknik")  # known by their names, not acronyms
+PERSON = re.compile(
+    r"(?P<title>\b(?:Kepala|Wakil Kepala|Deputi|Sekretaris Utama|Sestama|Direktur(?: Jenderal| Utama)?|"
+    r"Dirjen|Gubernur|Wakil Gubernur|Wali ?[Kk]ota|Bupati|Rektor|Menteri|Ketua|Wakil Ketua|"
+    r"Administrator|Sekretaris Jenderal|Sekjen|Kapolri|Wakapolri|Jaksa Agung|Presiden|Komisioner)"
+    r"\b[^,.;()]{0,60}?),\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
+)
+# Words after a title's comma that are places, not the person's name ("Rektor UB, Malang").
+PLACES = frozenset(
+    [
+        "Jakarta",
+        "Bandung",
+        "Surabaya",
+        "Malang",
+        "Yogyakarta",
+        "Semarang",
+        "Makassar",
+        "Medan",
+        "Denpasar",
+        "Jayapura",
+        "Samarinda",
+        "Sleman",
+        "Bogor",
+        "Depok",
+        "Tangerang",
+        "Bekasi",
+        "Palembang",
+        "Padang",
+        "Pontianak",
+        "Kyiv",
+        "Seoul",
+        "Santiago",
+        "Manila",
+    ]
+)
+ACTING_FOR = re.compile(r"\bmewakili\s+(?P<head>[^,.;]{3,60})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Party:
+    agency: str
+    role: str  # party | signatory | witness
+    in_gazetteer: bool = True
+    person: str | None = None
+    person_title: str | None = None
+    acting_for: str | None = None
+
+
+@dataclass(frozen=True)
+class MouRecord:
+    signed_on: str | None
+    signed_on_raw: str | None
+    place: str | None
+    document_type: str | None
+    renewal: bool
+    duration_text: str | None
+    duration_months: int | None
+    scope: str | None
+    parties: list[Party] = field(default_factory=list)
+
+    def party_names(self, role: str = "party") -> list[str]:
+        return [p.agency for p in self.parties if p.role == role]
+
+
+def extract_mou(title: str | None, text: str, published: date | None) -> MouRecord | None:
+    """The signing an article reports, or None if it reports none."""
+    title = title or ""
+    opening = sentences(lead(text))
+    reporting = [s for s in [title, *opening] if reports_signing(s, published=published)]
+    if not reporting:
+        return None
+    signing = reporting[1] if len(reporting) > 1 and reporting[0] == title else reporting[0]
+    # Sentences that tell of the signing without naming the document ("LKPP dan PPS resmi
+    # memperpanjang kerja sama ...") name its parties too.
+    context = [s for s in [title, *opening] if s in reporting or reports_signing(s, SIGNING)]
+    return MouRecord(
+        *_signed_on(signing, opening, published),
+        place=_place(signing, text),
+        document_type=_document(" ".join(reporting)),
+        renewal=any(RENEWAL.search(s) for s in context),
+        **_duration(text),
+        scope=_scope(" ".join(reporting)),
+        parties=_parties(context),
+    )
+
+
+def _signed_on(
+    signing: str, opening: list[str], published: date | None
+) -> tuple[str | None, str | None]:
+    """The date in the signing sentence; failing that, in a lead sentence about the signing."""
+    others = [s for s in opening if s != signing and SIGNING.search(s) and not EARLIER.search(s)]
+    for sentence in [signing, *others]:
+        if QUOTED_SOURCE.search(sentence) and sentence is not signing:
+            continue
+        found = [
+            d
+            for d in find_event_dates(_without_quotes(sentence), published)
+            if not d.value or not published or d.value <= published
+        ]
+        if found:
+            return (found[0].value.isoformat() if found[0].value else None), found[0].raw
+    return None, None
+
+
+def _without_quotes(sentence: str) -> str:
+    """Drop the clause that cites a source ("seperti dikutip dari ..., Senin (5/3)")."""
+    match = QUOTED_SOURCE.search(sentence)
+    return sentence[: match.start()] if match else sentence
+
+
+def _place(signing: str, text: str) -> str | None:
+    venue = VENUE.search(signing)
+    city = CITY.search(signing[venue.end() :] if venue else signing)
+    dateline = DATELINE.match(text)
+    names = [
+        venue["venue"].strip() if venue else None,
+        city["city"]
+        if city
+        and city["city"] not in ("Kamis", "Jumat", "Senin", "Selasa", "Rabu", "Sabtu", "Minggu")
+        else None,
+        dateline["city"].title() if dateline and not city else None,
+    ]
+    place = ", ".join(dict.fromkeys(n for n in names if n))
+    return place or None
+
+
+def _document(text: str) -> str | None:
+    match = DOCUMENT.search(text)
+    if not match:
+        return None
+    found = match.group(0).lower()
+    return {"mou": "MoU"}.get(found, found[:1].upper() + found[1:])
+
+
+def _duration(text: str) -> dict[str, Any]:
+    match = DURATION.search(text)
+    if not match:
+        return {"duration_text": None, "duration_months": None}
+    raw_n = (match["n"] or match["n2"]).lower()
+    unit = (match["unit"] or match["unit2"]).lower()
+    n = int(raw_n) if raw_n.isdigit() else NUMBERS[raw_n]
+    return {"duration_text": match.group(0), "duration_months": n * 12 if unit == "tahun" else n}
+
+
+def _scope(text: str) -> str | None:
+    match = SCOPE.search(text)
+    return match["scope"].strip() if match else None
+
+
+def _parties(reporting: list[str]) -> list[Party]:
+    names = gazetteer()
+    parties: dict[str, Party] = {}
+    witnesses: dict[str, Party] = {}
+    for sentence in reporting:
+        clause = WITNESS_CLAUSE.search(sentence)
+        cut = clause.start() if clause else len(sentence)
+        for mention in names.mentions(sentence):
+            role = "witness" if mention.start >= cut else "party"
+            target = witnesses if role == "witness" else parties
+            target.setdefault(mention.agency, Party(mention.agency, role))
+        for organisation in _organisations(sentence[:cut], names):
+            parties.setdefault(organisation, Party(organisation, "party", in_gazetteer=False))
+    found = list(parties.values()) + [w for name, w in witnesses.items() if name not in parties]
+    return found + _signatories(reporting, names)
+
+
+def _organisations(text: str, names: Gazetteer) -> list[str]:
+    """Organisations the gazetteer does not know, as the text abbreviates or names them."""
+    if _is_title_case(text):  # a headline capitalises every word: no names to find there
+        return []
+    found = []
+    for match in ORGANISATION.finditer(text):
+        org = " ".join(match["org"].split()).removesuffix(" dan")
+        if len(org.split()) < 2 or names.mentions(org):
+            continue
+        if org.split()[0] in ("Badan", "Lembaga", "Komisi") and not match["short"]:
+            continue
+        if org.startswith(FULL_NAMED) or not match["short"]:
+            found.append(org)
+        else:
+            found.append(" ".join(filter(None, [match["short"], match["place"]])))
+    return found
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) > 0.7 * len(words)
+
+
+def _signatories(reporting: list[str], names: Gazetteer) -> list[Party]:
+    found = []
+    for sentence in reporting:
+        clause = WITNESS_CLAUSE.search(sentence)
+        cut = clause.start() if clause else len(sentence)
+        for match in PERSON.finditer(sentence[:cut]):
+            agencies = names.mentions(match["title"])
+            if not agencies or match["name"].split()[0] in PLACES:
+                continue
+            acting = ACTING_FOR.search(sentence[match.end() : match.end() + 80])
+            found.append(
+                Party(agencies[0].agency, "signatory", person=match["name"], person_title=match["title"].strip(),
+                      acting_for=acting["head"].strip() if acting else None)
+            )  # fmt: skip
+    return found
