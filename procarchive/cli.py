@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--raw", action="store_true", help="as received, content-encoding (gzip) kept"
     )
 
+    reclassify = commands.add_parser(
+        "reclassify", help="derive kinds, agencies and MoU records again from stored articles"
+    )
+    reclassify.add_argument("--db", default=DEFAULT_DB)
+
     sources = commands.add_parser("sources", help="the registry with each source's last crawl")
     sources.add_argument("--db", default=DEFAULT_DB)
     sources.add_argument("--samples", action="store_true")
@@ -160,6 +165,16 @@ def cmd_show_capture(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reclassify(args: argparse.Namespace) -> int:
+    from procarchive.crawl import crawl_lock
+    from procarchive.reclassify import reclassify
+
+    with crawl_lock(args.db):
+        kinds = reclassify(args.db)
+    print(", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()))
+    return 0
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     from pipelines.archive import open_archive
 
@@ -222,6 +237,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
+    "reclassify": cmd_reclassify,
     "sources": cmd_sources,
 }
 

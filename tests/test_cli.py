@@ -76,3 +76,28 @@ def test_extract_many_files_including_gzip_and_garbage(
 def test_extract_url_count_must_match(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(PPS), str(REPOST), "--url", "https://lkpp.go.id/x"]) == 2
     assert "--url given 1 times for 2 files" in capsys.readouterr().err
+
+
+def test_reclassify_derives_records_from_stored_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipelines.archive import open_archive
+    from pipelines.normalize import NormalizePipeline
+    from pipelines.store import article_row
+    from pipelines.writes import write_articles
+    from samples.content import agency_articles
+    from scrapers.items import ArticleItem
+
+    db = open_archive(tmp_path / "archive.db")
+    rows = [
+        article_row(NormalizePipeline().process_item(ArticleItem(
+            url=f"https://lkpp.go.id/berita/{a.slug}", source="lkpp_news", title=a.title,
+            text="\n\n".join(a.paragraphs), published_at=a.published.isoformat() + "+07:00")))
+        for a in agency_articles()
+    ]  # fmt: skip
+    write_articles(db, rows, 1)  # stored before classification existed: kind "news", no MoUs
+    assert db["mous"].count == 0
+    assert main(["reclassify", "--db", str(tmp_path / "archive.db")]) == 0
+    assert "mou: 9" in capsys.readouterr().out
+    assert db["mous"].count == 9 and db["mou_parties"].count >= 18
+    assert db.execute("select count(*) from articles where kind = 'mou'").fetchone()[0] == 9

@@ -1,0 +1,47 @@
+"""`procarchive reclassify`: derive kinds, agencies and MoU records again from the stored
+text of every article (after the gazetteer or the rules improve; nightly crawls re-derive
+only the articles they parse)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from pipelines.archive import open_archive
+from pipelines.classify import ClassifyPipeline
+from pipelines.store import article_row
+from pipelines.writes import refresh_agencies, write_records
+from scrapers.extract.agencies import gazetteer
+from scrapers.items import ArticleItem
+
+BATCH = 500
+
+
+def reclassify(db_path: str | Path) -> Counter[str]:
+    """Re-derive every article's records; returns how many articles of each kind."""
+    db = open_archive(db_path, create=False)
+    classify = ClassifyPipeline()
+    kinds: Counter[str] = Counter()
+    refresh_agencies(db, gazetteer().agencies.values())
+    try:
+        rows = db.execute(
+            "SELECT id, url, source, title, text, published_at FROM articles"
+        ).fetchall()
+        for start in range(0, len(rows), BATCH):
+            batch = []
+            for identifier, url, source, title, text, published_at in rows[start : start + BATCH]:
+                item = ArticleItem(
+                    url=url, source=source, title=title, text=text or "", published_at=published_at
+                )
+                row = article_row(classify.process_item(item))
+                batch.append({**row, "id": identifier})
+                kinds[row["kind"]] += 1
+            with db.conn:
+                db.conn.executemany(
+                    "UPDATE articles SET kind = ?, agencies = ? WHERE id = ?",
+                    [(row["kind"], row["agencies"], row["id"]) for row in batch],
+                )
+            write_records(db, batch)
+    finally:
+        db.close()
+    return kinds
