@@ -40,6 +40,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.crawl_throughput
 	$(BIN)/python -m benchmarks.nightly
+	$(BIN)/python -m benchmarks.mou_quality
 
 snapshots: $(STAMP)
 	PROCARCHIVE_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/extract -q

@@ -84,13 +84,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args()
-    scores = evaluate()
-    print(f"{scores.articles} labelled articles ({', '.join(KINDS)})")
-    print(f"kind mou: precision {scores.mou_precision:.3f}, recall {scores.mou_recall:.3f}")
-    print(f"parties: F1 {scores.party_f1:.3f}; signing dates: {scores.date_accuracy:.3f} exact")
-    print(f"all kinds: accuracy {scores.kind_accuracy:.3f}")
-    if args.errors:
-        print("\n".join(scores.errors))
+    for name, path in (
+        ("tuning set", LABELLED),
+        ("holdout set", LABELLED.with_name("holdout.yml")),
+    ):
+        scores = evaluate(path)
+        print(f"{name}: {scores.articles} labelled articles ({', '.join(KINDS)})")
+        print(f"  kind mou: precision {scores.mou_precision:.3f}, recall {scores.mou_recall:.3f}")
+        print(
+            f"  parties: F1 {scores.party_f1:.3f}; signing dates: {scores.date_accuracy:.3f} exact"
+        )
+        print(f"  all kinds: accuracy {scores.kind_accuracy:.3f}")
+        for error in scores.errors if args.errors else []:
+            print(f"  {error}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ quality on the labelled sets (tests/fixtures/mou_labelled/)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -81,10 +82,14 @@ def test_witnesses_and_acting_signatories() -> None:
     )
 
 
-def test_quality_on_the_labelled_set() -> None:
-    """The targets: MoU precision and recall >= 0.95, party F1 >= 0.90, dates >= 0.95."""
-    scores = evaluate(LABELLED)
-    assert scores.articles >= 40
+@pytest.mark.parametrize(
+    "labelled", [LABELLED, LABELLED.with_name("holdout.yml")], ids=["tuning", "holdout"]
+)
+def test_quality_on_the_labelled_sets(labelled: Path) -> None:
+    """The targets: MoU precision and recall >= 0.95, party F1 >= 0.90, dates >= 0.95. The
+    holdout set was written independently of the rules and not tuned on."""
+    scores = evaluate(labelled)
+    assert scores.articles >= 30
     assert scores.mou_precision >= 0.95 and scores.mou_recall >= 0.95, scores.errors
     assert scores.party_f1 >= 0.90, scores.errors
     assert scores.date_accuracy >= 0.95, scores.errors
