@@ -155,6 +155,43 @@ def procurement_records(db: Database) -> None:
     )
 
 
+def mirrors(db: Database) -> None:
+    """Reposts linked to their originals: a persistent sketch index, the links with their
+    evidence and differences, and each article's place in its story."""
+    for column in ("mirror_of", "mirror_status", "attributed_to", "sketched_hash"):
+        db.table("articles").add_column(column, str)
+    db.table("articles").create_index(["mirror_of"])
+    db.table("articles").create_index(["mirror_status"])
+    db.execute(
+        "CREATE TABLE article_sketches (hash INTEGER NOT NULL, article_rowid INTEGER NOT NULL, "
+        "PRIMARY KEY (hash, article_rowid)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX article_sketches_rowid ON article_sketches (article_rowid)")
+    db.table("mirror_links").create(
+        {
+            "copy_id": str, "original_id": str, "contains_original": float,
+            "contained_in_original": float, "attribution": str, "evidence": str,
+            "title_changed": int, "added_count": int, "dropped_count": int,
+            "added_paragraphs": str, "dropped_paragraphs": str, "linked_at": str,
+        },
+        pk="copy_id",
+        foreign_keys=[("copy_id", "articles", "id"), ("original_id", "articles", "id")],
+    )  # fmt: skip
+    db.table("mirror_links").create_index(["original_id"])
+    db.execute(
+        """
+        CREATE VIEW mirrors AS
+        SELECT m.original_id, o.source AS original_source, o.published_at AS original_published,
+          o.title AS original_title, m.copy_id, c.source AS copy_source,
+          c.published_at AS copy_published, c.title AS copy_title, m.contains_original,
+          m.contained_in_original, m.attribution, m.evidence, m.title_changed, m.added_count,
+          m.dropped_count, m.added_paragraphs, m.dropped_paragraphs, o.url AS original_url,
+          c.url AS copy_url
+        FROM mirror_links m JOIN articles o ON o.id = m.original_id JOIN articles c ON c.id = m.copy_id
+        """
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -162,6 +199,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0004_captures_and_deletions", captures_and_deletions),
     ("0005_incremental_crawls", incremental_crawls),
     ("0006_procurement_records", procurement_records),
+    ("0007_mirrors", mirrors),
 ]
 
 

@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--raw", action="store_true", help="as received, content-encoding (gzip) kept"
     )
 
+    link = commands.add_parser("link-mirrors", help="link reposts to their originals")
+    link.add_argument("--db", default=DEFAULT_DB)
+    link.add_argument(
+        "--full", action="store_true", help="compare every article again, not only new ones"
+    )
+    link.add_argument(
+        "--registry", type=Path, help="the registry that says which sources are agencies"
+    )
+
     reclassify = commands.add_parser(
         "reclassify", help="derive kinds, agencies and MoU records again from stored articles"
     )
@@ -101,7 +110,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             args.start_url
         )
         overrides = {**(SAMPLE_SETTINGS if server else {}), **_settings(args.set)}
-        found = crawl(chosen, args.db, overrides, resume=args.resume)
+        agencies = [s.name for s in registry.values() if s.kind == "agency"]
+        found = crawl(chosen, args.db, overrides, resume=args.resume, agency_sources=agencies)
     finally:
         if server:
             server.stop()
@@ -162,6 +172,26 @@ def cmd_show_capture(args: argparse.Namespace) -> int:
     directory = warc_dir(project_settings(args.db))
     sys.stdout.buffer.write(capture_payload(args.db, args.capture_id, directory, args.raw))
     sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_link_mirrors(args: argparse.Namespace) -> int:
+    from pipelines.archive import open_archive
+    from procarchive.crawl import crawl_lock
+    from procarchive.mirrors import link_mirrors
+
+    registry = _registry(args.registry, None)
+    with crawl_lock(args.db):
+        db = open_archive(args.db, create=False)
+        summary = link_mirrors(
+            db, [s.name for s in registry.values() if s.kind == "agency"], args.full
+        )
+        stories = db.execute(
+            "SELECT count(*) FROM articles WHERE mirror_status = 'original'"
+        ).fetchone()[0]
+        db.close()
+    print(f"{summary.indexed} articles compared, {summary.linked} reposts linked, "
+          f"{summary.attributed} attributed to an unarchived source; {stories} stories have reposts")  # fmt: skip
     return 0
 
 
@@ -238,6 +268,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
     "reclassify": cmd_reclassify,
+    "link-mirrors": cmd_link_mirrors,
     "sources": cmd_sources,
 }
 

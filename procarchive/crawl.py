@@ -20,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.archive import open_archive
+from procarchive.mirrors import link_mirrors
 from scrapers.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def crawl(
     db_path: str | Path,
     overrides: dict[str, Any] | None = None,
     resume: bool = False,
+    agency_sources: Iterable[str] | None = None,
 ) -> list[CrawlResult]:
     """Crawl the sources (concurrently, one spider each) into the archive; blocks until done.
 
@@ -154,10 +156,29 @@ def crawl(
             process.crawl(crawler, source=source)
         process.start()
         found = results(db_path, run_id, sources)
+        agencies = (
+            agency_sources
+            if agency_sources is not None
+            else [s.name for s in sources if s.kind == "agency"]
+        )
+        link_new_articles(db_path, agencies)
     for result in found:
         if resume and result.finish_reason == "finished":
             shutil.rmtree(job_dir(db_path, result.source), ignore_errors=True)
     return found
+
+
+def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> None:
+    """Link what the crawl brought to the stories the archive already holds."""
+    db = open_archive(db_path)
+    try:
+        summary = link_mirrors(db, agency_sources)
+    finally:
+        db.close()
+    logger.info(
+        "Mirror linking: %d articles indexed, %d reposts linked, %d attributed only",
+        summary.indexed, summary.linked, summary.attributed,
+    )  # fmt: skip
 
 
 def results(db_path: str | Path, run_id: str, sources: list[Source]) -> list[CrawlResult]:

@@ -166,3 +166,15 @@ def test_scrapy_crawl_takes_a_source_name_as_scrapyd_does(
     assert db.execute(
         "select count(*) from articles where source = 'catatan_pengadaan'"
     ).fetchone()[0] == len(blog_posts())
+
+
+def test_reposts_are_linked_to_their_originals(crawled) -> None:
+    db = open_archive(crawled[0], create=False)
+    reposts = {p.slug: p.repost_of for p in blog_posts() if p.repost_of}
+    links = db.execute(
+        "select c.url, o.url from articles c join articles o on o.id = c.mirror_of"
+    ).fetchall()
+    found = {copy.rsplit("/", 1)[1].removesuffix(".html"): original.rsplit("/", 1)[1] for copy, original in links}
+    assert found == reposts
+    assert db.execute("select count(*) from articles where mirror_status = 'original'").fetchone()[0] == len(reposts)
+    assert "Mirror linking: 0 articles indexed" in crawled[1][1].stderr  # the index persisted

@@ -15,6 +15,7 @@ from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
 from pipelines.writes import mark_gone, write_articles, write_records
+from procarchive.mirrors import link_mirrors
 from samples.content import agency_articles
 from scrapers.items import ArticleItem
 from tests.conftest import ROOT
@@ -37,8 +38,17 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows.append(
             article_row(ClassifyPipeline().process_item(NormalizePipeline().process_item(item)))
         )
+    repost = ArticleItem(
+        url="https://catatan.blogspot.com/2016/03/repost.html", source="catatan_pengadaan",
+        title="Repost: " + rows[2]["title"], published_at="2030-01-01",
+        text=rows[2]["text"] + "\n\nMenurut saya, kerja sama ini patut ditiru daerah lain.",
+    )  # fmt: skip
+    rows.append(
+        article_row(ClassifyPipeline().process_item(NormalizePipeline().process_item(repost)))
+    )
     write_articles(db, rows, 1)
     write_records(db, rows)
+    link_mirrors(db, ["lkpp_news"])
     write_articles(
         db, [{**rows[0], "text": rows[0]["text"] + " Ralat.", "content_hash": "edited"}], 2
     )
@@ -82,7 +92,7 @@ def fetch_all(archive: Path, paths: list[str]) -> dict[str, Any]:
 def test_datasette_answers_every_table_query_and_search(archive: Path) -> None:
     tables = [f"/archive/{t}" for t in DATABASE["tables"]]
     queries = [
-        f"/archive/{q}?term=PPS&source=&since=2000-01-01&id=x&agency=LKPP"
+        f"/archive/{q}?term=PPS&source=&since=2000-01-01&id=x&agency=LKPP&article=x"
         for q in DATABASE["queries"]
     ]
     search = "/archive/articles.json?_search=kesepahaman&_shape=array"
@@ -96,8 +106,10 @@ def test_datasette_answers_every_table_query_and_search(archive: Path) -> None:
 
 
 def test_canned_queries_return_rows(archive: Path) -> None:
-    edited = next(open_archive(archive, create=False)["article_versions"].rows)["article_id"]
-    query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&agency=LKPP&_shape=array"
+    db = open_archive(archive, create=False)
+    edited = next(db["article_versions"].rows)["article_id"]
+    original = next(db["mirror_links"].rows)["original_id"]
+    query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&agency=LKPP&article={original}&_shape=array"
     paths = [f"/archive/{q}.json?{query}" for q in DATABASE["queries"]]
     for path, response in fetch_all(archive, paths).items():
         assert response.status_code == 200 and response.json(), path
