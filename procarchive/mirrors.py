@@ -119,12 +119,18 @@ def candidates(db: Database, doc: Doc) -> list[Doc]:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (hash INTEGER PRIMARY KEY)")
     db.execute("DELETE FROM probe")
     db.conn.executemany("INSERT OR IGNORE INTO probe VALUES (?)", [(v,) for v in values])
+    # CROSS JOIN keeps the probe as the outer loop: a few hundred index look-ups, whatever
+    # the size of the index.
+    hits = db.execute(
+        "SELECT article_rowid FROM probe CROSS JOIN article_sketches "
+        "ON article_sketches.hash = probe.hash WHERE article_rowid != ? "
+        "GROUP BY article_rowid HAVING count(*) >= ? ORDER BY count(*) DESC LIMIT ?",
+        [doc.rowid, MIN_SKETCH_HITS, MAX_CANDIDATES],
+    ).fetchall()
+    marks = ",".join("?" * len(hits))
     rows = db.execute(
-        f"SELECT {DOC_COLUMNS} FROM articles WHERE rowid IN ("
-        "  SELECT article_rowid FROM article_sketches JOIN probe USING (hash)"
-        "  WHERE article_rowid != ? GROUP BY article_rowid HAVING count(*) >= ?"
-        "  ORDER BY count(*) DESC LIMIT ?) AND source != ?",
-        [doc.rowid, MIN_SKETCH_HITS, MAX_CANDIDATES, doc.source],
+        f"SELECT {DOC_COLUMNS} FROM articles WHERE rowid IN ({marks}) AND source != ?",
+        [*(hit[0] for hit in hits), doc.source],
     ).fetchall()
     return [Doc(*row) for row in rows]
 

@@ -174,7 +174,12 @@ def test_reposts_are_linked_to_their_originals(crawled) -> None:
     links = db.execute(
         "select c.url, o.url from articles c join articles o on o.id = c.mirror_of"
     ).fetchall()
-    found = {copy.rsplit("/", 1)[1].removesuffix(".html"): original.rsplit("/", 1)[1] for copy, original in links}
+    found = {
+        copy.rsplit("/", 1)[1].removesuffix(".html"): original.rsplit("/", 1)[1]
+        for copy, original in links
+    }
     assert found == reposts
-    assert db.execute("select count(*) from articles where mirror_status = 'original'").fetchone()[0] == len(reposts)
+    assert db.execute("select count(*) from articles where mirror_status = 'original'").fetchone()[
+        0
+    ] == len(reposts)
     assert "Mirror linking: 0 articles indexed" in crawled[1][1].stderr  # the index persisted
