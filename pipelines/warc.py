@@ -126,15 +126,23 @@ def _path(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def read_record(path: Path, offset: int) -> tuple[str, bytes, bytes]:
-    """(record type, payload as received, payload with its content-encoding undone)."""
+@dataclass(frozen=True)
+class Record:
+    type: str
+    headers: list[tuple[str, str]]  # the HTTP response headers as received
+    received: bytes  # the payload as received (content-encoded)
+    decoded: bytes  # the payload with its content-encoding undone
+
+
+def read_record(path: Path, offset: int) -> Record:
     with open(path, "rb") as handle:
         handle.seek(offset)
         record = next(iter(ArchiveIterator(handle)))
         raw = record.raw_stream.read()
+        headers = list(record.http_headers.headers) if record.http_headers else []
         handle.seek(offset)
         decoded = next(iter(ArchiveIterator(handle))).content_stream().read()
-    return record.rec_type, raw, decoded
+    return Record(record.rec_type, headers, raw, decoded)
 
 
 def now_warc_prefix(source: str) -> str:

@@ -32,5 +32,5 @@ def capture_payload(
     path = warc_dir / row["warc_file"]
     if not path.exists():
         raise FileNotFoundError(f"WARC file {path} is missing")
-    _, received, decoded = read_record(path, row["warc_offset"])
-    return received if raw else decoded
+    record = read_record(path, row["warc_offset"])
+    return record.received if raw else record.decoded

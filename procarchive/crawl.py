@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from pipelines.archive import open_archive
@@ -153,6 +154,9 @@ def crawl(
                 # A resumed crawl has not read the whole listing itself: no "unlisted" verdicts.
                 crawler.settings.set("PROCARCHIVE_RESUMED", jobs.exists(), priority="cmdline")
                 crawler.settings.set("JOBDIR", str(jobs), priority="cmdline")
+                crawler.signals.connect(
+                    _forget_when_finished(crawler, jobs), signals.engine_stopped, weak=False
+                )
             process.crawl(crawler, source=source)
         process.start()
         found = results(db_path, run_id, sources)
@@ -162,10 +166,18 @@ def crawl(
             else [s.name for s in sources if s.kind == "agency"]
         )
         link_new_articles(db_path, agencies)
-    for result in found:
-        if resume and result.finish_reason == "finished":
-            shutil.rmtree(job_dir(db_path, result.source), ignore_errors=True)
     return found
+
+
+def _forget_when_finished(crawler: Crawler, jobs: Path) -> Callable[[], None]:
+    """A source whose crawl finished leaves no job behind, even if another source's crawl
+    in the same process is killed later (its saved state would skip every page)."""
+
+    def forget() -> None:
+        if crawler.stats and crawler.stats.get_value("finish_reason") == "finished":
+            shutil.rmtree(jobs, ignore_errors=True)
+
+    return forget
 
 
 def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> None:

@@ -43,6 +43,9 @@ def in_refresh_slice(identifier: str, slices: int, day: int) -> bool:
     return slices > 0 and zlib.crc32(identifier.encode()) % slices == day % slices
 
 
+TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
 class ArchiveIndex:
     """What the archive knows of a source, opened once a crawl and shared by both middlewares."""
 
@@ -181,8 +184,16 @@ class RevalidateMiddleware:
         row = self.db.execute(
             "SELECT warc_file, warc_offset, content_type FROM captures WHERE id = ?", [capture_id]
         ).fetchone()
-        _, _, body = read_record(Path(self.index.warcs) / row[0], row[1])
-        headers = Headers({"Content-Type": row[2]} if row[2] else {})
+        record = read_record(Path(self.index.warcs) / row[0], row[1])
+        body = record.decoded
+        # The page's own headers (X-WP-TotalPages, Link ...), less those of its transfer.
+        headers = Headers(
+            [
+                (name, value)
+                for name, value in record.headers
+                if name.lower() not in TRANSFER_HEADERS
+            ]
+        )
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         request.meta["capture_id"] = capture_id
         return cls(

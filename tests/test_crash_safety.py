@@ -108,7 +108,9 @@ def test_sigkill_leaves_a_consistent_archive_that_the_next_run_completes(
     archive = open_archive(db, create=False)
     assert archive["article_versions"].count == 0
     statuses = [row[0] for row in archive.execute("select status from crawls order by id")]
-    assert statuses[:2] == ["interrupted", "interrupted"] and statuses[2:] == ["ok", "ok"]
+    killed, completed = statuses[:4], statuses[4:]  # four sample sources, crawled side by side
+    assert "interrupted" in killed and set(killed) <= {"interrupted", "ok"}
+    assert completed == ["ok"] * 4
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["stopped", "killed"])

@@ -13,6 +13,7 @@ import pytest
 from pipelines.archive import open_archive
 from samples.content import agency_articles, blog_posts
 from samples.server import SampleServer
+from samples.wordpress_site import wordpress_posts
 from scrapers.sources import SAMPLE_REGISTRY
 from tests.conftest import ROOT
 
@@ -44,9 +45,14 @@ def test_first_crawl_archives_every_sample_page(crawled) -> None:
     assert runs[0].returncode == 0, runs[0].stderr[-3000:]
     db = open_archive(db_path, create=False)
     counts = dict(db.execute("select source, count(*) from articles group by source").fetchall())
-    assert counts == {"lkpp_news": len(agency_articles()), "catatan_pengadaan": len(blog_posts())}
-    first = db.execute("select * from crawls order by id limit 2").fetchall()
-    assert len(first) == 2
+    assert counts == {
+        "lkpp_news": len(agency_articles()),
+        "catatan_pengadaan": len(blog_posts()),
+        "warta_pbj": len(wordpress_posts("warta_pbj")[2]),
+        "pbj_sleman": len(wordpress_posts("pbj_sleman")[2]),
+    }
+    first = db.execute("select * from crawls order by id limit 4").fetchall()
+    assert len(first) == 4
     assert "lkpp_news" in runs[0].stdout and "catatan_pengadaan" in runs[0].stdout
 
 
@@ -62,13 +68,13 @@ def test_second_crawl_adds_no_duplicates(crawled) -> None:
     db_path, runs = crawled
     assert runs[1].returncode == 0, runs[1].stderr[-3000:]
     db = open_archive(db_path, create=False)
-    total = len(agency_articles()) + len(blog_posts())
-    assert db["articles"].count == total
+    total = db["articles"].count
+    assert total == len(agency_articles()) + len(blog_posts()) + 7
     assert db["article_versions"].count == 0
-    second = list(db["crawls"].rows_where("id > 2"))
+    second = list(db["crawls"].rows_where("id > 4"))
     assert sum(row["items_unchanged"] for row in second) == total
     assert sum(row["items_new"] for row in second) == 0
-    assert db.execute("select count(*) from articles where crawl_id > 2").fetchone()[0] == total
+    assert db.execute("select count(*) from articles where crawl_id > 4").fetchone()[0] == total
     assert (
         db.execute("select count(*) from articles where first_seen_at > last_seen_at").fetchone()[0]
         == 0
@@ -170,16 +176,18 @@ def test_scrapy_crawl_takes_a_source_name_as_scrapyd_does(
 
 def test_reposts_are_linked_to_their_originals(crawled) -> None:
     db = open_archive(crawled[0], create=False)
-    reposts = {p.slug: p.repost_of for p in blog_posts() if p.repost_of}
+    posts = [*blog_posts(), *wordpress_posts("warta_pbj")[2], *wordpress_posts("pbj_sleman")[2]]
+    reposts = {p.slug: p.repost_of for p in posts if p.repost_of}
     links = db.execute(
         "select c.url, o.url from articles c join articles o on o.id = c.mirror_of"
     ).fetchall()
     found = {
-        copy.rsplit("/", 1)[1].removesuffix(".html"): original.rsplit("/", 1)[1]
+        copy.rstrip("/").rsplit("/", 1)[1].removesuffix(".html"): original.rsplit("/", 1)[1]
         for copy, original in links
     }
     assert found == reposts
-    assert db.execute("select count(*) from articles where mirror_status = 'original'").fetchone()[
-        0
-    ] == len(reposts)
+    originals = db.execute(
+        "select count(*) from articles where mirror_status = 'original'"
+    ).fetchone()[0]
+    assert originals == len(set(reposts.values()))
     assert "Mirror linking: 0 articles indexed" in crawled[1][1].stderr  # the index persisted

@@ -41,6 +41,11 @@ def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: 
     assert "failed: lkpp_news" in second.stdout
     assert "lkpp_news yielded no articles, though it usually does" in second.stderr
     db = open_archive(tmp_path / "archive.db", create=False)
-    last = dict(db.execute("select source, finish_reason from crawls where id > 2").fetchall())
-    assert last == {"lkpp_news": "yielded nothing", "catatan_pengadaan": "finished"}
+    last = dict(db.execute("select source, finish_reason from crawls where id > 4").fetchall())
+    assert last == {
+        "lkpp_news": "yielded nothing",
+        "catatan_pengadaan": "finished",
+        "warta_pbj": "finished",
+        "pbj_sleman": "finished",
+    }
     assert db.execute("select count(*) from articles where gone_at is not null").fetchone()[0] == 0
