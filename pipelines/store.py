@@ -141,7 +141,9 @@ class StorePipeline:
             self.stats.inc_value(
                 "procarchive/items_gone", mark_gone(self.db, gone, self.crawl_id, now())
             )
-        summary = crawl_summary(self.stats.get_stats(), reason)
+        summary = crawl_summary(
+            self.stats.get_stats(), reason, self.crawler.settings.getbool("PROCARCHIVE_RESUMED")
+        )
         with self.db.conn:
             self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
         logger.info("Crawl %s of %s: %s", self.crawl_id, spider.name, summary)
@@ -158,7 +160,7 @@ class StorePipeline:
         )
 
 
-def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
+def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> dict[str, Any]:
     """The crawls row's figures from Scrapy's stats.
 
     Errors are requests that failed for good (one each, counted by the spiders' errback:
@@ -181,7 +183,9 @@ def crawl_summary(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     )
     fetched = stats.get("response_received_count", 0)
     items = stats.get("item_scraped_count", 0)
-    ok = reason == "finished" and fetched > 0 and (items > 0 or errors == 0)
+    # A resumed crawl may find nothing left to do: its stopped run had fetched it all.
+    fetched_enough = fetched > 0 or (resumed and errors == 0)
+    ok = reason == "finished" and fetched_enough and (items > 0 or errors == 0)
     return {
         "status": "ok" if ok else "failed",
         "finish_reason": reason,

@@ -50,7 +50,7 @@ def nightly(
 def flag_empty(db: Database, result: CrawlResult) -> CrawlResult:
     """Mark a crawl that yielded no article as failed when the source usually yields some."""
     yielded = result.items_new + result.items_changed + result.items_unchanged
-    if result.status != "ok" or yielded:
+    if result.status != "ok" or yielded or not result.pages_fetched:  # nothing left to resume
         return result
     earlier = db.execute(
         "SELECT items_new + items_changed + items_unchanged FROM crawls "

@@ -112,3 +112,6 @@ def test_crawl_summary_counts_errors_and_failure() -> None:
     assert summary["status"] == "ok" and summary["errors"] == 2
     assert crawl_summary({**http, "item_scraped_count": 0}, "finished")["status"] == "failed"
     assert crawl_summary(http, "shutdown")["status"] == "failed"
+    nothing_left = {"response_received_count": 0}
+    assert crawl_summary(nothing_left, "finished")["status"] == "failed"
+    assert crawl_summary(nothing_left, "finished", resumed=True)["status"] == "ok"
