@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.crawl_throughput
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.mou_quality
+	$(BIN)/python -m benchmarks.mirror_quality
 
 snapshots: $(STAMP)
 	PROCARCHIVE_UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest tests/extract -q
