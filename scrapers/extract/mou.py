@@ -15,7 +15,7 @@ from typing import Any
 
 from scrapers.extract.agencies import Gazetteer, gazetteer
 from scrapers.extract.event_dates import find_event_dates
-from scrapers.extract.kinds import EARLIER, SIGNING, lead, reports_signing, sentences
+from scrapers.extract.kinds import EARLIER, MOU_TERM, SIGNING, lead, reports_signing, sentences
 
 WITNESS_CLAUSE = re.compile(
     r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
@@ -37,9 +37,6 @@ DURATION = re.compile(
     r"(?P<n>\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+(?P<unit>tahun|bulan)"
     r"|(?P<n2>\d+|satu|dua|tiga|empat|lima|enam|sepuluh)\s+(?P<unit2>tahun|bulan)\s+ke\s+depan",
     re.IGNORECASE,
-)
-DOCUMENT = re.compile(
-    r"nota kesepahaman|memorandum of understanding|memorandum saling pengertian|\bmou\b", re.I
 )
 SCOPE = re.compile(
     r"(?:nota kesepahaman|memorandum of understanding|\bmou\b)\s*(?:\([^)]*\)\s*)?"
@@ -186,7 +183,7 @@ def _place(signing: str, text: str) -> str | None:
 
 
 def _document(text: str) -> str | None:
-    match = DOCUMENT.search(text)
+    match = MOU_TERM.search(text)
     if not match:
         return None
     found = match.group(0).lower()
