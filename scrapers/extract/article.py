@@ -11,6 +11,7 @@ from parsel import Selector
 from scrapers.extract import generic
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.language import SAMPLE_CHARS, detect_language
+from scrapers.extract.records import annotate
 from scrapers.extract.text import clean_author, join_paragraphs, split_reference, strip_site_suffix
 from scrapers.items import ArticleItem
 
@@ -62,9 +63,10 @@ def published_at(html: str, found: str | None, offset: str) -> str | None:
 def read_article(
     html: str, url: str, source: str, offset: str = WIB, sample_chars: int = SAMPLE_CHARS
 ) -> ArticleItem | None:
-    """parse_item and the language of what it found: all the CPU-heavy work on a page, so
-    that a worker process can do it in one go."""
+    """parse_item, the language and the records of what it found: all the CPU-heavy work on
+    a page, so that a worker process can do it in one go."""
     item = parse_item(html, url, source, offset)
     if item is not None:
         item.lang = detect_language(item.title, item.text, sample_chars)
+        annotate(item)
     return item
