@@ -67,7 +67,7 @@ PROCARCHIVE_REFRESH_DAY = 0  # 0: today (days since year 1); tests pin it  # gro
 PROCARCHIVE_BATCH_SIZE = int(os.environ.get("PROCARCHIVE_BATCH_SIZE", "200"))
 PROCARCHIVE_MIN_TEXT_CHARS = 200
 PROCARCHIVE_STRICT = os.environ.get("PROCARCHIVE_STRICT", "") == "1"
-PROCARCHIVE_LANGUAGE_SAMPLE_CHARS = 600  # 0: detect on the whole text
+PROCARCHIVE_LANGUAGE_SAMPLE_CHARS = 300  # 0: detect on the whole text
 PROCARCHIVE_EXTRACT_WORKERS = int(os.environ.get("PROCARCHIVE_EXTRACT_WORKERS", "0"))
 
 LOG_LEVEL = os.environ.get("PROCARCHIVE_LOG_LEVEL", "INFO")
