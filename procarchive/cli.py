@@ -227,7 +227,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
             else "never crawled"
         )
         state = "" if source.enabled else " (disabled)"
-        print(f"{source.name:<28}{source.spider:<16}{source.start_urls[0]:<52}{when}{state}")
+        print(f"{source.name:<28}{source.spider:<18}{source.start_urls[0]:<52}{when}{state}")
     return 0
 
 

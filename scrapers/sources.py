@@ -62,9 +62,16 @@ def load_registry(
     return sources
 
 
+class _KeepMissing(dict[str, str]):
+    """Placeholders without a value stay as written (a registry read for names and kinds)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _fill(value: Any, base_urls: dict[str, str]) -> Any:
     if isinstance(value, str) and "{" in value:
-        return value.format(**base_urls)
+        return value.format_map(_KeepMissing(base_urls))
     if isinstance(value, list):
         return [_fill(v, base_urls) for v in value]
     if isinstance(value, dict):

@@ -101,3 +101,48 @@ def test_reclassify_derives_records_from_stored_articles(
     assert "mou: 9" in capsys.readouterr().out
     assert db["mous"].count == 9 and db["mou_parties"].count >= 18
     assert db.execute("select count(*) from articles where kind = 'mou'").fetchone()[0] == 9
+
+
+def test_link_mirrors_reads_the_sample_registry_for_agency_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipelines.archive import open_archive
+    from pipelines.normalize import NormalizePipeline
+    from pipelines.store import article_row
+    from pipelines.writes import write_articles
+    from samples.content import agency_articles
+    from scrapers.items import ArticleItem
+    from scrapers.sources import SAMPLE_REGISTRY
+
+    article = agency_articles()[0]
+    text = "\n\n".join(article.paragraphs)
+    pages = [
+        ("https://lkpp.go.id/berita/a", "lkpp_news", text),
+        ("https://blog.example/a", "catatan_pengadaan", text),
+    ]
+    rows = [
+        article_row(
+            NormalizePipeline().process_item(
+                ArticleItem(url=url, source=source, title="A", text=body)
+            )
+        )
+        for url, source, body in pages
+    ]  # undated: the agency (a registry kind) is the original
+    write_articles(open_archive(tmp_path / "archive.db"), rows, None)
+    assert (
+        main(
+            [
+                "link-mirrors",
+                "--db",
+                str(tmp_path / "archive.db"),
+                "--registry",
+                str(SAMPLE_REGISTRY),
+            ]
+        )
+        == 0
+    )
+    assert "2 articles compared, 1 reposts linked" in capsys.readouterr().out
+    db = open_archive(tmp_path / "archive.db", create=False)
+    assert dict(db.execute("select source, mirror_status from articles").fetchall()) == {
+        "lkpp_news": "original", "catatan_pengadaan": "mirror"
+    }  # fmt: skip
