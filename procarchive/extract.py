@@ -16,9 +16,11 @@ from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.validate import problems
 from scrapers.extract.pages import extract_article, guess_spider
+from scrapers.extract.spse import LISTING_COLUMNS, NotSpse, parse_listing, parse_notice_page
 from scrapers.sources import Source
 
 MIN_TEXT_CHARS = 200
+SPSE_MARKER = b"Aplikasi SPSE"
 
 
 def read_page(path: Path) -> bytes:
@@ -42,6 +44,9 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     except OSError as exc:
         return {**record, "error": f"cannot read: {exc}"}
     url = url or path.resolve().as_uri()
+    notices = spse_records(body, url)
+    if notices is not None:
+        return {**record, **notices}
     source = source_for(url, registry)
     spider = source.spider if source else guess_spider(body)
     _, html = html_to_unicode(None, body)
@@ -57,6 +62,24 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     adapter = ItemAdapter(item)
     reasons = problems(adapter, MIN_TEXT_CHARS)
     return {**record, "article": adapter.asdict(), "dropped": reasons or None}
+
+
+def spse_records(body: bytes, url: str) -> dict[str, Any] | None:
+    """An SPSE package page or DataTables listing as notice records; None for other pages."""
+    listing = next((name for name in LISTING_COLUMNS if f"/dt/{name}" in url), None)
+    if listing is None and body.lstrip().startswith(b'{"draw"'):
+        listing = "swakelola" if b"swakelola" in url.encode() else "nonspk"
+    try:
+        if listing:
+            rows, total = parse_listing(body, listing)
+            return {"spider": "spse_notices", "notices": rows, "total": total}
+        if SPSE_MARKER in body:
+            _, html = html_to_unicode(None, body)
+            notice = parse_notice_page(html)
+            return {"spider": "spse_notices", "notice": notice.fields, "rup": notice.rup}
+    except NotSpse as exc:
+        return {"spider": "spse_notices", "error": str(exc)}
+    return None
 
 
 def extract_files(

@@ -146,3 +146,19 @@ def test_link_mirrors_reads_the_sample_registry_for_agency_sources(
     assert dict(db.execute("select source, mirror_status from articles").fetchall()) == {
         "lkpp_news": "original", "catatan_pengadaan": "mirror"
     }  # fmt: skip
+
+
+def test_extract_reads_saved_spse_pages_and_listings(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import realdata
+
+    folder = realdata("spse")
+    files = [folder / "nonspk_pengumuman.html", folder / "dt_nonspk.json"]
+    urls = [
+        "https://spse.inaproc.id/kemenimipas/nontender/10942236000/pengumuman",
+        "https://spse.inaproc.id/kemenimipas/dt/nonspk",
+    ]
+    assert main(["extract", *map(str, files), "--url", urls[0], "--url", urls[1]]) == 0
+    page, listing = lines(capsys)
+    assert page["spider"] == "spse_notices" and page["notice"]["package_code"] == "10942236000"  # type: ignore[index]
+    assert page["notice"]["pagu"] == 3_800_000  # type: ignore[index]
+    assert len(listing["notices"]) == 25  # type: ignore[arg-type]
