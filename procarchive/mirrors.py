@@ -78,6 +78,15 @@ def link_mirrors(
             if link and _better(link, links.get(link.copy.id)):
                 links[link.copy.id] = link
     with db.conn:
+        # The originals copies pointed at before this run may stop being originals.
+        marks = ",".join("?" * len(links))
+        touched = {doc.id for doc in changed} | {
+            row[0]
+            for row in db.execute(
+                f"SELECT mirror_of FROM articles WHERE id IN ({marks}) AND mirror_of IS NOT NULL",
+                list(links),
+            )
+        }
         for link in links.values():
             save_link(db, link)
         summary.linked = len(links)
@@ -88,7 +97,9 @@ def link_mirrors(
                     [site_of(doc.reference), doc.id],
                 )
                 summary.attributed += 1
-        resolve_roots(db)
+        for link in links.values():
+            touched |= resolve_root(db, link.copy.id)
+        set_status(db, touched)
     return summary
 
 
@@ -228,21 +239,33 @@ def save_link(db: Database, link: Link) -> None:
     )
 
 
-def resolve_roots(db: Database) -> None:
-    """Point every copy at the first publication of its story (a copy of a copy included),
-    and set each article's place in its story: original, mirror or unique."""
-    parents = dict(db.execute("SELECT copy_id, original_id FROM mirror_links").fetchall())
-    for copy in parents:
-        root, seen = parents[copy], {copy}
-        while root in parents and root not in seen:
-            seen.add(root)
-            root = parents[root]
-        db.execute(
-            "UPDATE articles SET mirror_of = ? WHERE id = ? AND mirror_of IS NOT ?",
-            [root, copy, root],
-        )
+def resolve_root(db: Database, copy: str) -> set[str]:
+    """Point a newly linked copy, and the copies that pointed at it, at the first publication
+    of its story (a copy of a copy included). Returns the articles whose place changed."""
+    root, seen = copy, {copy}
+    while True:
+        row = db.execute(
+            "SELECT original_id FROM mirror_links WHERE copy_id = ?", [root]
+        ).fetchone()
+        if row is None or row[0] in seen:
+            break
+        root = row[0]
+        seen.add(root)
+    followers = [r[0] for r in db.execute("SELECT id FROM articles WHERE mirror_of = ?", [copy])]
     db.execute(
-        "UPDATE articles SET mirror_status = CASE WHEN mirror_of IS NOT NULL THEN 'mirror' "
-        "WHEN id IN (SELECT mirror_of FROM articles WHERE mirror_of IS NOT NULL) THEN 'original' "
-        "ELSE 'unique' END"
+        "UPDATE articles SET mirror_of = ? WHERE id = ? OR mirror_of = ?", [root, copy, copy]
     )
+    return {copy, root, *followers, *seen}
+
+
+def set_status(db: Database, ids: set[str]) -> None:
+    """Each article's place in its story: original, mirror or unique."""
+    identifiers = list(ids)
+    for start in range(0, len(identifiers), 500):
+        chunk = identifiers[start : start + 500]
+        db.execute(
+            "UPDATE articles SET mirror_status = CASE WHEN mirror_of IS NOT NULL THEN 'mirror' "
+            "WHEN EXISTS (SELECT 1 FROM articles m WHERE m.mirror_of = articles.id) THEN 'original' "
+            f"ELSE 'unique' END WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
