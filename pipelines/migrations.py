@@ -192,6 +192,118 @@ def mirrors(db: Database) -> None:
     )
 
 
+def notices(db: Database) -> None:
+    """SPSE packages (tenders, non-tenders, pencatatan, swakelola, darurat): the current state,
+    every version a crawl saw, the schedule, winners and realisations, and articles naming them."""
+    db.table("notices").create(
+        {
+            "id": str, "lpse": str, "category": str, "package_code": str, "name": str,
+            "agency": str, "work_unit": str, "budget_year": int, "pagu": int, "hps": int,
+            "realised": int, "procurement_type": str, "method": str, "contract_type": str,
+            "qualification": str, "location": str, "rup_codes": str, "funding_source": str,
+            "stage": str, "status": str, "note": str, "cancel_reason": str, "created_on": str,
+            "announced_at": str, "completed_on": str, "url": str, "version": int,
+            "content_hash": str, "first_seen_at": str, "last_seen_at": str,
+            "last_changed_at": str, "crawl_id": int, "capture_id": str, "gone_at": str,
+            "gone_reason": str,
+        },
+        pk="id",
+        not_null={"lpse", "category", "package_code", "first_seen_at", "last_seen_at"},
+    )  # fmt: skip
+    for columns in (
+        ["lpse"], ["category"], ["stage"], ["status"], ["budget_year"], ["agency"], ["method"],
+        ["announced_at"], ["hps"], ["package_code"], ["last_changed_at"],
+    ):  # fmt: skip
+        db.table("notices").create_index(columns)
+    db.table("notices").enable_fts(
+        ["name", "agency", "work_unit"], fts_version="FTS5", tokenize=FTS_TOKENIZE
+    )
+    db.executescript(
+        """
+        CREATE TRIGGER notices_ai AFTER INSERT ON notices BEGIN
+          INSERT INTO notices_fts (rowid, name, agency, work_unit)
+            VALUES (new.rowid, new.name, new.agency, new.work_unit);
+        END;
+        CREATE TRIGGER notices_au AFTER UPDATE OF name, agency, work_unit ON notices BEGIN
+          INSERT INTO notices_fts (notices_fts, rowid, name, agency, work_unit)
+            VALUES ('delete', old.rowid, old.name, old.agency, old.work_unit);
+          INSERT INTO notices_fts (rowid, name, agency, work_unit)
+            VALUES (new.rowid, new.name, new.agency, new.work_unit);
+        END;
+        """
+    )
+    db.table("notice_versions").create(
+        {
+            "version_id": int, "notice_id": str, "version": int, "seen_at": str,
+            "crawl_id": int, "capture_id": str, "changes": str, "stage": str, "status": str,
+            "hps": int, "pagu": int, "record": str,
+        },
+        pk="version_id",
+        foreign_keys=[("notice_id", "notices", "id")],
+    )  # fmt: skip
+    db.table("notice_versions").create_index(["notice_id", "version"], unique=True)
+    db.table("notice_versions").create_index(["seen_at"])
+    db.table("notice_schedule").create(
+        {
+            "notice_id": str, "position": int, "stage": str, "starts_at": str, "ends_at": str,
+            "changes": int,
+        },
+        pk=("notice_id", "position"),
+        foreign_keys=[("notice_id", "notices", "id")],
+    )  # fmt: skip
+    db.table("notice_awards").create(
+        {
+            "id": int, "notice_id": str, "position": int, "role": str, "supplier_name": str,
+            "supplier_is_person": int, "npwp": str, "address": str, "offer": int,
+            "corrected_price": int, "negotiated_price": int, "contract_value": int,
+            "realised_on": str, "realisation_type": str, "since_version": int,
+        },
+        pk="id",
+        foreign_keys=[("notice_id", "notices", "id")],
+    )  # fmt: skip
+    db.table("notice_awards").create_index(["notice_id"])
+    db.table("notice_awards").create_index(["supplier_name"])
+    db.table("article_notices").create(
+        {"article_id": str, "notice_id": str, "matched_on": str, "evidence": str},
+        pk=("article_id", "notice_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("notice_id", "notices", "id")],
+    )
+    db.table("article_notices").create_index(["notice_id"])
+    # What notice linking has read: an article's content hash, a notice's version.
+    db.table("articles").add_column("notices_scanned", str)
+    db.table("notices").add_column("scanned_version", int)
+
+
+def documents(db: Database) -> None:
+    """Attachments that notices and articles link to: one row a version of a document (its
+    bytes are in the WARC), the text where it has one, and what links to it."""
+    db.table("documents").create(
+        {
+            "id": str, "url": str, "kind": str, "title": str, "content_type": str, "size": int,
+            "sha256": str, "pages": int, "needs_ocr": int, "problem": str, "text": str,
+            "first_seen_at": str, "last_seen_at": str, "superseded_at": str, "crawl_id": int,
+            "capture_id": str,
+        },
+        pk="id",
+        not_null={"url", "first_seen_at", "last_seen_at"},
+    )  # fmt: skip
+    for columns in (["url"], ["kind"], ["needs_ocr"], ["problem"]):
+        db.table("documents").create_index(columns)
+    db.table("documents").enable_fts(["title", "text"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    db.executescript(
+        """
+        CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+          INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        """
+    )
+    db.table("document_links").create(
+        {"document_url": str, "parent_type": str, "parent_id": str, "link_text": str},
+        pk=("document_url", "parent_type", "parent_id"),
+    )
+    db.table("document_links").create_index(["parent_type", "parent_id"])
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -200,6 +312,8 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0005_incremental_crawls", incremental_crawls),
     ("0006_procurement_records", procurement_records),
     ("0007_mirrors", mirrors),
+    ("0008_notices", notices),
+    ("0009_documents", documents),
 ]
 
 

@@ -45,6 +45,7 @@ class Exchange:
     reason: str
     response_headers: list[tuple[str, str]]
     body: bytes  # the payload as received (still content-encoded)
+    request_body: bytes = b""  # a POST's form, so that replay can tell the requests apart
 
 
 def payload_sha256(body: bytes) -> str:
@@ -106,6 +107,8 @@ class WarcFiles:
                 f"{exchange.method} {_path(exchange.url)} HTTP/1.1", exchange.request_headers,
                 is_http_request=True,
             ),
+            payload=BytesIO(exchange.request_body) if exchange.request_body else None,
+            length=len(exchange.request_body) if exchange.request_body else None,
             warc_headers_dict={"WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")},
         )  # fmt: skip
         writer.write_record(request)

@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", "-s", action="append", default=[], metavar="NAME=VALUE",
         help="override a Scrapy or PROCARCHIVE_* setting, e.g. -s DOWNLOAD_TIMEOUT=60",
     )  # fmt: skip
+    crawl.add_argument(
+        "--lpse", metavar="SLUGS",
+        help="SPSE sources: these LPSEs only (comma-separated slugs of scrapers/data/lpse.yml)",
+    )  # fmt: skip
+    crawl.add_argument("--years", metavar="YEARS", help="SPSE sources: these budget years")
 
     nightly = commands.add_parser(
         "nightly", help="every enabled source, post-crawl steps, and a summary (for cron)"
@@ -49,6 +54,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="Datasette on 127.0.0.1 with metadata.yml")
     serve.add_argument("--db", default=DEFAULT_DB)
     serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument(
+        "--without-sensitive", action="store_true",
+        help="serve a copy without NPWP numbers and individual suppliers' names and addresses",
+    )  # fmt: skip
+
+    export = commands.add_parser(
+        "export", help="a table or canned query as CSV, or the notices as OCDS (to stdout or -o)"
+    )
+    export.add_argument("what", nargs="?", default="notices",
+                        help="table, view or canned query (metadata.yml); notices for OCDS")  # fmt: skip
+    export.add_argument("--format", choices=("csv", "ocds"), default="csv")
+    export.add_argument("--db", default=DEFAULT_DB)
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    export.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a canned query's parameter, e.g. -p year=2026")  # fmt: skip
+    export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM (Excel)")
+    export.add_argument(
+        "--include-sensitive", action="store_true",
+        help="keep NPWP numbers and individual suppliers' names (left out by default)",
+    )  # fmt: skip
+    export.add_argument(
+        "--ocds-package", choices=("release", "record"), default="release",
+        help="OCDS: releases (one a notice version) or records (with compiled releases)",
+    )  # fmt: skip
+    export.add_argument("--ocid-prefix", default=None, help="OCDS: your registered ocid prefix")
 
     extract = commands.add_parser("extract", help="parse saved pages offline, one JSON line each")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -110,6 +140,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             args.start_url
         )
         overrides = {**(SAMPLE_SETTINGS if server else {}), **_settings(args.set)}
+        if getattr(args, "lpse", None):
+            overrides["PROCARCHIVE_LPSE"] = args.lpse
+        if getattr(args, "years", None):
+            overrides["PROCARCHIVE_SPSE_YEARS"] = args.years
         agencies = [s.name for s in registry.values() if s.kind == "agency"]
         found = crawl(chosen, args.db, overrides, resume=args.resume, agency_sources=agencies)
     finally:
@@ -144,11 +178,49 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from procarchive.sensitive import redacted_copy
     from procarchive.serve import serve
 
     if not Path(args.db).exists():
         raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
-    serve(args.db, args.port)
+    db = args.db
+    if args.without_sensitive:
+        # Same file name in public/, so that metadata.yml (keyed by it) still applies.
+        db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
+        print(f"Without sensitive data: {db}", flush=True)
+    serve(db, args.port)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.archive import open_archive
+    from procarchive.export import export_csv, export_ocds
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
+    db = open_archive(args.db, create=False)
+    out = (
+        open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
+        if args.output
+        else sys.stdout
+    )
+    try:
+        if args.format == "ocds":
+            written = export_ocds(
+                db, out, package=args.ocds_package, prefix=args.ocid_prefix,
+                include_sensitive=args.include_sensitive,
+            )  # fmt: skip
+        else:
+            if args.bom:
+                out.write("\ufeff")
+            written = export_csv(
+                db, args.what, out, _settings(args.param), include_sensitive=args.include_sensitive
+            )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+        db.close()
+    print(f"{written} {'releases' if args.format == 'ocds' else 'rows'} written", file=sys.stderr)
     return 0
 
 
@@ -265,6 +337,7 @@ COMMANDS = {
     "nightly": cmd_nightly,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "export": cmd_export,
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
     "reclassify": cmd_reclassify,

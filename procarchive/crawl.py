@@ -22,6 +22,7 @@ from scrapy.settings import Settings
 
 from pipelines.archive import open_archive
 from procarchive.mirrors import link_mirrors
+from procarchive.notice_links import link_notices
 from scrapers.sources import Source
 
 logger = logging.getLogger(__name__)
@@ -185,11 +186,16 @@ def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> Non
     db = open_archive(db_path)
     try:
         summary = link_mirrors(db, agency_sources)
+        notices = link_notices(db)
     finally:
         db.close()
     logger.info(
         "Mirror linking: %d articles indexed, %d reposts linked, %d attributed only",
         summary.indexed, summary.linked, summary.attributed,
+    )  # fmt: skip
+    logger.info(
+        "Notice linking: %d articles and %d notices read, %d links",
+        notices.articles_scanned, notices.notices_scanned, notices.linked,
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import gzip
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from itemadapter import ItemAdapter
 from w3lib.encoding import html_to_unicode
@@ -14,9 +14,26 @@ from w3lib.encoding import html_to_unicode
 from pipelines.classify import ClassifyPipeline
 from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
+from pipelines.notice_writes import notice_id, notice_record
 from pipelines.validate import problems
 from scrapers.extract.pages import extract_article, guess_spider
-from scrapers.extract.spse import LISTING_COLUMNS, NotSpse, parse_listing, parse_notice_page
+from scrapers.extract.spse import (
+    LISTING_COLUMNS,
+    NotSpse,
+    locate,
+    parse_listing,
+    parse_notice_page,
+    parse_schedule,
+)
+from scrapers.extract.spse3 import (
+    LEGACY_MARKER,
+    parse_legacy_evaluation,
+    parse_legacy_listing,
+    parse_legacy_notice,
+    parse_legacy_schedule,
+)
+from scrapers.items import NoticeItem
+from scrapers.lpse import Lpse, lpse_registry
 from scrapers.sources import Source
 
 MIN_TEXT_CHARS = 200
@@ -65,7 +82,8 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
 
 
 def spse_records(body: bytes, url: str) -> dict[str, Any] | None:
-    """An SPSE package page or DataTables listing as notice records; None for other pages."""
+    """An SPSE page (SPSE 4 package page or DataTables listing, or an SPSE 3 page) as the
+    records a crawl would store; None for other pages."""
     listing = next((name for name in LISTING_COLUMNS if f"/dt/{name}" in url), None)
     if listing is None and body.lstrip().startswith(b'{"draw"'):
         listing = "swakelola" if b"swakelola" in url.encode() else "nonspk"
@@ -73,13 +91,47 @@ def spse_records(body: bytes, url: str) -> dict[str, Any] | None:
         if listing:
             rows, total = parse_listing(body, listing)
             return {"spider": "spse_notices", "notices": rows, "total": total}
+        if LEGACY_MARKER in body:
+            return {"spider": "spse_notices", **legacy_records(body, url)}
         if SPSE_MARKER in body:
-            _, html = html_to_unicode(None, body)
-            notice = parse_notice_page(html)
-            return {"spider": "spse_notices", "notice": notice.fields, "rup": notice.rup}
+            return {"spider": "spse_notices", **package_records(body, url)}
     except NotSpse as exc:
         return {"spider": "spse_notices", "error": str(exc)}
     return None
+
+
+def package_records(body: bytes, url: str) -> dict[str, Any]:
+    """A package page: the notice row and its version record (announcement), the schedule,
+    or the awards, by what the URL says the page is."""
+    _, html = html_to_unicode(None, body)
+    lpse, category, part, code = locate(url) or ("unknown", "unknown", "announcement", "")
+    offset = lpse_registry().get(lpse, Lpse(lpse, lpse)).timezone
+    if part == "schedule":
+        return {"schedule": parse_schedule(html, offset)}
+    notice = parse_notice_page(html, offset)
+    if part == "awards":
+        return {"awards": notice.awards, "notice_fields": notice.fields}
+    code = code or str(notice.fields.get("package_code") or "")
+    item = NoticeItem(
+        url, "file", lpse, category, code, notice.fields, notice.rup, [], notice.awards,
+        parts=["announcement"] + (["awards"] if notice.awards else []),
+    )  # fmt: skip
+    record = notice_record(item, None)
+    documents = [{"url": urljoin(url, href), "title": text} for href, text in notice.documents]
+    return {"notice": {"id": notice_id(lpse, category, code), **record}, "documents": documents}
+
+
+def legacy_records(body: bytes, url: str) -> dict[str, Any]:
+    """SPSE 3 (/eproc/) pages: listings, a tender's information, schedule or evaluation."""
+    _, html = html_to_unicode(None, body)
+    path = urlsplit(url).path
+    if "/lelang/view/" in path:
+        return {"notice": parse_legacy_notice(html).fields}
+    if "/lelang/tahap/" in path:
+        return {"schedule": parse_legacy_schedule(html)}
+    if "/lelangpeserta/" in path:
+        return {"awards": parse_legacy_evaluation(html)}
+    return {"notices": parse_legacy_listing(html, url)}
 
 
 def extract_files(

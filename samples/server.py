@@ -3,7 +3,8 @@
 Each site gets its own port on 127.0.0.1, so each has its own robots.txt and root like a
 real host. Responses are gzipped when the client accepts it, and about half the pages name
 no charset in Content-Type: both are cases real servers produce. Every page has an ETag
-(articles a Last-Modified too) and conditional requests get 304 Not Modified.
+(articles a Last-Modified too) and conditional GETs get 304 Not Modified. Sites that need
+more than a path and a query (POST forms, cookies, headers) override `Site.handle`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,44 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import parse_qsl, urlsplit
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class Headers:
+    """Request headers; lookups ignore case, as HTTP header names do."""
+
+    def __init__(self, items: dict[str, str] | None = None) -> None:
+        self._values = {name.lower(): value for name, value in (items or {}).items()}
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._values.get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+
+@dataclass
+class SampleRequest:
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)  # an urlencoded POST body
+    headers: Headers = field(default_factory=Headers)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+def parse_cookies(header: str) -> dict[str, str]:
+    """`a=1; b=x=y` -> {"a": "1", "b": "x=y"}: values keep any `=` (SPSE's session does)."""
+    cookies = {}
+    for pair in header.split(";"):
+        name, sep, value = pair.strip().partition("=")
+        if sep and name:
+            cookies[name] = value.strip().strip('"')
+    return cookies
 
 
 @dataclass
@@ -50,6 +89,12 @@ class Site:
 
     base_url = ""
 
+    def handle(self, request: SampleRequest) -> Page:
+        """The whole request; GET-only sites just route its path and query."""
+        if request.method != "GET":
+            return Page.error(405, "Method Not Allowed")
+        return self.route(request.path, request.query)
+
     def route(self, path: str, query: dict[str, str]) -> Page:
         raise NotImplementedError
 
@@ -59,12 +104,33 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        self._respond(self._request("GET"))
+
+    def do_POST(self) -> None:
+        self._respond(self._request("POST"))
+
+    def _request(self, method: str) -> SampleRequest:
         parts = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        form: dict[str, str] = {}
+        if self.headers.get_content_type() == FORM_TYPE:
+            form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return SampleRequest(
+            method=method,
+            path=parts.path,
+            query=dict(parse_qsl(parts.query)),
+            form=form,
+            headers=Headers(dict(self.headers.items())),
+            cookies=parse_cookies(self.headers.get("Cookie", "")),
+        )
+
+    def _respond(self, request: SampleRequest) -> None:
         try:
-            page = self.server.site.route(parts.path, dict(parse_qsl(parts.query)))
+            page = self.server.site.handle(request)
         except Exception as exc:  # a bug in a sample site must show, not hang the crawl
             page = Page.error(500, f"sample site error: {exc!r}")
-        if page.status == 200 and self._not_modified(page):
+        conditional = request.method == "GET" and page.status == 200
+        if conditional and self._not_modified(page):
             self.send_response(304)
             self.send_header("ETag", _etag(page.body))
             self.send_header("Content-Length", "0")
@@ -72,14 +138,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = page.body
         content_type = page.content_type
-        if content_type.startswith(("text/", "application/")) and _names_charset(parts.path):
+        textual = _is_textual(content_type)
+        if textual and _names_charset(request.path):
             content_type += "; charset=utf-8"
         headers = {"Content-Type": content_type, **page.headers}
-        if page.status == 200:
+        if conditional:
             headers["ETag"] = _etag(page.body)
             if page.last_modified:
                 headers["Last-Modified"] = format_datetime(page.last_modified, usegmt=True)
-        if "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200:
+        if textual and "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers["Content-Encoding"] = "gzip"
         self.send_response(page.status)
@@ -108,6 +175,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _etag(body: bytes) -> str:
     return f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+
+
+def _is_textual(content_type: str) -> bool:
+    """Text, JSON and XML get a charset and gzip; documents (PDF, DOCX) go as they are."""
+    return content_type.startswith("text/") or content_type.endswith(("json", "xml"))
 
 
 def _names_charset(path: str) -> bool:

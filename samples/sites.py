@@ -5,12 +5,16 @@ from __future__ import annotations
 from samples.blogger_site import BloggerSite
 from samples.content import agency_articles, blog_posts, generated_articles
 from samples.lkpp_site import AgencySite
+from samples.pps_site import PressReleaseBoard, pps_releases
 from samples.server import SampleServer, Site
+from samples.spse_site import SpseSite
 from samples.wordpress_site import WordPressSite, wordpress_posts
 
 # Fixed ports for `procarchive crawl --samples` and the demo: an article's id comes from its
 # URL, so the sample sites must keep their URLs from one crawl to the next, as real sites do.
-SAMPLE_PORTS = {"lkpp": 8701, "blogger": 8702, "wordpress": 8703, "regional": 8704}
+SAMPLE_PORTS = {
+    "lkpp": 8701, "blogger": 8702, "wordpress": 8703, "regional": 8704, "spse": 8705, "pps": 8706,
+}  # fmt: skip
 
 
 def build_sites(generated: int = 0) -> dict[str, Site]:
@@ -24,6 +28,8 @@ def build_sites(generated: int = 0) -> dict[str, Site]:
         "blogger": BloggerSite(blog_posts(), agency),
         "wordpress": WordPressSite(*wordpress_posts("warta_pbj")),
         "regional": WordPressSite(*wordpress_posts("pbj_sleman")),
+        "pps": PressReleaseBoard(pps_releases()),
+        "spse": SpseSite.sample(),
     }
 
 

@@ -76,7 +76,7 @@ class CaptureMiddleware:
             url=response.url, method=request.method,
             request_headers=header_pairs(request.headers), status=response.status,
             reason=_reason(response.status), response_headers=header_pairs(response.headers),
-            body=body,
+            body=body, request_body=request.body,
         )  # fmt: skip
         written = self.files.write(exchange, original[1:] if original else None)
         capture_id = f"{written.warc_file}#{written.offset}"

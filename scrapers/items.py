@@ -56,3 +56,55 @@ class ListingItem:
     source: str
     page_url: str
     article_urls: list[str]
+
+
+@dataclass
+class NoticeItem:
+    """One SPSE package as its pages show it. `parts` names the pages read: a page that
+    failed leaves its part as archived (a missing winner page is not "no winner")."""
+
+    url: str
+    source: str
+    lpse: str
+    category: str  # tender, nontender, pencatatan, swakelola, darurat
+    package_code: str
+    fields: dict[str, Any]
+    rup: list[dict[str, str]]
+    schedule: list[dict[str, Any]]
+    awards: list[dict[str, Any]]
+    parts: list[str]  # of "announcement", "schedule", "awards"
+    capture_id: str | None = None
+    fetched_at: str | None = None
+
+
+@dataclass
+class NoticeGoneItem:
+    """A package whose announcement now answers 404 or 410."""
+
+    source: str
+    lpse: str
+    category: str
+    package_code: str
+    reason: str
+
+
+@dataclass
+class DocumentItem:
+    """An attachment fetched (or not: `problem` says why) for a notice or an article."""
+
+    url: str
+    source: str
+    parent_type: str  # "notice" or "article"
+    parent_id: str
+    link_text: str | None = None
+    kind: str = "unknown"
+    content_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    pages: int | None = None
+    needs_ocr: bool = False
+    problem: str | None = None
+    text: str = ""
+    capture_id: str | None = None
+    fetched_at: str | None = None
+    linked_only: bool = False  # fetched earlier in the crawl: only the link is new

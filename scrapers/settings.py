@@ -54,6 +54,7 @@ ITEM_PIPELINES = {
     "pipelines.classify.ClassifyPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
+    "pipelines.notices.NoticesPipeline": 910,
 }
 
 # The archive.
@@ -68,6 +69,15 @@ PROCARCHIVE_BATCH_SIZE = int(os.environ.get("PROCARCHIVE_BATCH_SIZE", "200"))
 PROCARCHIVE_MIN_TEXT_CHARS = 200
 PROCARCHIVE_STRICT = os.environ.get("PROCARCHIVE_STRICT", "") == "1"
 PROCARCHIVE_LANGUAGE_SAMPLE_CHARS = 300  # 0: detect on the whole text
+# Attachments of notices and articles: fetched (and captured) up to this size, then read.
+PROCARCHIVE_DOCUMENTS = os.environ.get("PROCARCHIVE_DOCUMENTS", "1") == "1"
+PROCARCHIVE_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("PROCARCHIVE_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))
+)
+# SPSE: the LPSEs (slugs of scrapers/data/lpse.yml, comma-separated) and budget years to
+# crawl, overriding the source's options; empty: the source's options.
+PROCARCHIVE_LPSE = os.environ.get("PROCARCHIVE_LPSE", "")
+PROCARCHIVE_SPSE_YEARS = os.environ.get("PROCARCHIVE_SPSE_YEARS", "")
 PROCARCHIVE_EXTRACT_WORKERS = int(os.environ.get("PROCARCHIVE_EXTRACT_WORKERS", "0"))
 
 LOG_LEVEL = os.environ.get("PROCARCHIVE_LOG_LEVEL", "INFO")

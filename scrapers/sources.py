@@ -48,7 +48,7 @@ def load_registry(
     known = {f.name for f in fields(Source)}
     sources: dict[str, Source] = {}
     for entry in raw.get("sources", []):
-        entry = _fill(entry, base_urls or {})
+        entry = fill_placeholders(entry, base_urls or {})
         unknown = set(entry) - known
         if unknown or not {"name", "spider", "start_urls"} <= set(entry):
             raise RegistryError(
@@ -69,11 +69,11 @@ class _KeepMissing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _fill(value: Any, base_urls: dict[str, str]) -> Any:
+def fill_placeholders(value: Any, base_urls: dict[str, str]) -> Any:
     if isinstance(value, str) and "{" in value:
         return value.format_map(_KeepMissing(base_urls))
     if isinstance(value, list):
-        return [_fill(v, base_urls) for v in value]
+        return [fill_placeholders(v, base_urls) for v in value]
     if isinstance(value, dict):
-        return {k: _fill(v, base_urls) for k, v in value.items()}
+        return {k: fill_placeholders(v, base_urls) for k, v in value.items()}
     return value

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 
 from samples.server import SampleServer
 from samples.sites import serve_samples
+from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,3 +42,20 @@ def sample_sites() -> Iterator[SampleServer]:
     server = serve_samples()
     yield server
     server.stop()
+
+
+# The news sources of the sample registry: the tests of nightly crawls, crash safety and
+# resumption are about articles, and leave the notice and PPS crawls to their own tests.
+ARTICLE_SOURCES = ("lkpp_news", "catatan_pengadaan", "warta_pbj", "pbj_sleman")
+
+
+def write_registry(
+    path: Path, urls: dict[str, str], only: tuple[str, ...] = ARTICLE_SOURCES
+) -> Path:
+    """The sample registry pointed at `urls`, with the sources named in `only`."""
+    registry = yaml.safe_load(SAMPLE_REGISTRY.read_text(encoding="utf-8"))
+    registry["sources"] = [
+        fill_placeholders(s, urls) for s in registry["sources"] if s["name"] in only
+    ]
+    path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    return path

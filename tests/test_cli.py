@@ -154,11 +154,14 @@ def test_extract_reads_saved_spse_pages_and_listings(capsys: pytest.CaptureFixtu
     folder = realdata("spse")
     files = [folder / "nonspk_pengumuman.html", folder / "dt_nonspk.json"]
     urls = [
-        "https://spse.inaproc.id/kemenimipas/nontender/10942236000/pengumuman",
+        "https://spse.inaproc.id/nasional/pencatatan/pengumumannonspk?id=10942236000",
         "https://spse.inaproc.id/kemenimipas/dt/nonspk",
     ]
     assert main(["extract", *map(str, files), "--url", urls[0], "--url", urls[1]]) == 0
     page, listing = lines(capsys)
-    assert page["spider"] == "spse_notices" and page["notice"]["package_code"] == "10942236000"  # type: ignore[index]
-    assert page["notice"]["pagu"] == 3_800_000  # type: ignore[index]
+    notice = page["notice"]
+    assert page["spider"] == "spse_notices" and notice["id"] == "nasional-pencatatan-10942236000"  # type: ignore[index]
+    assert (notice["pagu"], notice["rup_codes"], notice["funding_source"]) == (  # type: ignore[index]
+        3_800_000, ["62075727"], "APBN"
+    )  # fmt: skip
     assert len(listing["notices"]) == 25  # type: ignore[arg-type]

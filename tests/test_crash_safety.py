@@ -17,8 +17,7 @@ import pytest
 from pipelines.archive import open_archive
 from samples.server import SampleServer
 from samples.sites import build_sites
-from scrapers.sources import SAMPLE_REGISTRY
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_registry
 from tests.test_end_to_end import procarchive
 
 SLOW = (
@@ -34,8 +33,7 @@ SLOW = (
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     server = SampleServer(build_sites()).start()
-    path = tmp_path_factory.mktemp("registry") / "sources.yml"
-    path.write_text(SAMPLE_REGISTRY.read_text().format(**server.urls))
+    path = write_registry(tmp_path_factory.mktemp("registry") / "sources.yml", server.urls)
     yield path
     server.stop()
 

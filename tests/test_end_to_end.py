@@ -12,10 +12,11 @@ import pytest
 
 from pipelines.archive import open_archive
 from samples.content import agency_articles, blog_posts
+from samples.pps_site import pps_releases
 from samples.server import SampleServer
+from samples.spse_site import SpseSite
 from samples.wordpress_site import wordpress_posts
-from scrapers.sources import SAMPLE_REGISTRY
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_registry
 
 
 def procarchive(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -50,9 +51,11 @@ def test_first_crawl_archives_every_sample_page(crawled) -> None:
         "catatan_pengadaan": len(blog_posts()),
         "warta_pbj": len(wordpress_posts("warta_pbj")[2]),
         "pbj_sleman": len(wordpress_posts("pbj_sleman")[2]),
+        "pps_news": len(pps_releases()),
     }
-    first = db.execute("select * from crawls order by id limit 4").fetchall()
-    assert len(first) == 4
+    assert db["notices"].count == len(SpseSite.sample().packages)
+    first = db.execute("select * from crawls order by id limit 6").fetchall()
+    assert len(first) == 6
     assert "lkpp_news" in runs[0].stdout and "catatan_pengadaan" in runs[0].stdout
 
 
@@ -69,12 +72,13 @@ def test_second_crawl_adds_no_duplicates(crawled) -> None:
     assert runs[1].returncode == 0, runs[1].stderr[-3000:]
     db = open_archive(db_path, create=False)
     total = db["articles"].count
-    assert total == len(agency_articles()) + len(blog_posts()) + 7
-    assert db["article_versions"].count == 0
-    second = list(db["crawls"].rows_where("id > 4"))
-    assert sum(row["items_unchanged"] for row in second) == total
+    assert total == len(agency_articles()) + len(blog_posts()) + 7 + len(pps_releases())
+    notices = db["notices"].count
+    assert db["article_versions"].count == 0 and db["notice_versions"].count == notices
+    second = list(db["crawls"].rows_where("id > 6"))
+    assert sum(row["items_unchanged"] for row in second) == total + notices
     assert sum(row["items_new"] for row in second) == 0
-    assert db.execute("select count(*) from articles where crawl_id > 4").fetchone()[0] == total
+    assert db.execute("select count(*) from articles where crawl_id > 6").fetchone()[0] == total
     assert (
         db.execute("select count(*) from articles where first_seen_at > last_seen_at").fetchone()[0]
         == 0
@@ -160,8 +164,7 @@ def test_scrapy_crawl_takes_a_source_name_as_scrapyd_does(
     tmp_path: Path, sample_sites: SampleServer
 ) -> None:
     """`scrapy crawl SPIDER -a source=NAME -a registry=FILE`: the form Scrapyd schedules."""
-    registry = tmp_path / "sources.yml"
-    registry.write_text(SAMPLE_REGISTRY.read_text().format(**sample_sites.urls))
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
     run = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "blogger_mirror", "-a", "source=catatan_pengadaan",
          "-a", f"registry={registry}", "-s", f"PROCARCHIVE_DB={tmp_path / 'archive.db'}"],
@@ -191,3 +194,21 @@ def test_reposts_are_linked_to_their_originals(crawled) -> None:
     ).fetchone()[0]
     assert originals == len(set(reposts.values()))
     assert "Mirror linking: 0 articles indexed" in crawled[1][1].stderr  # the index persisted
+
+
+def test_news_is_linked_to_the_notices_it_names(crawled) -> None:
+    db = open_archive(crawled[0], create=False)
+    links = db.execute(
+        "select a.url, l.notice_id, l.matched_on from article_notices l "
+        "join articles a on a.id = l.article_id"
+    ).fetchall()
+    by_article: dict[str, set[tuple[str, str]]] = {}
+    for url, notice, matched_on in links:
+        by_article.setdefault(url.rsplit("/", 1)[1], set()).add((notice, matched_on))
+    assert by_article == {
+        # one link a pair: the code comes first (the name and RUP code are named too)
+        "lkpp-umumkan-tender-pengembangan-katalog-elektronik-tahap-ii": {
+            ("lkpp-tender-10938471000", "package_code")
+        },
+        "lkpp-kaji-ulang-evaluasi-pengadaan-2026": {("lkpp-tender-10939152000", "name")},
+    }

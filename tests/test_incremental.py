@@ -11,7 +11,7 @@ import pytest
 from pipelines.archive import open_archive
 from samples.server import SampleServer
 from samples.sites import build_sites
-from scrapers.sources import SAMPLE_REGISTRY
+from tests.conftest import write_registry
 from tests.test_end_to_end import procarchive
 
 
@@ -19,8 +19,7 @@ from tests.test_end_to_end import procarchive
 def sites(tmp_path: Path) -> Iterator[tuple[SampleServer, Path]]:
     """Fresh sample sites (the tests edit them) and a registry pointing at them."""
     server = SampleServer(build_sites()).start()
-    registry = tmp_path / "sources.yml"
-    registry.write_text(SAMPLE_REGISTRY.read_text().format(**server.urls))
+    registry = write_registry(tmp_path / "sources.yml", server.urls)
     yield server, registry
     server.stop()
 

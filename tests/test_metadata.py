@@ -12,13 +12,17 @@ from datasette.app import Datasette
 
 from pipelines.archive import open_archive
 from pipelines.classify import ClassifyPipeline
+from pipelines.document_writes import write_documents
 from pipelines.normalize import NormalizePipeline
+from pipelines.notice_writes import write_notices
 from pipelines.store import article_row
 from pipelines.writes import mark_gone, write_articles, write_records
 from procarchive.mirrors import link_mirrors
+from procarchive.notice_links import link_notices
 from samples.content import agency_articles
-from scrapers.items import ArticleItem
+from scrapers.items import ArticleItem, DocumentItem
 from tests.conftest import ROOT
+from tests.pipelines.test_notice_writes import notice
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
 DATABASE = METADATA["databases"]["archive"]
@@ -56,8 +60,39 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db.table("crawls").insert(
         {"run_id": "r", "source": "lkpp_news", "status": "ok", "started_at": "2026-01-01"}
     )
+    add_notices(db)
     db.close()
     return path
+
+
+def add_notices(db: Any) -> None:
+    """A tender that moves, gets a winner and has its HPS changed; a cancelled one; a
+    document; an article naming the tender's code."""
+    lkpp = {
+        **notice().fields,
+        "agency": "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah (LKPP)",
+    }
+    write_notices(db, [notice(fields=lkpp)], 1)
+    moved = {**lkpp, "hps": 1_100_000_000, "stage": "Pengumuman Pemenang"}
+    winner = {"role": "winner", "supplier_name": "Budi Santoso", "supplier_is_person": True,
+              "npwp": "09.876.543.2-101.000", "offer": 1_050_000_000}  # fmt: skip
+    cancelled = {**lkpp, "stage": "Tender Batal", "cancel_reason": "Anggaran dialihkan"}
+    write_notices(
+        db,
+        [notice(fields=moved, awards=[winner]), notice(package_code="10099999", fields=cancelled)],
+        2,
+    )
+    write_documents(
+        db, [DocumentItem("https://spse.test/kak.pdf", "spse", "notice", "jatengprov-tender-10012345",
+                          "KAK", kind="pdf", sha256="a" * 64, pages=1, text="Kerangka acuan kerja")],
+        2,
+    )  # fmt: skip
+    db["articles"].insert(
+        {"id": "f" * 16, "url": "https://news.test/tender", "source": "news", "title": "Tender",
+         "text": "Tender dengan kode 10012345 sudah diumumkan.", "content_hash": "t",
+         "published_at": "2026-05-05", "first_seen_at": "2026-05-05", "last_seen_at": "2026-05-05"}
+    )  # fmt: skip
+    link_notices(db)
 
 
 def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
@@ -72,7 +107,9 @@ def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
         for column in [*facets, meta.get("sort_desc")]:
             assert column is None or column in columns, (table, column)
     undocumented = {
-        t for t in [*db.table_names(), *db.view_names()] if not t.startswith(("_", "articles_fts"))
+        t
+        for t in [*db.table_names(), *db.view_names()]
+        if not t.startswith("_") and "_fts" not in t
     }
     assert undocumented <= set(DATABASE["tables"])
 
@@ -109,7 +146,7 @@ def test_canned_queries_return_rows(archive: Path) -> None:
     db = open_archive(archive, create=False)
     edited = next(db["article_versions"].rows)["article_id"]
     original = next(db["mirror_links"].rows)["original_id"]
-    query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&agency=LKPP&article={original}&_shape=array"
+    query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&agency=LKPP&article={original}&notice=jatengprov-tender-10012345&year=2026&_shape=array"
     paths = [f"/archive/{q}.json?{query}" for q in DATABASE["queries"]]
     for path, response in fetch_all(archive, paths).items():
         assert response.status_code == 200 and response.json(), path

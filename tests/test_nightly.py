@@ -8,14 +8,13 @@ from pipelines.archive import open_archive
 from samples.lkpp_site import AgencySite
 from samples.server import SampleServer
 from samples.sites import build_sites
-from scrapers.sources import SAMPLE_REGISTRY
+from tests.conftest import write_registry
 from tests.test_end_to_end import procarchive
 
 
 def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: Path) -> None:
     with SampleServer(build_sites()) as server:
-        registry = tmp_path / "sources.yml"
-        registry.write_text(SAMPLE_REGISTRY.read_text().format(**server.urls))
+        registry = write_registry(tmp_path / "sources.yml", server.urls)
         args = ("nightly", "--registry", str(registry), "--db", str(tmp_path / "archive.db"))
         first = procarchive(*args, cwd=tmp_path)
         assert first.returncode == 0, first.stderr[-2000:]

@@ -22,21 +22,24 @@ AGREEMENT_TERM = re.compile(
 SIGNING = re.compile(
     r"\b(menandatangani|penandatanganan|penandatangan|ditandatangani|tandatangani|tanda tangan|meneken|diteken|"
     r"teken|memperpanjang|perpanjang|diperpanjang|memperbarui|perbarui|diperbarui|memperbaharui|"
-    r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan)\b",
+    r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan|"
+    r"signed|signs|signing|inked|renewed|renews|renewing|renew)\b",  # English press releases
     re.IGNORECASE,
 )
 # Said of a signing that has not happened (yet), or that this article does not report.
 PLANNED = re.compile(
     r"\b(akan|rencana|rencananya|berencana|dijadwalkan|bakal|direncanakan|hendak|segera|"
     r"menjajaki|penjajakan|usulan|draf|rancangan|persiapan|mempersiapkan|membahas|pembahasan|"
-    r"ditunda|tertunda|diundur|batal|dibatalkan|urung)\b",
+    r"ditunda|tertunda|diundur|batal|dibatalkan|urung|"
+    r"will|plans? to|planned|scheduled|to be signed|expected to|draft|postponed|cancelled)\b",
     re.IGNORECASE,
 )
 _MONTH = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
 EARLIER = re.compile(
     r"\b(tahun lalu|bulan lalu|pekan lalu|sebelumnya|yang lalu|sejak|silam|tindak lanjut|"
     r"menindaklanjuti|evaluasi|implementasi|pelaksanaan dari|berdasarkan|mengacu|payung|turunan|"
-    r"pernah|telah ditandatangani)\b|\b(pada|tahun)\s+(19|20)\d\d\b|"
+    r"pernah|telah ditandatangani|last year|last month|previously|ago)\b|"
+    r"\b(pada|tahun)\s+(19|20)\d\d\b|"
     rf"(?<!\d )\b(?:{_MONTH})\s+(?:lalu|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -49,7 +52,7 @@ FOLLOW_UP = re.compile(
 AMOUNT = re.compile(r"\bRp\s?[\d.,]+|\bHPS\b|\bpagu\b", re.IGNORECASE)
 # A signing this long before publication is an earlier one the article looks back on.
 LOOKS_BACK_DAYS = 45
-NEGATED = re.compile(r"\b(belum|tidak|tanpa|bukan)\b", re.IGNORECASE)
+NEGATED = re.compile(r"\b(belum|tidak|tanpa|bukan|not|never|without)\b", re.IGNORECASE)
 REGULATION = re.compile(
     r"\b(Perpres|Peraturan Presiden|Peraturan LKPP|Peraturan Lembaga|Perlem|Perka|Surat Edaran|"
     r"\bSE\b|Permendagri|Permenkeu|Peraturan Menteri|Peraturan Pemerintah|PP Nomor|Undang-Undang|"

@@ -27,7 +27,8 @@ QUOTED_SOURCE = re.compile(
 )
 RENEWAL = re.compile(
     r"\b(memperpanjang|perpanjangan|diperpanjang|perpanjang|memperbarui|pembaruan|diperbarui|"
-    r"perbarui|memperbaharui|pembaharuan|renewal|kembali menandatangani|kembali meneken)\b",
+    r"perbarui|memperbaharui|pembaharuan|renewal|kembali menandatangani|kembali meneken|"
+    r"renew|renews|renewed|renewing)\b",
     re.IGNORECASE,
 )
 NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,

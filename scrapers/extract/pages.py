@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapers.extract import blogger, lkpp
+from scrapers.extract import blogger, lkpp, pps
 from scrapers.extract.article import parse_item
 from scrapers.extract.dates import WIB
 from scrapers.items import ArticleItem
@@ -13,6 +13,7 @@ TEMPLATE_MARKERS = (
     (b"content='blogger' name='generator'", "blogger_mirror"),
     (b'name="generator" content="blogger"', "blogger_mirror"),
     (b'class="news-detail', "lkpp_news"),
+    (b'class="bbs_view', "pps_news"),
 )
 
 
@@ -32,4 +33,6 @@ def extract_article(
         return lkpp.parse_article(html, url, source, offset)
     if spider == "blogger_mirror":
         return blogger.parse_post(html, url, source, offset)
+    if spider == "pps_news":
+        return pps.parse_article(html, url, source, offset)
     return parse_item(html, url, source, offset)

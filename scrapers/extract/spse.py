@@ -5,8 +5,10 @@ non-tender, swakelola and darurat variants share one parser."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -25,14 +27,80 @@ LABELS = {
     "nilai total realisasi": "realised", "tanggal paket selesai": "completed_on",
     "jenis kontrak": "contract_type", "kualifikasi usaha": "qualification",
     "lokasi pekerjaan": "location", "tahap paket saat ini": "stage", "tahap tender saat ini": "stage",
+    "keterangan": "note", "alasan pembatalan": "cancel_reason",
 }  # fmt: skip
 AMOUNT_FIELDS = frozenset({"pagu", "hps", "realised"})
 DATE_FIELDS = frozenset({"created_on", "completed_on"})
 # DataTables columns of the listings, by listing (/dt/nonspk, /dt/swakelola).
+# The tender and non-tender listings carry HPS and the stage; the others pagu and a status.
 LISTING_COLUMNS = {
+    "lelang": ("package_code", "name", "agency", "stage", "hps", "procurement_type", "method", "budget_year", "version"),
+    "nontender": ("package_code", "name", "agency", "stage", "hps", "procurement_type", "method", "budget_year", "version"),
     "nonspk": ("package_code", "name", "agency", "pagu", "method", "procurement_type", "budget_year", "version", "stage"),
     "swakelola": ("package_code", "name", "agency", "pagu", "swakelola_type", "budget_year", "version", "stage"),
+    "darurat": ("package_code", "name", "agency", "pagu", "method", "budget_year", "version", "stage"),
 }  # fmt: skip
+LISTING_COLUMNS["pencatatan"] = LISTING_COLUMNS["nonspk"]
+# Winner and realisation tables: column header -> award field.
+AWARD_COLUMNS = {
+    "nama pemenang": "supplier_name", "nama penyedia": "supplier_name", "npwp": "npwp",
+    "alamat": "address", "harga penawaran": "offer", "harga terkoreksi": "corrected_price",
+    "harga negosiasi": "negotiated_price", "keterangan": "role",
+}  # fmt: skip
+AWARD_AMOUNTS = frozenset({"offer", "corrected_price", "negotiated_price"})
+# Sole traders win small packages under their own names; these words mark an organisation.
+ORGANISATION_MARKERS = re.compile(
+    r"^(pt|cv|ud|pd|fa|firma|koperasi|kop|perum|perseroan|yayasan|toko|tb|kso|konsorsium|persekutuan)\b"
+    r"|\b(tbk|persero|kso|jo|joint operation|konsultan|consultant|engineering|group)\b"
+    r"|\b(pt|cv)\.",
+    re.IGNORECASE,
+)
+
+
+CATEGORIES = ("tender", "nontender", "pencatatan", "swakelola", "darurat")
+# category -> (listing and DataTables path, LISTING_COLUMNS key)
+LISTINGS = {
+    "tender": "lelang", "nontender": "nontender", "pencatatan": "pencatatan",
+    "swakelola": "swakelola", "darurat": "darurat",
+}  # fmt: skip
+# category -> the package's pages, in the order read: (part, path with {code})
+PAGES = {
+    "tender": (
+        ("announcement", "lelang/{code}/pengumumanlelang"), ("schedule", "lelang/{code}/jadwal"),
+        ("awards", "evaluasi/{code}/pemenang"),
+    ),
+    "nontender": (
+        ("announcement", "nontender/{code}/pengumumanpl"), ("schedule", "nontender/{code}/jadwal"),
+        ("awards", "evaluasinontender/{code}/pemenang"),
+    ),
+    "pencatatan": (
+        ("announcement", "pencatatan/pengumumannonspk?id={code}"),
+        ("awards", "pencatatan/pengumumannonspkpemenang?id={code}"),
+    ),
+    "swakelola": (("announcement", "swakelola/{code}/pengumuman"),),
+    "darurat": (
+        ("announcement", "darurat/pengumumandarurat?id={code}"),
+        ("awards", "darurat/pengumumandaruratpemenang?id={code}"),
+    ),
+}  # fmt: skip
+
+
+def locate(url: str) -> tuple[str, str, str, str] | None:
+    """(lpse, category, part, package code) of a package page's URL, or None."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    for category, pages in PAGES.items():
+        for part, pattern in pages:
+            regex = re.escape(pattern).replace(re.escape("{code}"), r"(\d+)")
+            page_path, _, query = regex.partition(re.escape("?"))
+            match = re.search(rf"(?:^|/)([\w-]+)/{page_path}$", path)
+            if not match:
+                continue
+            code = match[2] if not query else re.fullmatch(query, parts.query or "")
+            if code is None:
+                continue
+            return match[1], category, part, code if isinstance(code, str) else code[1]
+    return None
 
 
 class NotSpse(ValueError):
@@ -43,6 +111,8 @@ class NotSpse(ValueError):
 class Notice:
     fields: dict[str, Any] = field(default_factory=dict)
     rup: list[dict[str, str]] = field(default_factory=list)  # Rencana Umum Pengadaan rows
+    awards: list[dict[str, Any]] = field(default_factory=list)  # winners or realisations
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (href, link text)
 
 
 def parse_notice_page(html: str, offset: str = WIB) -> Notice:
@@ -71,7 +141,44 @@ def parse_notice_page(html: str, offset: str = WIB) -> Notice:
                 notice.rup.append(dict(zip(heads, values, strict=True)))
     if "package_code" not in notice.fields and "name" not in notice.fields:
         raise NotSpse("no SPSE package fields on the page")
+    notice.awards = _awards(page, offset)
+    notice.documents = [
+        (href, " ".join(" ".join(link.xpath(".//text()").getall()).split()))
+        for link in page.xpath("//tr[th[contains(normalize-space(), 'Dokumen')]]/td//a[@href]")
+        if (href := link.attrib["href"].strip())
+    ]
     return notice
+
+
+def parse_schedule(html: str, offset: str = WIB) -> list[dict[str, Any]]:
+    """The stages of a package's schedule page (`jadwal`), with local times made ISO."""
+    page = Selector(text=html)
+    table = page.xpath(
+        "//table[.//th[normalize-space()='Tahap'] and .//th[normalize-space()='Mulai']]"
+    )
+    if not table:
+        raise NotSpse("no schedule table on the page")
+    heads = [_text(th).lower() for th in table[0].xpath(".//tr[th][1]/th")]
+    stages = []
+    for row in table[0].xpath(".//tr[td]"):
+        cells = dict(zip(heads, [_text(td) for td in row.xpath("./td")], strict=False))
+        if not cells.get("tahap"):
+            continue
+        changed = re.match(r"(\d+)", cells.get("perubahan", ""))
+        stages.append(
+            {
+                "stage": cells["tahap"],
+                "starts_at": parse_date(cells.get("mulai"), offset),
+                "ends_at": parse_date(cells.get("sampai"), offset),
+                "changes": int(changed[1]) if changed else 0,
+            }
+        )
+    return stages
+
+
+def is_person(name: str | None) -> bool:
+    """Whether a supplier looks like a person (a sole trader) rather than an organisation."""
+    return bool(name) and not ORGANISATION_MARKERS.search(name or "")
 
 
 def parse_listing(body: bytes, listing: str) -> tuple[list[dict[str, Any]], int | None]:
@@ -85,10 +192,61 @@ def parse_listing(body: bytes, listing: str) -> tuple[list[dict[str, Any]], int 
     parsed = []
     for row in rows:
         record = dict(zip(columns, row, strict=False))
-        record["pagu"] = parse_amount(str(record.get("pagu") or ""))
+        for amount in ("pagu", "hps"):
+            if amount in record:
+                record[amount] = parse_amount(str(record[amount] or ""))
         parsed.append(record)
     total = data.get("recordsFiltered")
     return parsed, total if isinstance(total, int) and total < 2**31 - 1 else None
+
+
+def _awards(page: Selector, offset: str) -> list[dict[str, Any]]:
+    """Winner rows (tender, non-tender) or the suppliers of each realisation (pencatatan,
+    darurat). A realisation's amount and date come from the row above its supplier table."""
+    awards: list[dict[str, Any]] = []
+    realisation: dict[str, Any] = {}
+    for row in page.xpath("//tr[td]"):
+        heads = [
+            _text(th).lower()
+            for th in row.xpath("ancestor::table[1]/tr[th]/th | ancestor::table[1]/thead/tr/th")
+        ]
+        cells = [_text(td) for td in row.xpath("./td")]
+        if "jenis realisasi" in heads and len(cells) == len(heads):
+            values = dict(zip(heads, cells, strict=True))
+            realisation = {
+                "contract_value": parse_amount(values.get("nilai realisasi")),
+                "realised_on": parse_date(values.get("tanggal realisasi"), offset),
+                "realisation_type": values.get("jenis realisasi"),
+            }
+            continue
+        if not ({"nama pemenang", "nama penyedia"} & set(heads)) or len(cells) != len(heads):
+            continue
+        award: dict[str, Any] = {}
+        for head, value in zip(heads, cells, strict=True):
+            name = AWARD_COLUMNS.get(head)
+            if name in AWARD_AMOUNTS:
+                award[name] = parse_amount(value)
+            elif name:
+                award[name] = value or None
+        if not award.get("supplier_name"):
+            continue
+        if "nama penyedia" in heads:
+            award.update(realisation, role="realisation")
+        else:
+            role = (award.get("role") or "pemenang").lower()
+            award["role"] = "reserve" if "cadangan" in role else "winner"
+        award["npwp"] = award.get("npwp") if _has_digits(award.get("npwp")) else None
+        award["supplier_is_person"] = is_person(award["supplier_name"])
+        awards.append(award)
+    return awards
+
+
+def _has_digits(value: str | None) -> bool:
+    return bool(value) and any(ch.isdigit() for ch in value or "")
+
+
+def _text(node: Selector) -> str:
+    return " ".join(" ".join(node.xpath(".//text()").getall()).split())
 
 
 def _value(name: str, value: str, offset: str) -> Any:
@@ -100,3 +258,18 @@ def _value(name: str, value: str, offset: str) -> Any:
         digits = [token for token in value.split() if token.isdigit() and len(token) == 4]
         return int(digits[0]) if digits else None
     return value
+
+
+TOKEN_IN_PAGE = re.compile(r"authenticityToken\s*[=:]\s*['\"]([0-9A-Za-z_-]+)['\"]")
+TOKEN_IN_COOKIE = re.compile(r"___AT=([0-9A-Za-z_-]+)")
+
+
+def session(set_cookies: list[str], html: str) -> tuple[str | None, str | None]:
+    """The SPSE_SESSION cookie (as a Cookie header value) and the authenticity token that the
+    DataTables POSTs must carry: from the cookie, or else from the listing page's script."""
+    cookie = next(
+        (header.split(";", 1)[0] for header in set_cookies if header.startswith("SPSE_SESSION=")),
+        None,
+    )
+    token = TOKEN_IN_COOKIE.search(cookie or "") or TOKEN_IN_PAGE.search(html)
+    return cookie, token[1] if token else None

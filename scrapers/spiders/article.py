@@ -63,3 +63,5 @@ class ArticleSpider(SourceSpider):
             return
         item.capture_id = response.meta.get("capture_id")
         yield item
+        for request in self.attachments(response, html, item.url):
+            yield request

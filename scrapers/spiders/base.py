@@ -5,6 +5,7 @@ instead of an exception."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from pipelines.normalize import article_id
+from scrapers.documents import DocumentFetcher
+from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import redecode
 from scrapers.items import ArticleItem, GoneItem, SeenItem
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
@@ -99,7 +103,7 @@ class SourceSpider(scrapy.Spider):
         )  # fmt: skip
         return repaired[1]
 
-    def article(self, response: Response, extract: Extractor) -> Iterator[ArticleItem | SeenItem]:
+    def article(self, response: Response, extract: Extractor) -> Iterator[Any]:
         """The page's article as `extract(html, url, source, offset)` reads it, if any."""
         if response.status == 304:  # revalidated: the archived copy is current
             yield SeenItem([response.url], self.source.name)
@@ -114,6 +118,17 @@ class SourceSpider(scrapy.Spider):
         item.capture_id = response.meta.get("capture_id")
         item.source_updated = response.meta.get("hint")
         yield item
+        yield from self.attachments(response, html, item.url)
+
+    def attachments(self, response: Response, html: str, page_url: str) -> Iterator[Any]:
+        """Requests for the documents an article links to (fetched once a crawl)."""
+        parent = article_id(page_url)
+        for url, text in attachment_links(html, response.url):
+            yield from self.documents.request(url, "article", parent, text or None)
+
+    @cached_property
+    def documents(self) -> DocumentFetcher:
+        return DocumentFetcher(self, self.crawler.settings)
 
     def skip(self, response: Response, reason: str, message: str) -> None:
         self.count(f"skipped/{reason}")

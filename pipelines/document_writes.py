@@ -1,0 +1,63 @@
+"""Documents as the archive keeps them: one row a version of a file at a URL (a changed
+file is a new row and the old one is marked superseded), and what links to it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlite_utils import Database
+
+from pipelines.writes import now
+from scrapers.items import DocumentItem
+
+COLUMNS = (
+    "url", "kind", "title", "content_type", "size", "sha256", "pages", "needs_ocr", "problem",
+    "text", "capture_id",
+)  # fmt: skip
+
+
+def document_id(url: str, sha256: str | None, problem: str | None) -> str:
+    """One id a URL and content; a fetch that brought no content is keyed by its problem."""
+    url_key = hashlib.sha1(url.encode()).hexdigest()[:16]
+    return f"{url_key}-{(sha256 or '')[:16] or problem or 'none'}"
+
+
+def write_documents(
+    db: Database, items: list[DocumentItem], crawl_id: int | None
+) -> dict[str, int]:
+    counts = {"new": 0, "unchanged": 0}
+    with db.conn:
+        for item in items:
+            seen_at = item.fetched_at or now()
+            identifier = document_id(item.url, item.sha256, item.problem)
+            db.execute(
+                "INSERT OR IGNORE INTO document_links VALUES (?, ?, ?, ?)",
+                [item.url, item.parent_type, item.parent_id, item.link_text],
+            )
+            if item.linked_only:
+                continue
+            if db.execute("SELECT 1 FROM documents WHERE id = ?", [identifier]).fetchone():
+                db.execute(
+                    "UPDATE documents SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
+                    [seen_at, crawl_id, identifier],
+                )
+                counts["unchanged"] += 1
+                continue
+            if item.sha256:  # new content supersedes what the URL served before
+                db.execute(
+                    "UPDATE documents SET superseded_at = ? WHERE url = ? AND superseded_at IS NULL",
+                    [seen_at, item.url],
+                )
+            row: dict[str, Any] = {column: getattr(item, column, None) for column in COLUMNS}
+            row.update(
+                id=identifier,
+                title=item.link_text or item.url.rsplit("/", 1)[-1],
+                needs_ocr=int(item.needs_ocr),
+                first_seen_at=seen_at,
+                last_seen_at=seen_at,
+                crawl_id=crawl_id,
+            )
+            db.table("documents").insert(row)
+            counts["new"] += 1
+    return counts

@@ -1,0 +1,204 @@
+"""Notices as the archive keeps them: the current state in `notices`, every state a crawl saw
+in `notice_versions` (the first included), and the current schedule and awards beside them.
+
+A notice's record is what its pages said: the labelled fields, RUP codes, schedule and
+awards. A part the crawl could not read is carried over from the archived record, so a
+failed winner page never reads as "the winner was withdrawn".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from pipelines.writes import now
+from scrapers.items import NoticeItem
+
+FIELDS = (
+    "name", "agency", "work_unit", "budget_year", "pagu", "hps", "realised", "procurement_type",
+    "method", "contract_type", "qualification", "location", "stage", "note", "cancel_reason",
+    "created_on", "completed_on",
+)  # fmt: skip
+DERIVED = ("status", "announced_at", "rup_codes", "funding_source")
+SCHEDULE_COLUMNS = ("stage", "starts_at", "ends_at", "changes")
+AWARD_COLUMNS = (
+    "role", "supplier_name", "supplier_is_person", "npwp", "address", "offer",
+    "corrected_price", "negotiated_price", "contract_value", "realised_on", "realisation_type",
+)  # fmt: skip
+# SPSE's stage and status words, to the states a researcher filters on.
+STATUS_WORDS = (("batal", "cancelled"), ("gagal", "unsuccessful"), ("selesai", "complete"))
+ANNOUNCEMENT_STAGES = ("pengumuman", "undangan")
+
+
+def notice_id(lpse: str, category: str, package_code: str) -> str:
+    return f"{lpse}-{category}-{package_code}"
+
+
+def status_of(stage: str | None) -> str | None:
+    if not stage:
+        return None
+    lowered = stage.lower()
+    return next((status for word, status in STATUS_WORDS if word in lowered), "active")
+
+
+def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str, Any]:
+    """The notice as this crawl saw it, parts it could not read taken from `archived`."""
+    record: dict[str, Any] = {name: item.fields.get(name) for name in FIELDS}
+    record["rup_codes"] = sorted({row["kode rup"] for row in item.rup if row.get("kode rup")})
+    record["funding_source"] = next(
+        (row["sumber dana"] for row in item.rup if row.get("sumber dana")), None
+    )
+    for part, key in (("schedule", "schedule"), ("awards", "awards")):
+        if part in item.parts or archived is None:
+            record[key] = getattr(item, key)
+        else:
+            record[key] = archived.get(key, [])
+    record["status"] = status_of(record["stage"])
+    opening = next(
+        (
+            row["starts_at"]
+            for row in record["schedule"]
+            if row["stage"].lower().startswith(ANNOUNCEMENT_STAGES)
+        ),
+        None,
+    )
+    record["announced_at"] = opening or record["created_on"]
+    return record
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
+def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -> dict[str, int]:
+    """Insert new notices, version changed ones, touch unchanged ones; one transaction."""
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    with db.conn:
+        for item in items:
+            identifier = notice_id(item.lpse, item.category, item.package_code)
+            seen_at = item.fetched_at or now()
+            current = _current(db, identifier)
+            archived = json.loads(current["record"]) if current else None
+            record = notice_record(item, archived)
+            digest = record_hash(record)
+            if current and current["content_hash"] == digest and not current["gone_at"]:
+                db.execute(
+                    "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
+                    [seen_at, crawl_id, identifier],
+                )
+                counts["unchanged"] += 1
+                continue
+            version = (current["version"] if current else 0) + 1
+            changes = changed_keys(archived, record) if archived else []
+            if current and current["gone_at"]:
+                changes.append("returned")
+            row = {
+                **{name: record[name] for name in FIELDS},
+                "status": record["status"],
+                "announced_at": record["announced_at"],
+                "rup_codes": json.dumps(record["rup_codes"]),
+                "funding_source": record["funding_source"],
+                "url": item.url,
+                "version": version,
+                "content_hash": digest,
+                "last_seen_at": seen_at,
+                "last_changed_at": seen_at,
+                "crawl_id": crawl_id,
+                "capture_id": item.capture_id,
+                "gone_at": None,
+                "gone_reason": None,
+            }
+            if current:
+                db.table("notices").update(identifier, row)
+                counts["changed"] += 1
+            else:
+                base = {"lpse": item.lpse, "category": item.category}
+                db.table("notices").insert(
+                    {"id": identifier, **base, "package_code": item.package_code}
+                    | row
+                    | {"first_seen_at": seen_at}
+                )
+                counts["new"] += 1
+            _keep_version(
+                db, identifier, version, seen_at, crawl_id, item.capture_id, changes, record
+            )
+            if not current or "schedule" in changes:
+                _replace(db, "notice_schedule", identifier, record["schedule"], SCHEDULE_COLUMNS)
+            if not current or "awards" in changes:
+                rows = [{**award, "since_version": version} for award in record["awards"]]
+                _replace(db, "notice_awards", identifier, rows, (*AWARD_COLUMNS, "since_version"))
+    return counts
+
+
+def mark_notices_gone(
+    db: Database, gone: list[tuple[str, str]], crawl_id: int | None, at: str
+) -> int:
+    """Notices whose announcement answered 404/410: kept, marked, and the mark versioned."""
+    marked = 0
+    with db.conn:
+        for identifier, reason in gone:
+            current = _current(db, identifier)
+            if current is None or current["gone_at"]:
+                continue
+            version = current["version"] + 1
+            record = json.loads(current["record"])
+            db.table("notices").update(
+                identifier,
+                {"gone_at": at, "gone_reason": reason, "version": version, "last_changed_at": at},
+            )
+            _keep_version(db, identifier, version, at, crawl_id, None, [f"gone:{reason}"], record)
+            marked += 1
+    return marked
+
+
+def _current(db: Database, identifier: str) -> dict[str, Any] | None:
+    rows = list(
+        db.query(
+            "SELECT n.content_hash, n.version, n.gone_at, v.record FROM notices n "
+            "JOIN notice_versions v ON v.notice_id = n.id AND v.version = n.version "
+            "WHERE n.id = ?",
+            [identifier],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _keep_version(
+    db: Database,
+    identifier: str,
+    version: int,
+    seen_at: str,
+    crawl_id: int | None,
+    capture_id: str | None,
+    changes: list[str],
+    record: dict[str, Any],
+) -> None:
+    db.table("notice_versions").insert(
+        {
+            "notice_id": identifier, "version": version, "seen_at": seen_at,
+            "crawl_id": crawl_id, "capture_id": capture_id, "changes": json.dumps(changes),
+            "stage": record.get("stage"), "status": record.get("status"),
+            "hps": record.get("hps"), "pagu": record.get("pagu"),
+            "record": json.dumps(record, ensure_ascii=False, sort_keys=True),
+        }
+    )  # fmt: skip
+
+
+def _replace(
+    db: Database, table: str, identifier: str, rows: list[dict[str, Any]], columns: tuple[str, ...]
+) -> None:
+    """The notice's current rows of `table`; earlier ones stay in its versions' records."""
+    db.execute(f"DELETE FROM {table} WHERE notice_id = ?", [identifier])
+    if rows:
+        db.table(table).insert_all(
+            {"notice_id": identifier, "position": position, **{c: row.get(c) for c in columns}}
+            for position, row in enumerate(rows, 1)
+        )

@@ -1,0 +1,667 @@
+"""SPSE notices as OCDS 1.1: one release a notice version, records compiled with ocdsmerge,
+and validation against the OCDS 1.1.5 schema shipped in data/ocds (never fetched).
+
+Pure: dicts in, dicts out. docs/ocds.md maps every field and says why.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import ocdsmerge
+from jsonschema import Draft4Validator, FormatChecker
+from referencing import Registry, Resource
+
+from procarchive.sensitive import PERSON
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "ocds"
+SCHEMA_FILES = (
+    "release-schema.json",
+    "release-package-schema.json",
+    "record-package-schema.json",
+    "versioned-release-validation-schema.json",
+)
+OCDS_VERSION = "1.1"
+DEFAULT_PREFIX = "ocds-prcrch"  # not registered: for trying the export, not for publishing
+PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
+CURRENCY = "IDR"
+LOCAL_OFFSET = "+07:00"  # WIB, for date-only values when the record shows no offset
+NPWP_SCHEME = "ID-DJP"  # org-id.guide: Indonesian Directorate General of Taxes, issuer of NPWPs
+IDENTITY = ("lpse", "lpse_name", "category", "package_code", "url")
+
+# SPSE stage words -> tenderStatus; any other stage is "active".
+STATUS_WORDS = (("batal", "cancelled"), ("gagal", "unsuccessful"), ("selesai", "complete"))
+NOT_STARTED = re.compile(r"\bbelum (dimulai|diumumkan|ada|tayang)\b")
+# SPSE method phrase -> method codelist; first match wins. Swakelola has no method.
+METHODS = (
+    ("swakelola", None),
+    ("dikecualikan", None),
+    ("pemilihan langsung", "limited"),
+    ("penunjukan langsung", "direct"),
+    ("pengadaan langsung", "direct"),
+    ("darurat", "direct"),
+    ("purchasing", "limited"),
+    ("tender", "open"),
+    ("lelang", "open"),
+    ("seleksi", "open"),
+    ("sayembara", "open"),
+    ("kontes", "open"),
+)
+# Schedule stage word -> milestoneType (OCDS 1.1 codelist); other stages carry no type.
+MILESTONE_TYPES = (
+    ("penjelasan", "engagement"),
+    ("kontrak", "approval"),
+    ("penunjukan", "approval"),
+    ("evaluasi", "assessment"),
+    ("pembuktian", "assessment"),
+    ("klarifikasi", "assessment"),
+    ("negosiasi", "assessment"),
+    ("penetapan", "assessment"),
+)
+AWARDED_ROLES = ("winner", "realisation")
+
+
+def ocid(prefix: str, lpse: str, category: str, package_code: str) -> str:
+    """The prefix and the notice's archive id: SPSE numbers each category on its own."""
+    if not PREFIX.fullmatch(prefix):
+        raise ValueError(f"an ocid prefix is 'ocds-' and 6 lowercase letters or digits: {prefix!r}")
+    return f"{prefix}-{lpse}-{category}-{package_code}"
+
+
+def tender_status(stage: str | None, fallback: str | None = None) -> str | None:
+    """The tenderStatus code for an SPSE stage ("Tender Batal" -> "cancelled")."""
+    if not stage:
+        return fallback
+    lowered = stage.lower()
+    if NOT_STARTED.search(lowered):
+        return "planned"
+    return next((status for word, status in STATUS_WORDS if word in lowered), "active")
+
+
+def procurement_method(method: str | None, category: str | None, prequalified: bool) -> str | None:
+    """The method codelist code for an SPSE method; None for swakelola (not a procurement)."""
+    if category == "swakelola" or not method:
+        return None
+    lowered = method.lower()
+    code = next((code for phrase, code in METHODS if phrase in lowered), None)
+    return "selective" if code == "open" and prequalified else code
+
+
+def procurement_category(procurement_type: str | None) -> tuple[str | None, list[str]]:
+    """mainProcurementCategory and additionalProcurementCategories for an SPSE jenis."""
+    lowered = (procurement_type or "").lower()
+    if "konsultansi" in lowered:
+        return "services", ["consultingServices"]
+    if "jasa" in lowered:
+        return "services", []
+    if "konstruksi" in lowered or "terintegrasi" in lowered:
+        return "works", []
+    if "barang" in lowered:
+        return "goods", []
+    return None, []
+
+
+def release(
+    notice_version: Mapping[str, Any],
+    prefix: str = DEFAULT_PREFIX,
+    include_sensitive: bool = False,
+    *,
+    previous: Mapping[str, Any] | None = None,
+    notice: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One OCDS release for one notice version. `previous` is the release of the version
+    before (for the tags); `notice` supplies identity fields (lpse, package_code, url...)
+    that the version's record lacks."""
+    record = dict(notice_version["record"])
+    for key in IDENTITY:
+        if record.get(key) is None and notice is not None:
+            record[key] = notice.get(key)
+    if not record.get("lpse") or not record.get("package_code"):
+        raise ValueError("a notice version needs its lpse and package_code")
+    offset = _local_offset(record)
+    seen = _moment(notice_version["seen_at"], "+00:00")
+    if seen is None:
+        raise ValueError(f"seen_at is not a date: {notice_version['seen_at']!r}")
+    schedule = [row for row in record.get("schedule") or [] if row.get("stage")]
+    changes = [str(change) for change in notice_version.get("changes") or []]
+    status = tender_status(record.get("stage"), record.get("status"))
+    announced = _moment(record.get("announced_at"), offset)
+    if status == "active" and announced is not None and announced > seen:
+        status = "planned"
+    if any(change.startswith("gone:") for change in changes):
+        status = "withdrawn"  # SPSE stopped serving the notice (404/410)
+
+    parties = _Parties(record["lpse"], include_sensitive)
+    buyer, entity = parties.buyer_and_entity(record.get("agency"), record.get("work_unit"))
+    awards = _awards(record, schedule, status, seen, offset, parties)
+    tender = _tender(record, schedule, status, seen, offset, entity)
+    version = int(notice_version["version"])
+    return _compact(
+        {
+            "ocid": ocid(prefix, record["lpse"], record["category"], record["package_code"]),
+            "id": f"{record['package_code']}-v{version}",
+            "date": seen.astimezone(UTC).isoformat(timespec="seconds"),
+            "tag": _tags(tender.get("status"), awards, previous, version, changes),
+            "initiationType": "tender",
+            "language": "id",
+            "parties": parties.listed(),
+            "buyer": buyer,
+            "planning": _planning(record),
+            "tender": tender,
+            "awards": awards,
+        }
+    )
+
+
+def releases(
+    versions: Iterable[Mapping[str, Any]],
+    prefix: str = DEFAULT_PREFIX,
+    include_sensitive: bool = False,
+    *,
+    notice: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The releases of one notice's versions, oldest first."""
+    built: list[dict[str, Any]] = []
+    for version in sorted(versions, key=lambda v: int(v["version"])):
+        previous = built[-1] if built else None
+        built.append(release(version, prefix, include_sensitive, previous=previous, notice=notice))
+    return built
+
+
+def release_package(
+    releases: Sequence[Mapping[str, Any]],
+    uri: str,
+    published_date: str,
+    publisher_name: str,
+    license: str | None = None,
+    publication_policy: str | None = None,
+) -> dict[str, Any]:
+    return _package(
+        "releases", list(releases), uri, published_date, publisher_name, license,
+        publication_policy,
+    )  # fmt: skip
+
+
+def compiled_record(
+    ocid: str, releases: Sequence[Mapping[str, Any]], package_uri: str | None = None
+) -> dict[str, Any]:
+    """A record: the releases (embedded, or linked into the release package at
+    `package_uri`) and the compiled release that ocdsmerge makes of them."""
+    if not releases or any(item["ocid"] != ocid for item in releases):
+        raise ValueError(f"a record needs releases, all of them for {ocid}")
+    ordered = sorted((dict(item) for item in releases), key=lambda item: item["date"])
+    listed: list[dict[str, Any]] = (
+        [
+            {"url": f"{package_uri}#{item['id']}", "date": item["date"], "tag": item["tag"]}
+            for item in ordered
+        ]
+        if package_uri
+        else ordered
+    )
+    return {
+        "ocid": ocid,
+        "releases": listed,
+        "compiledRelease": _merger().create_compiled_release(ordered),
+    }
+
+
+def record_package(
+    records: Sequence[Mapping[str, Any]],
+    uri: str,
+    published_date: str,
+    publisher_name: str,
+    license: str | None = None,
+    publication_policy: str | None = None,
+    packages: Sequence[str] = (),
+) -> dict[str, Any]:
+    package = _package(
+        "records", list(records), uri, published_date, publisher_name, license,
+        publication_policy,
+    )  # fmt: skip
+    if packages:
+        package["packages"] = list(packages)
+    return package
+
+
+def validate_package(
+    package: Mapping[str, Any], kind: Literal["release", "record"] = "release"
+) -> list[str]:
+    """Schema errors of a release or record package ("" path means the package itself);
+    an empty list means valid."""
+    errors = _validator(kind).iter_errors(package)
+    return [f"{error.json_path}: {error.message}" for error in sorted(errors, key=_error_order)]
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """A copy of a shipped schema file (release-schema.json, ...)."""
+    return copy.deepcopy(_schema(name))
+
+
+# --- parties ---------------------------------------------------------------------------
+
+
+class _Parties:
+    """The parties of one release, merged by id, with their references."""
+
+    def __init__(self, lpse: str, include_sensitive: bool) -> None:
+        self.lpse = lpse
+        self.include_sensitive = include_sensitive
+        self.by_id: dict[str, dict[str, Any]] = {}
+        self.people: dict[str, int] = {}
+
+    def buyer_and_entity(
+        self, agency: str | None, work_unit: str | None
+    ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+        """The buyer (the K/L/PD) and procuring entity (its satker). Without a satker, the
+        K/L/PD is both."""
+        if not agency:
+            if not work_unit:
+                return None, None
+            return None, self.add(self._id(work_unit), work_unit, "procuringEntity")
+        buyer = self.add(self._id(agency), agency, "buyer")
+        if not work_unit:
+            return buyer, self.add(buyer["id"], agency, "procuringEntity")
+        return buyer, self.add(f"{buyer['id']}-{_slug(work_unit)}", work_unit, "procuringEntity")
+
+    def supplier(self, row: Mapping[str, Any], role: str) -> dict[str, str] | None:
+        name = row.get("supplier_name")
+        if not name:
+            return None
+        hidden = bool(row.get("supplier_is_person")) and not self.include_sensitive
+        if hidden:
+            number = self.people.setdefault(name, len(self.people) + 1)
+            party_id, shown = f"{self.lpse}-perorangan-{number}", PERSON
+        else:
+            party_id, shown = self._id(name), name
+        details: dict[str, Any] = {}
+        written = row.get("npwp") or ""
+        digits = re.sub(r"\D", "", written)
+        if self.include_sensitive and len(digits) in (15, 16) and "*" not in written:
+            details["identifier"] = {"scheme": NPWP_SCHEME, "id": digits}
+        if row.get("address") and not hidden:
+            details["address"] = {"streetAddress": row["address"]}
+        return self.add(party_id, shown, role, **details)
+
+    def add(self, party_id: str, name: str, role: str, **details: Any) -> dict[str, str]:
+        party = self.by_id.setdefault(party_id, {"id": party_id, "name": name, "roles": []})
+        if role not in party["roles"]:
+            party["roles"].append(role)
+        for key, value in details.items():
+            party.setdefault(key, value)
+        return {"id": party_id, "name": name}
+
+    def listed(self) -> list[dict[str, Any]]:
+        return list(self.by_id.values())
+
+    def _id(self, name: str) -> str:
+        return f"{self.lpse}-{_slug(name)}"
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+def _planning(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    source, year = record.get("funding_source"), record.get("budget_year")
+    description = ", ".join(
+        part for part in (source, f"tahun anggaran {year}" if year else None) if part
+    )
+    budget = _compact(
+        {
+            "id": ", ".join(record.get("rup_codes") or []) or None,
+            "description": description[:1].upper() + description[1:] or None,
+            "amount": _value(record.get("pagu")),
+        }
+    )
+    return {"budget": budget} if budget else None
+
+
+def _tender(
+    record: Mapping[str, Any],
+    schedule: list[Mapping[str, Any]],
+    status: str | None,
+    seen: datetime,
+    offset: str,
+    entity: dict[str, str] | None,
+) -> dict[str, Any]:
+    stages = [row["stage"].lower() for row in schedule] + [(record.get("stage") or "").lower()]
+    prequalified = any("prakualifikasi" in stage for stage in stages)
+    main, additional = procurement_category(record.get("procurement_type"))
+    submission = _find(schedule, "penawaran", ("upload", "pemasukan", "kirim"))
+    after_submission = schedule[_index(schedule, submission) + 1 :] if submission else []
+    evaluation = _find(after_submission, "evaluasi")
+    decision = _decision(schedule)
+    award_period = _compact(
+        {
+            "startDate": _datetime((evaluation or {}).get("starts_at"), offset),
+            "endDate": _datetime((decision or {}).get("ends_at"), offset),
+        }
+    )
+    return _compact(
+        {
+            "id": str(record["package_code"]),
+            "title": record.get("name"),
+            "status": status,
+            "procuringEntity": entity,
+            "value": _value(record.get("hps")),
+            "procurementMethod": procurement_method(
+                record.get("method"), record.get("category"), prequalified
+            ),
+            "procurementMethodDetails": record.get("method"),
+            "mainProcurementCategory": main,
+            "additionalProcurementCategories": additional,
+            "tenderPeriod": _period(submission, offset),
+            "enquiryPeriod": _period(_find(schedule, "penjelasan"), offset),
+            "awardPeriod": award_period,
+            "milestones": _milestones(schedule, status, seen, offset),
+            "documents": _notice_document(record, offset),
+        }
+    )
+
+
+def _milestones(
+    schedule: list[Mapping[str, Any]], status: str | None, seen: datetime, offset: str
+) -> list[dict[str, Any]]:
+    """One milestone a schedule stage. A stage whose window has closed is 'met' on its
+    end date (SPSE closes each stage at its end), unless the tender was stopped, when
+    whether it happened is unknown."""
+    milestones = []
+    used: set[str] = set()
+    for row in schedule:
+        milestone_id = base = _slug(row["stage"]) or "tahap"
+        number = 1
+        while milestone_id in used:
+            number += 1
+            milestone_id = f"{base}-{number}"
+        used.add(milestone_id)
+        due = _moment(row.get("ends_at") or row.get("starts_at"), offset)
+        milestone: dict[str, Any] = {
+            "id": milestone_id,
+            "title": row["stage"],
+            "type": next((kind for word, kind in MILESTONE_TYPES if word in _low(row)), None),
+            "dueDate": due.isoformat() if due else None,
+            "dateModified": seen.astimezone(UTC).isoformat(timespec="seconds"),
+        }
+        if due is not None and due > seen:
+            milestone["status"] = "scheduled"
+        elif due is not None and status not in ("cancelled", "unsuccessful", "withdrawn"):
+            milestone.update(status="met", dateMet=due.isoformat())
+        milestones.append(_compact(milestone))
+    return milestones
+
+
+def _notice_document(record: Mapping[str, Any], offset: str) -> list[dict[str, Any]]:
+    if not record.get("url"):
+        return []
+    where = record.get("lpse_name") or record["lpse"]
+    return [
+        _compact(
+            {
+                "id": "spse-notice",
+                "documentType": "tenderNotice",
+                "title": f"Pengumuman paket {record['package_code']} di SPSE {where}",
+                "url": record["url"],
+                "format": "text/html",
+                "language": "id",
+                "datePublished": _datetime(record.get("announced_at"), offset),
+            }
+        )
+    ]
+
+
+def _awards(
+    record: Mapping[str, Any],
+    schedule: list[Mapping[str, Any]],
+    status: str | None,
+    seen: datetime,
+    offset: str,
+    parties: _Parties,
+) -> list[dict[str, Any]]:
+    """Winners and realisations as awards; reserve winners (cadangan) are tenderers, not
+    awards: nothing was awarded to them."""
+    decided = _datetime((_decision(schedule) or {}).get("ends_at"), offset)
+    objections = [r for r in schedule if "sanggah" in _low(r) and "kualifikasi" not in _low(r)]
+    objection_end = _moment(objections[-1].get("ends_at"), offset) if objections else None
+    awards = []
+    numbers = dict.fromkeys(AWARDED_ROLES, 0)
+    for row in record.get("awards") or []:
+        role = row.get("role")
+        if role == "reserve":
+            parties.supplier(row, "tenderer")
+            continue
+        if role not in AWARDED_ROLES:
+            continue
+        supplier = parties.supplier(row, "supplier")
+        if role == "winner":
+            parties.supplier(row, "tenderer")
+        numbers[role] += 1
+        if status in ("cancelled", "unsuccessful"):
+            award_status = status
+        elif role == "winner" and objection_end is not None and objection_end > seen:
+            award_status = "pending"
+        else:
+            award_status = "active"
+        amount = next(
+            (
+                row.get(key)
+                for key in ("contract_value", "negotiated_price", "corrected_price", "offer")
+                if row.get(key) is not None
+            ),
+            None,
+        )
+        date = _datetime(row.get("realised_on"), offset) if role == "realisation" else decided
+        awards.append(
+            _compact(
+                {
+                    "id": f"{role}-{numbers[role]}",
+                    "status": award_status,
+                    "date": date,
+                    "value": _value(amount),
+                    "suppliers": [supplier] if supplier else [],
+                }
+            )
+        )
+    return awards
+
+
+def _tags(
+    status: str | None,
+    awards: list[dict[str, Any]],
+    previous: Mapping[str, Any] | None,
+    version: int,
+    changes: list[str],
+) -> list[str]:
+    """releaseTag codes: what this version adds to the one before (docs/ocds.md)."""
+    if previous is None and version <= 1:
+        tags = ["planning"] if status == "planned" else ["tender"]
+        return [*tags, "award"] if awards else tags
+    before = previous.get("tender", {}).get("status") if previous else None
+    if status == "planned":
+        tags = ["planningUpdate"]
+    elif before == "planned":
+        tags = ["tender"]
+    elif status == "cancelled" and before != "cancelled":
+        tags = ["tenderCancellation"]
+    elif set(changes) - {"awards"} or not changes:
+        tags = ["tenderUpdate"]
+    else:
+        tags = []
+    if previous is not None:
+        earlier = previous.get("awards", [])
+        if awards and awards != earlier:
+            tags.append("awardUpdate" if earlier else "award")
+    elif awards and "awards" in changes:
+        tags.append("award")
+    return tags or ["tenderUpdate"]
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _decision(schedule: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The stage in which the winner is decided (penetapan pemenang), else its announcement."""
+    return _find(schedule, "pemenang", ("penetapan",)) or _find(schedule, "pemenang")
+
+
+def _find(
+    schedule: list[Mapping[str, Any]], word: str, any_of: tuple[str, ...] = ()
+) -> Mapping[str, Any] | None:
+    for row in schedule:
+        stage = _low(row)
+        if word in stage and (not any_of or any(other in stage for other in any_of)):
+            return row
+    return None
+
+
+def _index(schedule: list[Mapping[str, Any]], row: Mapping[str, Any]) -> int:
+    return next(i for i, candidate in enumerate(schedule) if candidate is row)
+
+
+def _low(row: Mapping[str, Any]) -> str:
+    return str(row.get("stage") or "").lower()
+
+
+def _period(row: Mapping[str, Any] | None, offset: str) -> dict[str, str]:
+    if row is None:
+        return {}
+    return _compact(
+        {
+            "startDate": _datetime(row.get("starts_at"), offset),
+            "endDate": _datetime(row.get("ends_at"), offset),
+        }
+    )
+
+
+def _value(amount: int | float | None) -> dict[str, Any] | None:
+    return None if amount is None else {"amount": amount, "currency": CURRENCY}
+
+
+def _local_offset(record: Mapping[str, Any]) -> str:
+    """The UTC offset the notice's own times carry (LPSEs sit in WIB, WITA or WIT)."""
+    stamps = [record.get("announced_at")] + [
+        row.get(key) for row in record.get("schedule") or [] for key in ("starts_at", "ends_at")
+    ]
+    for stamp in stamps:
+        found = re.search(r"T[\d:.]+([+-]\d{2}:\d{2})$", stamp or "")
+        if found:
+            return found[1]
+    return LOCAL_OFFSET
+
+
+def _moment(value: str | None, offset: str) -> datetime | None:
+    """A date-time, aware. A date alone is taken as local midnight (`offset`); a time
+    without an offset as local time."""
+    if not value:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        text += "T00:00:00"
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = datetime.fromisoformat(moment.isoformat() + offset)
+    return moment
+
+
+def _datetime(value: str | None, offset: str) -> str | None:
+    moment = _moment(value, offset)
+    return moment.isoformat() if moment else None
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _compact(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The mapping without None values and empty lists or objects (OCDS omits unknowns)."""
+    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
+
+
+def _package(
+    key: str,
+    items: list[Any],
+    uri: str,
+    published_date: str,
+    publisher_name: str,
+    license: str | None,
+    publication_policy: str | None,
+) -> dict[str, Any]:
+    published = _moment(published_date, "+00:00")
+    return _compact(
+        {
+            "uri": uri,
+            "version": OCDS_VERSION,
+            "publishedDate": published.isoformat() if published else published_date,
+            "publisher": {"name": publisher_name},
+            "license": license,
+            "publicationPolicy": publication_policy,
+            key: items,
+        }
+    )
+
+
+# --- schema ------------------------------------------------------------------------------
+
+FORMATS = FormatChecker(formats=())
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not RFC3339.fullmatch(value):
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00"))  # 2026-02-30 raises ValueError
+    return True
+
+
+@FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and (parts.netloc or parts.path)) and " " not in value
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    with (SCHEMA_DIR / name).open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded
+
+
+@cache
+def _registry() -> Registry[Any]:
+    """Every shipped schema under its own `id` URL, so `$ref`s resolve without a network."""
+    resources = [Resource.from_contents(_schema(name)) for name in SCHEMA_FILES]
+    return Registry().with_resources((resource.id() or "", resource) for resource in resources)
+
+
+@cache
+def _validator(kind: str) -> Draft4Validator:
+    if kind not in ("release", "record"):
+        raise ValueError(f"kind is 'release' or 'record', not {kind!r}")
+    return Draft4Validator(
+        _schema(f"{kind}-package-schema.json"), registry=_registry(), format_checker=FORMATS
+    )
+
+
+@cache
+def _merger() -> ocdsmerge.Merger:
+    return ocdsmerge.Merger(schema=load_schema("release-schema.json"))
+
+
+def _error_order(error: Any) -> str:
+    return str(error.json_path)

@@ -1,0 +1,62 @@
+"""Personal data in the archive: tax numbers (NPWP) and the names and addresses of suppliers
+who are people (sole traders). SPSE publishes them, so the archive keeps them as found; what
+is published or exported leaves them out unless asked (`--include-sensitive`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+PERSON = "(perorangan)"  # "an individual", in place of a person's name
+
+
+def redact_award(award: dict[str, Any]) -> dict[str, Any]:
+    redacted = {**award, "npwp": None}
+    if award.get("supplier_is_person"):
+        redacted.update(supplier_name=PERSON, address=None)
+    return redacted
+
+
+def redact_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A notice version's record with its awards redacted."""
+    return {**record, "awards": [redact_award(a) for a in record.get("awards") or []]}
+
+
+def redacted_copy(source: str | Path, target: str | Path) -> Path:
+    """A copy of the archive without the sensitive values, for a public Datasette. The copy
+    is rebuilt whole (SQLite's backup API, then the redaction, then VACUUM, so no deleted
+    value lingers in free pages)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            conn.execute(
+                "UPDATE notice_awards SET npwp = NULL, "
+                "supplier_name = CASE WHEN supplier_is_person THEN ? ELSE supplier_name END, "
+                "address = CASE WHEN supplier_is_person THEN NULL ELSE address END",
+                [PERSON],
+            )
+            rows = conn.execute("SELECT version_id, record FROM notice_versions").fetchall()
+            conn.executemany(
+                "UPDATE notice_versions SET record = ? WHERE version_id = ?",
+                [
+                    (
+                        json.dumps(
+                            redact_record(json.loads(record)), ensure_ascii=False, sort_keys=True
+                        ),
+                        vid,
+                    )
+                    for vid, record in rows
+                ],
+            )
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
+    return target

@@ -1,0 +1,99 @@
+"""Attachments (PDF, DOC(X), XLS(X)) that notices and articles link to: fetched through the
+crawl, so that they are captured in the WARC like any page, and read to text.
+
+A document larger than PROCARCHIVE_DOCUMENT_MAX_BYTES is not downloaded; like any other
+failure it becomes a `documents` row with the reason, linked to what named it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from scrapers.extract.documents import extract_document
+from scrapers.items import DocumentItem
+
+FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
+EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
+
+
+def is_document_link(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(EXTENSIONS)
+
+
+class DocumentFetcher:
+    """Requests for one spider's documents; a URL is fetched once a crawl, linked as often
+    as it is named."""
+
+    def __init__(self, spider: Any, settings: BaseSettings) -> None:
+        self.spider = spider
+        self.enabled = settings.getbool("PROCARCHIVE_DOCUMENTS", True)
+        self.max_bytes = settings.getint("PROCARCHIVE_DOCUMENT_MAX_BYTES")
+        self.requested: set[str] = set()
+
+    def request(
+        self, url: str, parent_type: str, parent_id: str, link_text: str | None
+    ) -> Iterator[Any]:
+        if not self.enabled:
+            return
+        link: dict[str, Any] = {
+            "parent_type": parent_type, "parent_id": parent_id, "link_text": link_text,
+        }  # fmt: skip
+        if url in self.requested:
+            yield DocumentItem(url, self.spider.source.name, linked_only=True, **link)
+            return
+        self.requested.add(url)
+        yield scrapy.Request(
+            url, callback=self.parse, errback=self.failed, dont_filter=True,
+            meta={"document": link, "download_maxsize": self.max_bytes, "download_warnsize": 0},
+        )  # fmt: skip
+
+    def parse(self, response: Response) -> Iterator[DocumentItem]:
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        # The attachment's own file name says more about its kind than a download URL.
+        disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
+        named = FILENAME.search(disposition)
+        read = extract_document(response.body, content_type, named[1] if named else response.url)
+        if read.problem:
+            self.spider.count(f"documents/{read.problem}")
+            self.spider.logger.warning("Document %s: %s", response.url, read.problem)
+        if read.needs_ocr:
+            self.spider.count("documents/needs_ocr")
+        yield DocumentItem(
+            response.url, self.spider.source.name, **response.meta["document"], kind=read.kind,
+            content_type=content_type, size=len(response.body),
+            sha256=hashlib.sha256(response.body).hexdigest(), pages=read.pages,
+            needs_ocr=read.needs_ocr, problem=read.problem, text=read.text,
+            capture_id=response.meta.get("capture_id"),
+        )  # fmt: skip
+
+    def failed(self, failure: Failure) -> Iterator[Any]:
+        """Counted and logged like any failure, and kept as a row saying why."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+            problem = "too_large"
+            self.spider.count("skipped/document_too_large")
+            self.spider.logger.warning(
+                "Document not downloaded, over %d bytes: %s", self.max_bytes, request.url
+            )
+        else:
+            yield from self.spider.request_failed(failure)
+            if isinstance(failure.value, HttpError):
+                problem = f"http_{failure.value.response.status}"
+            elif failure.check(IgnoreRequest):
+                problem = "not_fetched"
+            else:
+                problem = type(failure.value).__name__
+        yield DocumentItem(
+            request.url, self.spider.source.name, **request.meta["document"], problem=problem
+        )
