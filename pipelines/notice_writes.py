@@ -138,6 +138,30 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
     return counts
 
 
+def mark_notices_seen(db: Database, ids: list[str], crawl_id: int | None, at: str) -> int:
+    """Notices a listing showed unchanged and settled: seen, not fetched again."""
+    with db.conn:
+        cursor = db.conn.executemany(
+            "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ? AND gone_at IS NULL",
+            [(at, crawl_id, identifier) for identifier in ids],
+        )
+    return cursor.rowcount
+
+
+def settled_notices(db: Database, lpses: list[str]) -> dict[str, str]:
+    """id -> stage of the archived notices of these LPSEs that have settled (complete,
+    cancelled, unsuccessful): a nightly crawl fetches them again only if their listing row
+    shows another stage."""
+    marks = ",".join("?" * len(lpses))
+    return dict(
+        db.execute(
+            f"SELECT id, stage FROM notices WHERE lpse IN ({marks}) AND gone_at IS NULL "
+            "AND status IN ('complete', 'cancelled', 'unsuccessful')",
+            lpses,
+        ).fetchall()
+    )
+
+
 def mark_notices_gone(
     db: Database, gone: list[tuple[str, str]], crawl_id: int | None, at: str
 ) -> int:

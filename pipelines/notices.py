@@ -9,9 +9,9 @@ from sqlite_utils import Database
 
 from pipelines.archive import CrawlArchive
 from pipelines.document_writes import write_documents
-from pipelines.notice_writes import mark_notices_gone, notice_id, write_notices
+from pipelines.notice_writes import mark_notices_gone, mark_notices_seen, notice_id, write_notices
 from pipelines.writes import now
-from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem
+from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem, NoticeSeenItem
 
 
 class NoticesPipeline:
@@ -23,6 +23,7 @@ class NoticesPipeline:
         self.notices: list[NoticeItem] = []
         self.gone: list[tuple[str, str]] = []
         self.documents: list[DocumentItem] = []
+        self.seen: list[str] = []
         self.db: Database | None = None
 
     @classmethod
@@ -40,9 +41,14 @@ class NoticesPipeline:
             self.gone.append((identifier, item.reason))
         elif isinstance(item, DocumentItem):
             self.documents.append(item)
+        elif isinstance(item, NoticeSeenItem):
+            self.seen.extend(item.ids)
         else:
             return item
-        if len(self.notices) + len(self.gone) + len(self.documents) >= self.batch_size:
+        if (
+            len(self.notices) + len(self.gone) + len(self.documents) + len(self.seen)
+            >= self.batch_size
+        ):
             self.flush()
         return item
 
@@ -63,7 +69,11 @@ class NoticesPipeline:
             count = mark_notices_gone(self.db, self.gone, crawl_id, now())
             stats.inc_value("procarchive/items_gone", count)
             stats.inc_value("procarchive/notices_gone", count)
+        if self.seen:
+            count = mark_notices_seen(self.db, self.seen, crawl_id, now())
+            stats.inc_value("procarchive/items_unchanged", count)
+            stats.inc_value("procarchive/notices_unchanged", count)
         if self.documents:
             for outcome, count in write_documents(self.db, self.documents, crawl_id).items():
                 stats.inc_value(f"procarchive/documents_{outcome}", count)
-        self.notices, self.gone, self.documents = [], [], []
+        self.notices, self.gone, self.documents, self.seen = [], [], [], []

@@ -10,6 +10,7 @@ Two middlewares with the archive's knowledge, so spiders stay routing-only:
   conditionally, with the validators of their last capture. A 304 for a listing is answered
   from the archive's own copy of the page (read back from the WARC), so the spider reads its
   links as usual; a 304 for an article reaches the callback, which records it as seen.
+  Documents (meta "document") are revalidated like listings: a 304 is the archived file.
 - A refresh slice (1/PROCARCHIVE_REFRESH_SLICES of the archive, a different slice every
   day) is never skipped, only revalidated, so silent edits and deletions are found without
   a full crawl.
@@ -149,8 +150,10 @@ class RevalidateMiddleware:
     def process_request(self, request: Request) -> None:
         if self.db is None or request.meta.get("refresh"):
             return
-        if request.meta.get("revalidate") or (
-            request.meta.get("article") and article_id(request.url) in self.index.hints
+        if (
+            request.meta.get("revalidate")
+            or request.meta.get("document")
+            or (request.meta.get("article") and article_id(request.url) in self.index.hints)
         ):
             self.add_validators(request)
 
@@ -174,18 +177,23 @@ class RevalidateMiddleware:
         if response.status != 304 or "validated_capture" not in request.meta:
             return response
         self.count("not_modified")
-        if not request.meta.get("revalidate"):
-            return response  # an article: its callback records it as seen
-        return self.archived_copy(request, response)
+        if request.meta.get("revalidate") or request.meta.get("document"):
+            return self.archived_copy(request, response)
+        return response  # an article: its callback records it as seen
 
     def archived_copy(self, request: Request, response: Response) -> Response:
         """The page as last captured, standing in for the 304 that confirmed it."""
         capture_id = request.meta["validated_capture"]
         row = self.db.execute(
-            "SELECT warc_file, warc_offset, content_type FROM captures WHERE id = ?", [capture_id]
+            "SELECT warc_file, warc_offset, revisit_of FROM captures WHERE id = ?", [capture_id]
         ).fetchone()
         record = read_record(Path(self.index.warcs) / row[0], row[1])
         body = record.decoded
+        if row[2]:  # a revisit record holds no payload: it is in the capture it repeats
+            original = self.db.execute(
+                "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [row[2]]
+            ).fetchone()
+            body = read_record(Path(self.index.warcs) / original[0], original[1]).decoded
         # The page's own headers (X-WP-TotalPages, Link ...), less those of its transfer.
         headers = Headers(
             [

@@ -78,6 +78,14 @@ class NoticeItem:
 
 
 @dataclass
+class NoticeSeenItem:
+    """Archived notices a listing shows settled (complete, cancelled) as before: not fetched."""
+
+    source: str
+    ids: list[str]
+
+
+@dataclass
 class NoticeGoneItem:
     """A package whose announcement now answers 404 or 410."""
 

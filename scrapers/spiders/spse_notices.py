@@ -3,23 +3,28 @@ year (a session token handshake first), then each package's announcement, schedu
 winner pages, and the documents the announcement links to.
 
 The LPSEs come from the spider argument or setting `lpse` ("jatengprov,kemenkeu"), else the
-source's `lpses` option; years from `years` (default: this year and last).
+source's `lpses` option; years from `years` (default: this year and last). Nightly crawls do
+not fetch settled packages (complete, cancelled) whose listing row shows the stage archived,
+except the day's refresh slice.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from pipelines.archive import CrawlArchive
+from pipelines.notice_writes import notice_id, settled_notices
 from scrapers.extract import spse
 from scrapers.extract.spse import CATEGORIES, LISTINGS, PAGES
-from scrapers.items import NoticeGoneItem, NoticeItem
+from scrapers.incremental import in_refresh_slice
+from scrapers.items import NoticeGoneItem, NoticeItem, NoticeSeenItem
 from scrapers.lpse import Lpse, choose_lpses
 from scrapers.spiders.base import SourceSpider
 
@@ -61,6 +66,7 @@ class SpseNoticesSpider(SourceSpider):
         )
         categories = options.get("categories") or CATEGORIES
         self.base = self.start_urls[0].rstrip("/")
+        self.settled = self.settled_notices([lpse.slug for lpse in lpses])
         for lpse in lpses:
             for category in categories:
                 url = f"{self.base}/{lpse.slug}/{LISTINGS[category]}"
@@ -126,11 +132,28 @@ class SpseNoticesSpider(SourceSpider):
         if more:
             yield self.listing_page(referer, lpse, category, year, start + len(rows), cookie, token)
 
+    def settled_notices(self, lpses: list[str]) -> dict[str, str]:
+        """Nightly crawls: archived notices that have settled, unless in today's refresh slice."""
+        settings = self.crawler.settings
+        if not settings.getbool("PROCARCHIVE_INCREMENTAL"):
+            return {}
+        slices = settings.getint("PROCARCHIVE_REFRESH_SLICES")
+        day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
+        settled = settled_notices(CrawlArchive.of(self.crawler).db, lpses)
+        return {
+            id_: stage for id_, stage in settled.items() if not in_refresh_slice(id_, slices, day)
+        }
+
     def visit(self, lpse: Lpse, category: str, row: dict[str, Any]) -> Iterator[Any]:
         code = str(row.get("package_code") or "").strip()
         if not code.isdigit():
             self.count("skipped/bad_package_code")
             self.logger.warning("Listing row without a package code: %r", row)
+            return
+        identifier = notice_id(lpse.slug, category, code)
+        if identifier in self.settled and self.settled[identifier] == row.get("stage"):
+            yield NoticeSeenItem(self.source.name, [identifier])
+            self.count("notices_settled_not_fetched")
             return
         pages = [
             (part, f"{self.base}/{lpse.slug}/{path.format(code=code)}")

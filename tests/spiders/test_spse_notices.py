@@ -125,11 +125,20 @@ def test_documents_are_captured_read_and_flagged(nights: Any) -> None:
 
 
 def test_a_night_of_changes_is_found_exactly(nights: Any) -> None:
-    db_path, _, second, changes = nights
+    db_path, first, second, changes = nights
     db = open_archive(db_path, create=False)
     new = {f"{c.lpse}-{c.category}-{c.code}" for c in changes if c.what == "new"}
     changed = {f"{c.lpse}-{c.category}-{c.code}" for c in changes if c.what != "new"}
     assert (second["items_new"], second["items_changed"]) == (len(new), len(changed))
+    # Settled packages (complete, cancelled) whose listing row shows the same stage are not
+    # fetched again: the second crawl reads far fewer pages, and every notice is accounted for.
+    assert second["pages_fetched"] < first["pages_fetched"] / 2
+    assert second["items_unchanged"] == 300 - len(changed)
+    # Documents are revalidated (ETag): a 304 reads the archived file, two identical scans
+    # included (the second is a WARC revisit record), and nothing is stored twice.
+    assert second["bytes_received"] < first["bytes_received"] / 5
+    distinct = db.execute("select count(distinct url) from documents").fetchone()[0]
+    assert db["documents"].count == distinct
     versioned = {
         row[0] for row in db.execute("select notice_id from notice_versions where version = 2")
     }
