@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -22,6 +23,7 @@ from twisted.python.failure import Failure
 
 from scrapers.extract.documents import extract_document
 from scrapers.items import DocumentItem
+from scrapers.offload import WorkerPool
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
 EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
@@ -40,6 +42,10 @@ class DocumentFetcher:
         self.enabled = settings.getbool("PROCARCHIVE_DOCUMENTS", True)
         self.max_bytes = settings.getint("PROCARCHIVE_DOCUMENT_MAX_BYTES")
         self.requested: set[str] = set()
+        # A 200-page PDF takes seconds to read: never in the crawl's thread.
+        workers = settings.getint("PROCARCHIVE_EXTRACT_WORKERS")
+        self.pool = WorkerPool(min(workers or 2, 2))
+        spider.crawler.signals.connect(self.pool.close, signal=signals.spider_closed)
 
     def request(
         self, url: str, parent_type: str, parent_id: str, link_text: str | None
@@ -58,12 +64,14 @@ class DocumentFetcher:
             meta={"document": link, "download_maxsize": self.max_bytes, "download_warnsize": 0},
         )  # fmt: skip
 
-    def parse(self, response: Response) -> Iterator[DocumentItem]:
+    async def parse(self, response: Response) -> AsyncIterator[DocumentItem]:
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         # The attachment's own file name says more about its kind than a download URL.
         disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
         named = FILENAME.search(disposition)
-        read = extract_document(response.body, content_type, named[1] if named else response.url)
+        read = await self.pool.run(
+            extract_document, response.body, content_type, named[1] if named else response.url
+        )
         if read.problem:
             self.spider.count(f"documents/{read.problem}")
             self.spider.logger.warning("Document %s: %s", response.url, read.problem)
