@@ -27,7 +27,7 @@ def write_documents(
     db: Database, items: list[DocumentItem], crawl_id: int | None
 ) -> dict[str, int]:
     counts = {"new": 0, "unchanged": 0}
-    with db.conn:
+    with db.atomic():
         for item in items:
             seen_at = item.fetched_at or now()
             identifier = document_id(item.url, item.sha256, item.problem)
@@ -37,10 +37,21 @@ def write_documents(
             )
             if item.linked_only:
                 continue
-            if db.execute("SELECT 1 FROM documents WHERE id = ?", [identifier]).fetchone():
+            known = db.execute(
+                "SELECT superseded_at FROM documents WHERE id = ?", [identifier]
+            ).fetchone()
+            if known:
+                back = bool(known[0] and item.sha256)  # the URL serves an earlier content again
+                if back:
+                    db.execute(
+                        "UPDATE documents SET superseded_at = ? "
+                        "WHERE url = ? AND superseded_at IS NULL",
+                        [seen_at, item.url],
+                    )
                 db.execute(
-                    "UPDATE documents SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
-                    [seen_at, crawl_id, identifier],
+                    "UPDATE documents SET last_seen_at = ?, crawl_id = ?, "
+                    "superseded_at = CASE WHEN ? THEN NULL ELSE superseded_at END WHERE id = ?",
+                    [seen_at, crawl_id, back, identifier],
                 )
                 counts["unchanged"] += 1
                 continue

@@ -81,12 +81,12 @@ def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -> dict[str, int]:
     """Insert new notices, version changed ones, touch unchanged ones; one transaction."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
-    with db.conn:
+    with db.atomic():
         for item in items:
             identifier = notice_id(item.lpse, item.category, item.package_code)
             seen_at = item.fetched_at or now()
             current = _current(db, identifier)
-            archived = json.loads(current["record"]) if current else None
+            archived = json.loads(current["record"]) if current and current["record"] else None
             record = notice_record(item, archived)
             digest = record_hash(record)
             if current and current["content_hash"] == digest and not current["gone_at"]:
@@ -133,14 +133,18 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
             if not current or "schedule" in changes:
                 _replace(db, "notice_schedule", identifier, record["schedule"], SCHEDULE_COLUMNS)
             if not current or "awards" in changes:
-                rows = [{**award, "since_version": version} for award in record["awards"]]
+                earlier = _award_versions(db, identifier)
+                rows = [
+                    {**award, "since_version": earlier.get(_award_key(award), version)}
+                    for award in record["awards"]
+                ]
                 _replace(db, "notice_awards", identifier, rows, (*AWARD_COLUMNS, "since_version"))
     return counts
 
 
 def mark_notices_seen(db: Database, ids: list[str], crawl_id: int | None, at: str) -> int:
     """Notices a listing showed unchanged and settled: seen, not fetched again."""
-    with db.conn:
+    with db.atomic():
         cursor = db.conn.executemany(
             "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ? AND gone_at IS NULL",
             [(at, crawl_id, identifier) for identifier in ids],
@@ -163,31 +167,49 @@ def settled_notices(db: Database, lpses: list[str]) -> dict[str, str]:
 
 
 def mark_notices_gone(
-    db: Database, gone: list[tuple[str, str]], crawl_id: int | None, at: str
+    db: Database, gone: list[tuple[str, str, str | None]], crawl_id: int | None, at: str
 ) -> int:
     """Notices whose announcement answered 404/410: kept, marked, and the mark versioned."""
     marked = 0
-    with db.conn:
-        for identifier, reason in gone:
+    with db.atomic():
+        for identifier, reason, capture_id in gone:
             current = _current(db, identifier)
             if current is None or current["gone_at"]:
                 continue
             version = current["version"] + 1
-            record = json.loads(current["record"])
+            record = json.loads(current["record"] or "{}")
             db.table("notices").update(
                 identifier,
                 {"gone_at": at, "gone_reason": reason, "version": version, "last_changed_at": at},
             )
-            _keep_version(db, identifier, version, at, crawl_id, None, [f"gone:{reason}"], record)
+            changes = [f"gone:{reason}"]
+            _keep_version(db, identifier, version, at, crawl_id, capture_id, changes, record)
             marked += 1
     return marked
+
+
+def _award_key(award: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        award.get("role"),
+        award.get("supplier_name"),
+        award.get("npwp"),
+        award.get("realised_on"),
+    )
+
+
+def _award_versions(db: Database, identifier: str) -> dict[tuple[Any, ...], int]:
+    """The version in which each of the notice's current award rows first appeared."""
+    return {
+        _award_key(row): row["since_version"]
+        for row in db.query("SELECT * FROM notice_awards WHERE notice_id = ?", [identifier])
+    }
 
 
 def _current(db: Database, identifier: str) -> dict[str, Any] | None:
     rows = list(
         db.query(
             "SELECT n.content_hash, n.version, n.gone_at, v.record FROM notices n "
-            "JOIN notice_versions v ON v.notice_id = n.id AND v.version = n.version "
+            "LEFT JOIN notice_versions v ON v.notice_id = n.id AND v.version = n.version "
             "WHERE n.id = ?",
             [identifier],
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -13,6 +15,8 @@ from pipelines.notice_writes import mark_notices_gone, mark_notices_seen, notice
 from pipelines.writes import now
 from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem, NoticeSeenItem
 
+logger = logging.getLogger(__name__)
+
 
 class NoticesPipeline:
     """After StorePipeline, which opens the crawl's row in `crawls`: counts go to its stats."""
@@ -21,7 +25,7 @@ class NoticesPipeline:
         self.crawler = crawler
         self.batch_size = crawler.settings.getint("PROCARCHIVE_BATCH_SIZE")
         self.notices: list[NoticeItem] = []
-        self.gone: list[tuple[str, str]] = []
+        self.gone: list[tuple[str, str, str | None]] = []
         self.documents: list[DocumentItem] = []
         self.seen: list[str] = []
         self.db: Database | None = None
@@ -38,7 +42,7 @@ class NoticesPipeline:
             self.notices.append(item)
         elif isinstance(item, NoticeGoneItem):
             identifier = notice_id(item.lpse, item.category, item.package_code)
-            self.gone.append((identifier, item.reason))
+            self.gone.append((identifier, item.reason, item.capture_id))
         elif isinstance(item, DocumentItem):
             self.documents.append(item)
         elif isinstance(item, NoticeSeenItem):
@@ -58,22 +62,44 @@ class NoticesPipeline:
     def flush(self) -> None:
         if self.db is None:
             return
-        stats = self.crawler.stats
-        assert stats is not None
-        crawl_id = stats.get_value("procarchive/crawl_id")
-        if self.notices:
-            for outcome, count in write_notices(self.db, self.notices, crawl_id).items():
-                stats.inc_value(f"procarchive/items_{outcome}", count)
-                stats.inc_value(f"procarchive/notices_{outcome}", count)
-        if self.gone:
-            count = mark_notices_gone(self.db, self.gone, crawl_id, now())
-            stats.inc_value("procarchive/items_gone", count)
-            stats.inc_value("procarchive/notices_gone", count)
-        if self.seen:
-            count = mark_notices_seen(self.db, self.seen, crawl_id, now())
-            stats.inc_value("procarchive/items_unchanged", count)
-            stats.inc_value("procarchive/notices_unchanged", count)
-        if self.documents:
-            for outcome, count in write_documents(self.db, self.documents, crawl_id).items():
-                stats.inc_value(f"procarchive/documents_{outcome}", count)
-        self.notices, self.gone, self.documents, self.seen = [], [], [], []
+        notices, gone, seen, documents = self.notices, self.gone, self.seen, self.documents
+        self.notices, self.gone, self.seen, self.documents = [], [], [], []
+        size = len(notices) + len(gone) + len(seen) + len(documents)
+        try:
+            self.write(notices, gone, seen, documents)
+        except sqlite3.Error:
+            # The batch is lost to the archive (its pages are in the WARC, the next crawl
+            # reads them again), but never silently: counted as errors and logged.
+            self.count("failed/notice_write", size)
+            logger.exception("Could not store %d notice rows", size)
+
+    def write(
+        self,
+        notices: list[NoticeItem],
+        gone: list[tuple[str, str, str | None]],
+        seen: list[str],
+        documents: list[DocumentItem],
+    ) -> None:
+        assert self.db is not None
+        crawl_id = (
+            self.crawler.stats.get_value("procarchive/crawl_id") if self.crawler.stats else None
+        )
+        if notices:
+            for outcome, count in write_notices(self.db, notices, crawl_id).items():
+                self.count(f"items_{outcome}", count)
+                self.count(f"notices_{outcome}", count)
+        if gone:
+            count = mark_notices_gone(self.db, gone, crawl_id, now())
+            self.count("items_gone", count)
+            self.count("notices_gone", count)
+        if seen:
+            count = mark_notices_seen(self.db, seen, crawl_id, now())
+            self.count("items_unchanged", count)
+            self.count("notices_unchanged", count)
+        if documents:
+            for outcome, count in write_documents(self.db, documents, crawl_id).items():
+                self.count(f"documents_{outcome}", count)
+
+    def count(self, key: str, count: int) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"procarchive/{key}", count)

@@ -15,7 +15,7 @@ import yaml
 from sqlite_utils import Database
 
 from procarchive import ocds
-from procarchive.sensitive import redact_award, redact_record
+from procarchive.sensitive import mask_npwp, redact_award, redact_record
 
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 
@@ -58,19 +58,28 @@ def export_csv(
 
 
 def _rows(cursor: Any, columns: list[str], include_sensitive: bool) -> Iterator[list[Any]]:
-    sensitive = not include_sensitive and ("npwp" in columns or "record" in columns)
+    """The rows, with what procarchive.sensitive keeps out of anything published left out."""
+    awards = "npwp" in columns
+    records = "record" in columns
+    notice_hash = "content_hash" in columns and "package_code" in columns
+    document_text = "text" in columns and "sha256" in columns
+    sensitive = not include_sensitive and (awards or records or notice_hash or document_text)
     while batch := cursor.fetchmany(1000):
         for values in batch:
             if not sensitive:
                 yield list(values)
                 continue
             row = dict(zip(columns, values, strict=True))
-            if "npwp" in row:
+            if awards:
                 row = redact_award(row)
-            if isinstance(row.get("record"), str) and row["record"].startswith("{"):
+            if records and isinstance(row["record"], str) and row["record"].startswith("{"):
                 row["record"] = json.dumps(
                     redact_record(json.loads(row["record"])), ensure_ascii=False, sort_keys=True
                 )
+            if notice_hash:  # it would confirm a guessed name or tax number
+                row["content_hash"] = None
+            if document_text:
+                row["text"] = mask_npwp(row["text"])
             yield [row[column] for column in columns]
 
 

@@ -6,30 +6,20 @@ Pure: dicts in, dicts out. docs/ocds.md maps every field and says why.
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
 import ocdsmerge
-from jsonschema import Draft4Validator, FormatChecker
-from referencing import Registry, Resource
 
+from procarchive.ocds_schema import load_schema, validate_package
 from procarchive.sensitive import PERSON
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "ocds"
-SCHEMA_FILES = (
-    "release-schema.json",
-    "release-package-schema.json",
-    "record-package-schema.json",
-    "versioned-release-validation-schema.json",
-)
+__all__ = ["load_schema", "validate_package"]  # the package's validation, with the rest
+
 OCDS_VERSION = "1.1"
 DEFAULT_PREFIX = "ocds-prcrch"  # not registered: for trying the export, not for publishing
 PREFIX = re.compile(r"ocds-[a-z0-9]{6}")
@@ -230,20 +220,6 @@ def record_package(
     if packages:
         package["packages"] = list(packages)
     return package
-
-
-def validate_package(
-    package: Mapping[str, Any], kind: Literal["release", "record"] = "release"
-) -> list[str]:
-    """Schema errors of a release or record package ("" path means the package itself);
-    an empty list means valid."""
-    errors = _validator(kind).iter_errors(package)
-    return [f"{error.json_path}: {error.message}" for error in sorted(errors, key=_error_order)]
-
-
-def load_schema(name: str) -> dict[str, Any]:
-    """A copy of a shipped schema file (release-schema.json, ...)."""
-    return copy.deepcopy(_schema(name))
 
 
 # --- parties ---------------------------------------------------------------------------
@@ -613,55 +589,7 @@ def _package(
 
 # --- schema ------------------------------------------------------------------------------
 
-FORMATS = FormatChecker(formats=())
-RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not RFC3339.fullmatch(value):
-        return False
-    datetime.fromisoformat(value.replace("Z", "+00:00"))  # 2026-02-30 raises ValueError
-    return True
-
-
-@FORMATS.checks("uri")
-def _is_uri(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    parts = urlsplit(value)
-    return bool(parts.scheme and (parts.netloc or parts.path)) and " " not in value
-
-
-@cache
-def _schema(name: str) -> dict[str, Any]:
-    with (SCHEMA_DIR / name).open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = json.load(handle)
-    return loaded
-
-
-@cache
-def _registry() -> Registry[Any]:
-    """Every shipped schema under its own `id` URL, so `$ref`s resolve without a network."""
-    resources = [Resource.from_contents(_schema(name)) for name in SCHEMA_FILES]
-    return Registry().with_resources((resource.id() or "", resource) for resource in resources)
-
-
-@cache
-def _validator(kind: str) -> Draft4Validator:
-    if kind not in ("release", "record"):
-        raise ValueError(f"kind is 'release' or 'record', not {kind!r}")
-    return Draft4Validator(
-        _schema(f"{kind}-package-schema.json"), registry=_registry(), format_checker=FORMATS
-    )
-
 
 @cache
 def _merger() -> ocdsmerge.Merger:
     return ocdsmerge.Merger(schema=load_schema("release-schema.json"))
-
-
-def _error_order(error: Any) -> str:
-    return str(error.json_path)

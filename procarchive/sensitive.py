@@ -6,11 +6,21 @@ is published or exported leaves them out unless asked (`--include-sensitive`).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 PERSON = "(perorangan)"  # "an individual", in place of a person's name
+# NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them.
+NPWP = re.compile(r"\b\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}\b|\b\d{15,16}\b")
+NPWP_MASK = "[NPWP]"
+
+
+def mask_npwp(text: str | None) -> str | None:
+    """Text (a document's) with tax numbers masked; names in free text cannot be told apart
+    reliably and stay."""
+    return NPWP.sub(NPWP_MASK, text) if text else text
 
 
 def redact_award(award: dict[str, Any]) -> dict[str, Any]:
@@ -43,6 +53,14 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
                 "address = CASE WHEN supplier_is_person THEN NULL ELSE address END",
                 [PERSON],
             )
+            # The record's hash would confirm a guessed name or tax number: not published.
+            conn.execute("UPDATE notices SET content_hash = NULL")
+            documents = conn.execute("SELECT rowid, text FROM documents").fetchall()
+            conn.executemany(
+                "UPDATE documents SET text = ? WHERE rowid = ?",
+                [(mask_npwp(text), rowid) for rowid, text in documents],
+            )
+            conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
             rows = conn.execute("SELECT version_id, record FROM notice_versions").fetchall()
             conn.executemany(
                 "UPDATE notice_versions SET record = ? WHERE version_id = ?",

@@ -59,8 +59,10 @@ class DocumentFetcher:
             yield DocumentItem(url, self.spider.source.name, linked_only=True, **link)
             return
         self.requested.add(url)
+        # Spider methods as callbacks, so that a stopped crawl's queue (JOBDIR) keeps them.
         yield scrapy.Request(
-            url, callback=self.parse, errback=self.failed, dont_filter=True,
+            url, callback=self.spider.parse_document, errback=self.spider.document_failed,
+            dont_filter=True,
             meta={"document": link, "download_maxsize": self.max_bytes, "download_warnsize": 0},
         )  # fmt: skip
 
@@ -88,7 +90,7 @@ class DocumentFetcher:
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Counted and logged like any failure, and kept as a row saying why."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        if _over_size_cap(failure):
             problem = "too_large"
             self.spider.count("skipped/document_too_large")
             self.spider.logger.warning(
@@ -105,3 +107,13 @@ class DocumentFetcher:
         yield DocumentItem(
             request.url, self.spider.source.name, **request.meta["document"], problem=problem
         )
+
+
+def _over_size_cap(failure: Failure) -> bool:
+    """Scrapy cancels a download over the cap with a message where it knew the size ahead
+    (Content-Length), without one where it found out while receiving, and ignores a body
+    that outgrew the cap while being decompressed."""
+    message = str(failure.value)
+    if failure.check(DownloadCancelledError):
+        return not message or "max size" in message
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message

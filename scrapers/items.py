@@ -94,6 +94,7 @@ class NoticeGoneItem:
     category: str
     package_code: str
     reason: str
+    capture_id: str | None = None
 
 
 @dataclass

@@ -78,6 +78,7 @@ PROCARCHIVE_DOCUMENT_MAX_BYTES = int(
 # crawl, overriding the source's options; empty: the source's options.
 PROCARCHIVE_LPSE = os.environ.get("PROCARCHIVE_LPSE", "")
 PROCARCHIVE_SPSE_YEARS = os.environ.get("PROCARCHIVE_SPSE_YEARS", "")
+PROCARCHIVE_SPSE_MAX_LISTING_PAGES = 500  # of 100 packages, a listing and year
 PROCARCHIVE_EXTRACT_WORKERS = int(os.environ.get("PROCARCHIVE_EXTRACT_WORKERS", "0"))
 
 LOG_LEVEL = os.environ.get("PROCARCHIVE_LOG_LEVEL", "INFO")

@@ -56,6 +56,9 @@ def test_sensitive_values_stay_out_unless_asked(archive: Path) -> None:
         assert NPWP in shown.getvalue() and "Budi Santoso" in shown.getvalue()
     (award,) = rows(_csv(db, "notice_awards"))
     assert (award["supplier_name"], award["npwp"], award["offer"]) == (PERSON, "", "1050000000")
+    (document,) = rows(_csv(db, "documents"))
+    assert document["text"] == "Kerangka acuan kerja. Penyedia: Budi, NPWP [NPWP]."
+    assert {row["content_hash"] for row in rows(_csv(db, "notices"))} == {""}
 
 
 def _csv(db: object, what: str) -> str:
@@ -99,6 +102,12 @@ def test_public_copy_has_no_sensitive_values_and_datasette_shows_rupiah(
     assert db.execute("select supplier_name, npwp, address from notice_awards").fetchall() == [
         (PERSON, None, None)
     ]
+    assert db.execute("select count(*) from notices where content_hash is not null").fetchone() == (
+        0,
+    )
+    assert db.execute(
+        "select count(*) from documents_fts where documents_fts match 'NPWP'"
+    ).fetchone() == (1,)  # the word stays, the number is masked
     page = "/archive/notices"
     html = fetch_all(public, [page])[page].text
     assert "Rp 1.100.000.000" in html

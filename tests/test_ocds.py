@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from procarchive import ocds
+from procarchive import ocds, ocds_schema
 from procarchive.sensitive import PERSON
 from scrapers.extract.spse import parse_notice_page
 from tests.conftest import realdata
@@ -107,7 +107,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_shipped_schemas_are_the_whole_ocds_1_1_5_files() -> None:
-    for name in ocds.SCHEMA_FILES:
+    for name in ocds_schema.SCHEMA_FILES:
         schema = ocds.load_schema(name)
         assert schema["id"] == f"https://standard.open-contracting.org/schema/1__1__5/{name}"
     release_schema = ocds.load_schema("release-schema.json")

@@ -146,6 +146,7 @@ def parse_notice_page(html: str, offset: str = WIB) -> Notice:
         (href, " ".join(" ".join(link.xpath(".//text()").getall()).split()))
         for link in page.xpath("//tr[th[contains(normalize-space(), 'Dokumen')]]/td//a[@href]")
         if (href := link.attrib["href"].strip())
+        and not href.startswith(("#", "javascript:", "mailto:"))
     ]
     return notice
 

@@ -4,7 +4,7 @@ instead of an exception."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,18 @@ class SourceSpider(scrapy.Spider):
     @cached_property
     def documents(self) -> DocumentFetcher:
         return DocumentFetcher(self, self.crawler.settings)
+
+    async def parse_document(self, response: Response) -> AsyncIterator[Any]:
+        async for item in self.documents.parse(response):
+            yield item
+
+    def document_failed(self, failure: Failure) -> Iterator[Any]:
+        yield from self.documents.failed(failure)
+
+    def fail(self, response: Response, reason: str, message: str) -> None:
+        """A response that came but cannot be used where the crawl needs it: an error."""
+        self.count(f"failed/{reason}")
+        self.logger.warning("Failed %s: %s (%s)", response.url, message, reason)
 
     def skip(self, response: Response, reason: str, message: str) -> None:
         self.count(f"skipped/{reason}")

@@ -67,6 +67,9 @@ class SpseNoticesSpider(SourceSpider):
         categories = options.get("categories") or CATEGORIES
         self.base = self.start_urls[0].rstrip("/")
         self.settled = self.settled_notices([lpse.slug for lpse in lpses])
+        self.max_listing_pages = settings.getint("PROCARCHIVE_SPSE_MAX_LISTING_PAGES")
+        self.listed: dict[tuple[str, str, int], set[str]] = {}
+        self.visited: set[str] = set()
         for lpse in lpses:
             for category in categories:
                 url = f"{self.base}/{lpse.slug}/{LISTINGS[category]}"
@@ -82,8 +85,8 @@ class SpseNoticesSpider(SourceSpider):
         html = self.page_text(response) or ""
         set_cookies = [value.decode("latin-1") for value in response.headers.getlist("Set-Cookie")]
         cookie, token = spse.session(set_cookies, html)
-        if not token:
-            self.skip(response, "no_token", "no authenticity token in the cookie or the page")
+        if not token:  # a whole listing unread: a failure, not a skip
+            self.fail(response, "no_token", "no authenticity token in the cookie or the page")
             return
         for year in years:
             yield self.listing_page(response.url, lpse, category, year, 0, cookie, token)
@@ -122,15 +125,24 @@ class SpseNoticesSpider(SourceSpider):
         try:
             rows, total = spse.parse_listing(response.body, LISTINGS[category])
         except spse.NotSpse as exc:
-            self.skip(response, "bad_listing", str(exc))
-            self.count("failed_listing")
+            self.fail(response, "bad_listing", str(exc))
             return
-        for row in rows:
+        listed = self.listed.setdefault((lpse.slug, category, year), set())
+        fresh = [row for row in rows if str(row.get("package_code")) not in listed]
+        listed.update(str(row.get("package_code")) for row in rows)
+        for row in fresh:
             yield from self.visit(lpse, category, row)
-        # Totals can be bogus (2147483647): a full page means there may be another.
-        more = len(rows) >= PAGE_LENGTH and (total is None or start + len(rows) < total)
-        if more:
-            yield self.listing_page(referer, lpse, category, year, start + len(rows), cookie, token)
+        # Totals can be bogus (2147483647), and a server may shorten pages or ignore `start`:
+        # page on while pages bring packages not seen yet, up to a real total if there is one.
+        following = start + len(rows)
+        if not fresh or (total is not None and following >= total):
+            return
+        if start // PAGE_LENGTH + 1 >= self.max_listing_pages:
+            self.fail(
+                response, "listing_truncated", f"stopped after {self.max_listing_pages} pages"
+            )
+            return
+        yield self.listing_page(referer, lpse, category, year, following, cookie, token)
 
     def settled_notices(self, lpses: list[str]) -> dict[str, str]:
         """Nightly crawls: archived notices that have settled, unless in today's refresh slice."""
@@ -151,6 +163,9 @@ class SpseNoticesSpider(SourceSpider):
             self.logger.warning("Listing row without a package code: %r", row)
             return
         identifier = notice_id(lpse.slug, category, code)
+        if identifier in self.visited:  # listed twice (a page shifted under new packages)
+            return
+        self.visited.add(identifier)
         if identifier in self.settled and self.settled[identifier] == row.get("stage"):
             yield NoticeSeenItem(self.source.name, [identifier])
             self.count("notices_settled_not_fetched")
@@ -164,8 +179,9 @@ class SpseNoticesSpider(SourceSpider):
     def next_page(self, visit: Visit) -> Iterator[Any]:
         if visit.pending:
             part, url = visit.pending.pop(0)
+            # Never dropped as a duplicate: the notice is stored when its last page is read.
             yield scrapy.Request(
-                url, callback=self.parse_part, errback=self.part_failed,
+                url, callback=self.parse_part, errback=self.part_failed, dont_filter=True,
                 cb_kwargs={"visit": visit, "part": part}, meta={"visit": visit, "part": part},
             )  # fmt: skip
             return
@@ -185,9 +201,10 @@ class SpseNoticesSpider(SourceSpider):
             try:
                 yield from self.read_part(response, html, visit, part)
             except spse.NotSpse as exc:
-                self.skip(response, f"not_spse_{part}", str(exc))
-                if part == "announcement":
+                if part == "announcement":  # the notice cannot be read at all
+                    self.fail(response, "not_spse_announcement", str(exc))
                     return
+                self.skip(response, f"not_spse_{part}", str(exc))
         elif part == "announcement":
             return
         yield from self.next_page(visit)
@@ -225,6 +242,7 @@ class SpseNoticesSpider(SourceSpider):
                 visit.category,
                 visit.code,
                 f"http_{response.status}",
+                response.meta.get("capture_id"),
             )
 
 

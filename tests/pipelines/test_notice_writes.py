@@ -85,8 +85,14 @@ def test_a_part_that_failed_is_carried_over_not_emptied() -> None:
 def test_gone_and_back() -> None:
     db = open_archive(":memory:")
     write_notices(db, [notice()], 1)
-    assert mark_notices_gone(db, [("jatengprov-tender-10012345", "http_404")], 2, "2026-06-01") == 1
-    assert mark_notices_gone(db, [("jatengprov-tender-10012345", "http_404")], 3, "2026-06-02") == 0
+    assert (
+        mark_notices_gone(db, [("jatengprov-tender-10012345", "http_404", None)], 2, "2026-06-01")
+        == 1
+    )
+    assert (
+        mark_notices_gone(db, [("jatengprov-tender-10012345", "http_404", None)], 3, "2026-06-02")
+        == 0
+    )
     assert db.table("notices").get("jatengprov-tender-10012345")["gone_reason"] == "http_404"
     assert write_notices(db, [notice()], 4)["changed"] == 1
     row = db.table("notices").get("jatengprov-tender-10012345")
@@ -114,6 +120,20 @@ def test_documents_are_versioned_by_content_and_linked() -> None:
     rows = list(db.query("SELECT * FROM documents ORDER BY first_seen_at, superseded_at"))
     assert len(rows) == 2 and sum(row["superseded_at"] is None for row in rows) == 1
     assert db["document_links"].count == 2
+    back = replace(first, fetched_at="2099-01-01T00:00:00+00:00")  # the first content again
+    write_documents(db, [back], 4)
+    current = list(db.query("SELECT sha256 FROM documents WHERE superseded_at IS NULL"))
+    assert current == [{"sha256": "a" * 64}]
     too_large = DocumentItem(url + "x", "spse", "notice", "n", problem="too_large")
     write_documents(db, [too_large], 4)
     assert db["documents"].count_where("problem = 'too_large'") == 1
+
+
+def test_an_award_row_keeps_the_version_it_appeared_in() -> None:
+    db = open_archive(":memory:")
+    write_notices(db, [notice()], 1)
+    write_notices(db, [notice(awards=[WINNER])], 2)
+    reserve = {"role": "reserve", "supplier_name": "CV Karya Mandiri", "supplier_is_person": False}
+    write_notices(db, [notice(awards=[WINNER, reserve])], 3)
+    rows = db.execute("SELECT supplier_name, since_version FROM notice_awards ORDER BY position")
+    assert rows.fetchall() == [("PT Beton Lestari Abadi", 2), ("CV Karya Mandiri", 3)]

@@ -9,11 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Request
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
 
 from pipelines.archive import open_archive
 from samples.server import SampleServer
 from samples.spse_site import SpseSite
 from scrapers.extract import spse
+from scrapers.lpse import Lpse
+from scrapers.sources import Source
+from scrapers.spiders.spse_notices import SpseNoticesSpider
 from tests.conftest import write_registry
 from tests.test_end_to_end import procarchive
 
@@ -131,8 +137,9 @@ def test_a_night_of_changes_is_found_exactly(nights: Any) -> None:
     changed = {f"{c.lpse}-{c.category}-{c.code}" for c in changes if c.what != "new"}
     assert (second["items_new"], second["items_changed"]) == (len(new), len(changed))
     # Settled packages (complete, cancelled) whose listing row shows the same stage are not
-    # fetched again: the second crawl reads far fewer pages, and every notice is accounted for.
-    assert second["pages_fetched"] < first["pages_fetched"] / 2
+    # fetched again: the second crawl reads far fewer pages (the sample's 135 running packages
+    # and 5 new ones are read whole), and every notice is accounted for.
+    assert second["pages_fetched"] < first["pages_fetched"] * 0.6
     assert second["items_unchanged"] == 300 - len(changed)
     # Documents are revalidated (ETag): a 304 reads the archived file, two identical scans
     # included (the second is a WARC revisit record), and nothing is stored twice.
@@ -210,3 +217,86 @@ def test_schedule_and_winners_of_a_sample_tender() -> None:
     (award, *_) = spse.parse_notice_page(winner).awards
     assert award["role"] == "winner" and award["supplier_name"].startswith("PT ")
     assert award["supplier_is_person"] is False and award["negotiated_price"]
+
+
+def listing_spider() -> SpseNoticesSpider:
+    crawler = get_crawler(SpseNoticesSpider, {"PROCARCHIVE_SPSE_MAX_LISTING_PAGES": 5})
+    crawler.stats.open_spider()
+    source = Source("spse", "spse_notices", ("http://spse.test",), ("spse.test",))
+    spider = SpseNoticesSpider.from_crawler(crawler, source=source)
+    spider.base, spider.settled, spider.listed, spider.visited = "http://spse.test", {}, {}, set()
+    spider.max_listing_pages = 5
+    return spider
+
+
+def listing(codes: range, total: int) -> bytes:
+    rows = [
+        [
+            str(c),
+            f"Paket {c}",
+            "Kab. Contoh",
+            "Pengumuman",
+            "1,2 M",
+            "Jasa Lainnya",
+            "Tender",
+            "2026",
+            "4.5",
+        ]
+        for c in codes
+    ]
+    return json.dumps(
+        {"draw": "1", "recordsTotal": total, "recordsFiltered": total, "data": rows}
+    ).encode()
+
+
+def read_page(spider: SpseNoticesSpider, body: bytes, start: int) -> tuple[int, list[Any]]:
+    """Packages visited and the next listing request (if any) for one DataTables page."""
+    lpse = Lpse("contoh", "LPSE Contoh")
+    response = TextResponse(
+        "http://spse.test/contoh/dt/lelang?tahun=2026", body=body, encoding="utf-8"
+    )
+    out = list(
+        spider.parse_listing(
+            response, lpse, "tender", 2026, start, None, "t", "http://spse.test/contoh/lelang"
+        )
+    )
+    visits = sum(1 for o in out if isinstance(o, Request) and "/dt/" not in o.url)
+    return visits, [o for o in out if isinstance(o, Request) and "/dt/" in o.url]
+
+
+def test_listing_paging_survives_short_pages_shifts_and_a_server_ignoring_start() -> None:
+    spider = listing_spider()
+    # A server that caps pages at 50 rows while reporting a true total of 120: page on.
+    visits, following = read_page(spider, listing(range(1000, 1050), 120), 0)
+    assert visits == 50 and following[0].body.decode().count("start=50") == 1
+    # New packages shifted the list: the page repeats 10 rows; only the 40 new are visited.
+    visits, following = read_page(spider, listing(range(1040, 1090), 120), 50)
+    assert visits == 40 and len(following) == 1
+    visits, following = read_page(spider, listing(range(1090, 1120), 120), 100)
+    assert visits == 30 and following == []  # the total is reached
+    # A bogus total and a server that ignores `start`: the repeated page ends the paging.
+    stuck = listing_spider()
+    read_page(stuck, listing(range(1, 101), 2147483647), 0)
+    assert read_page(stuck, listing(range(1, 101), 2147483647), 100) == (0, [])
+
+
+def test_listing_paging_stops_at_the_page_cap_and_says_so() -> None:
+    spider = listing_spider()
+    for page in range(5):
+        start = page * 100
+        _, following = read_page(spider, listing(range(start, start + 100), 2147483647), start)
+    assert following == []
+    stats = spider.crawler.stats.get_stats()
+    assert stats["procarchive/failed/listing_truncated"] == 1
+
+
+def test_a_listing_page_without_a_token_is_a_failure() -> None:
+    spider = listing_spider()
+    response = TextResponse(
+        "http://spse.test/contoh/lelang", body=b"<html>Login</html>", encoding="utf-8"
+    )
+    assert (
+        list(spider.parse_listing_page(response, Lpse("contoh", "LPSE Contoh"), "tender", [2026]))
+        == []
+    )
+    assert spider.crawler.stats.get_value("procarchive/failed/no_token") == 1
