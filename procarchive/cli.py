@@ -58,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--without-sensitive", action="store_true",
         help="serve a copy without NPWP numbers and individual suppliers' names and addresses",
     )  # fmt: skip
+    serve.add_argument(
+        "--public", action="store_true",
+        help="for others to reach: a copy without sensitive data, immutable, strict limits",
+    )  # fmt: skip
+    serve.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it on every interface)",
+    )  # fmt: skip
+
+    publish = commands.add_parser(
+        "publish", help="a folder to deploy from: the archive without sensitive data, and more"
+    )
+    publish.add_argument("out", type=Path, metavar="OUTDIR")
+    publish.add_argument("--db", default=DEFAULT_DB)
 
     export = commands.add_parser(
         "export", help="a table or canned query as CSV, or the notices as OCDS (to stdout or -o)"
@@ -184,11 +198,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not Path(args.db).exists():
         raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
     db = args.db
-    if args.without_sensitive:
+    if args.without_sensitive or args.public:
         # Same file name in public/, so that metadata.yml (keyed by it) still applies.
         db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
         print(f"Without sensitive data: {db}", flush=True)
-    serve(db, args.port)
+    serve(db, args.port, args.host, public=args.public)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from procarchive.publish import publish
+
+    if not Path(args.db).exists():
+        raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
+    out = publish(args.db, args.out)
+    print(f"Published to {out}: see {out / 'README.md'} to deploy it")
     return 0
 
 
@@ -338,6 +362,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
     "export": cmd_export,
+    "publish": cmd_publish,
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
     "reclassify": cmd_reclassify,

@@ -1,4 +1,8 @@
-"""Datasette over the archive, on 127.0.0.1 with metadata.yml."""
+"""Datasette over the archive, on 127.0.0.1 with metadata.yml, our plugins and templates.
+
+`public=True` is for a deployment others reach: the database opened immutable (read-only,
+and Datasette can trust its counts), tight time and row limits, no whole-database download.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,44 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 PLUGINS = ROOT / "datasette_plugins"
+TEMPLATES = ROOT / "templates"
+
+SETTINGS = {
+    "sql_time_limit_ms": "3000",
+    "facet_time_limit_ms": "1000",
+    "suggest_facets": "off",
+}
+PUBLIC_SETTINGS = {
+    "sql_time_limit_ms": "1000",  # a query that takes longer is stopped, the server stays up
+    "facet_time_limit_ms": "500",
+    "suggest_facets": "off",
+    "max_returned_rows": "1000",  # pages and JSON; CSV streams every row with _stream=on
+    "allow_csv_stream": "on",
+    "allow_download": "off",  # the whole database is not a link for crawlers to follow
+    "default_cache_ttl": "300",
+    "num_sql_threads": "3",
+}
 
 
-def datasette_command(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> list[str]:
-    return [
-        sys.executable, "-m", "datasette", "serve", str(db_path),
-        "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS), "--host", host, "--port", str(port),
-        "--setting", "sql_time_limit_ms", "3000",
-        "--setting", "facet_time_limit_ms", "1000",
-        "--setting", "suggest_facets", "off",
+def datasette_command(
+    db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", public: bool = False
+) -> list[str]:
+    settings = PUBLIC_SETTINGS if public else SETTINGS
+    command = [
+        sys.executable, "-m", "datasette", "serve",
+        *(["-i", str(db_path)] if public else [str(db_path)]),
+        "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS),
+        "--template-dir", str(TEMPLATES), "--host", host, "--port", str(port),
     ]  # fmt: skip
+    for name, value in settings.items():
+        command += ["--setting", name, value]
+    return command
 
 
-def serve(db_path: str | Path, port: int = 8001, host: str = "127.0.0.1") -> None:
+def serve(
+    db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", public: bool = False
+) -> None:
     """Replace this process with Datasette (Ctrl-C stops it)."""
-    command = datasette_command(db_path, port, host)
+    command = datasette_command(db_path, port, host, public)
     print(f"Serving {db_path} at http://{host}:{port}/", flush=True)
     os.execv(command[0], command)

@@ -30,7 +30,12 @@ DATABASE = METADATA["databases"]["archive"]
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("datasette") / "archive.db"
+    return build_archive(tmp_path_factory.mktemp("datasette") / "archive.db")
+
+
+def build_archive(path: Path) -> Path:
+    """A small archive with something in every table: the sample agency's articles (one
+    edited, one gone), a repost, MoUs, notices with versions and awards, a document."""
     db = open_archive(path)
     rows: list[dict[str, Any]] = []
     for article in agency_articles():
@@ -114,11 +119,18 @@ def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
     assert undocumented <= set(DATABASE["tables"])
 
 
-def fetch_all(archive: Path, paths: list[str]) -> dict[str, Any]:
+def fetch_all(
+    archive: Path, paths: list[str], site: Path = ROOT, immutable: bool = False
+) -> dict[str, Any]:
+    """Datasette as `procarchive serve` runs it (or as a published folder `site` does)."""
+    metadata = yaml.safe_load((site / "metadata.yml").read_text(encoding="utf-8"))
+    plugins = site / ("plugins" if (site / "plugins").is_dir() else "datasette_plugins")
+
     async def run() -> dict[str, Any]:
         datasette = Datasette(
-            [str(archive)], metadata=METADATA, settings={"suggest_facets": False},
-            plugins_dir=str(ROOT / "datasette_plugins"),
+            [] if immutable else [str(archive)], immutables=[str(archive)] if immutable else [],
+            metadata=metadata, settings={"suggest_facets": False}, plugins_dir=str(plugins),
+            template_dir=str(site / "templates"),
         )  # fmt: skip
         await datasette.invoke_startup()
         return {path: await datasette.client.get(path) for path in paths}

@@ -1,0 +1,87 @@
+"""`procarchive publish OUTDIR`: a folder to deploy the archive from, with no sensitive data.
+
+It holds the database (a redacted, vacuumed copy: procarchive.sensitive), metadata.yml, our
+plugins and templates, the plugin packages pinned to the versions installed here, a script
+that serves it with the public settings, and a README with the commands for
+`datasette publish` targets and for a plain server behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+
+from procarchive.sensitive import redacted_copy
+from procarchive.serve import METADATA, PLUGINS, PUBLIC_SETTINGS, TEMPLATES
+
+PACKAGES = (
+    "datasette", "datasette-search-all", "datasette-atom", "datasette-vega",
+    "datasette-block-robots", "datasette-sitemap",
+)  # fmt: skip
+
+
+def publish(db_path: str | Path, out: str | Path) -> Path:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    redacted_copy(db_path, out / "archive.db")
+    for leftover in ("archive.db-wal", "archive.db-shm"):
+        (out / leftover).unlink(missing_ok=True)
+    shutil.copy(METADATA, out / "metadata.yml")
+    for folder, name in ((PLUGINS, "plugins"), (TEMPLATES, "templates")):
+        shutil.rmtree(out / name, ignore_errors=True)
+        shutil.copytree(folder, out / name, ignore=shutil.ignore_patterns("__pycache__"))
+    pins = [f"{package}=={version(package)}" for package in PACKAGES]
+    (out / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
+    options = " ".join(f"--setting {name} {value}" for name, value in PUBLIC_SETTINGS.items())
+    serve = (
+        "datasette serve -i archive.db --metadata metadata.yml --plugins-dir plugins "
+        f"--template-dir templates {options}"
+    )
+    script = out / "serve.sh"
+    script.write_text(
+        "#!/bin/sh\n# Serve the published archive; HOST and PORT default to 127.0.0.1:8001.\n"
+        f'cd "$(dirname "$0")"\nexec {serve} --host "${{HOST:-127.0.0.1}}" '
+        '--port "${PORT:-8001}"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    installs = " ".join(f"--install {shlex.quote(pin)}" for pin in pins[1:])
+    (out / "README.md").write_text(
+        README.format(serve=serve, installs=installs, options=options), encoding="utf-8"
+    )
+    return out
+
+
+README = """# procarchive: published archive
+
+`archive.db` is a copy of the archive without tax numbers (NPWP), without the names and
+addresses of individual suppliers, with NPWP-shaped numbers masked in documents' text and
+without the notices' content hashes. Serve it read-only (`-i`: immutable).
+
+## A plain server behind a reverse proxy
+
+    python3 -m venv venv && venv/bin/pip install -r requirements.txt
+    venv/bin/{serve} --host 127.0.0.1 --port 8001
+    # or: HOST=127.0.0.1 PORT=8001 ./serve.sh
+
+Datasette listens on 127.0.0.1 only; the proxy faces the internet. nginx:
+
+    location / {{
+        proxy_pass http://127.0.0.1:8001/;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }}
+
+## `datasette publish`
+
+    datasette publish cloudrun archive.db --service procarchive \\
+      --metadata metadata.yml --plugins-dir plugins --template-dir templates \\
+      {installs} \\
+      --extra-options "{options}"
+
+The same options work for `datasette publish fly` (plugin datasette-publish-fly) and
+`datasette publish vercel` (datasette-publish-vercel). The database is opened immutable by
+these targets.
+"""

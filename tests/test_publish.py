@@ -1,0 +1,116 @@
+"""The published site: a folder without sensitive data that serves the archive as a
+researcher meets it (home page, feeds, charts' queries, row pages, robots and sitemap), and
+the public settings of `procarchive serve --public`."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from procarchive.cli import main
+from procarchive.serve import datasette_command
+from tests.test_metadata import build_archive, fetch_all
+
+NPWP = "09.876.543.2-101.000"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("publish")
+    archive = build_archive(workdir / "archive.db")
+    db = sqlite3.connect(archive)
+    with db:  # an article whose text looks like markup: it must come out as text
+        db.execute(
+            "UPDATE articles SET text = '<script>alert(1)</script>' || char(10) || char(10) || text "
+            "WHERE id = (SELECT article_id FROM mous LIMIT 1)"
+        )
+    db.close()
+    assert main(["publish", str(workdir / "site"), "--db", str(archive)]) == 0
+    return workdir / "site"
+
+
+def test_the_folder_has_what_a_deployment_needs_and_no_sensitive_data(published: Path) -> None:
+    names = {path.name for path in published.iterdir()}
+    assert {
+        "archive.db",
+        "metadata.yml",
+        "plugins",
+        "templates",
+        "requirements.txt",
+        "serve.sh",
+        "README.md",
+    } <= names
+    assert not {"archive.db-wal", "archive.db-shm"} & names
+    assert NPWP.encode() not in (published / "archive.db").read_bytes()
+    pins = (published / "requirements.txt").read_text().split()
+    assert "datasette==0.65.5" in pins and any(p.startswith("datasette-atom==") for p in pins)
+    assert (published / "serve.sh").stat().st_mode & 0o111
+    assert "datasette publish cloudrun" in (published / "README.md").read_text()
+
+
+def test_home_page_says_what_the_archive_holds(published: Path) -> None:
+    html = fetch_all(published / "archive.db", ["/"], published, immutable=True)["/"].text
+    assert "What the archive holds" in html and "How to cite a record" in html
+    assert "MoU signings" in html and "lkpp_news" in html and "LPSE jatengprov" in html
+
+
+def test_feeds_robots_sitemap_and_plugins(published: Path) -> None:
+    paths = [
+        "/archive/new_mous.atom",
+        "/archive/new_notices.atom",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/-/plugins.json",
+        "/-/search?q=kesepahaman",
+    ]
+    got = fetch_all(published / "archive.db", paths, published, immutable=True)
+    assert all(response.status_code == 200 for response in got.values()), {
+        p: r.status_code for p, r in got.items()
+    }
+    assert got["/archive/new_mous.atom"].text.count("<entry>") >= 5
+    assert "<entry>" in got["/archive/new_notices.atom"].text
+    robots = got["/robots.txt"].text
+    assert "Disallow: /*.csv" in robots and "Sitemap: " in robots
+    assert "/archive/notices/jatengprov-tender-10012345" in got["/sitemap.xml"].text
+    plugins = {plugin["name"] for plugin in got["/-/plugins.json"].json()}
+    assert {
+        "datasette-search-all",
+        "datasette-atom",
+        "datasette-vega",
+        "datasette-block-robots",
+        "datasette-sitemap",
+    } <= plugins
+    assert not any("write" in name or "upload" in name or "insert" in name for name in plugins)
+
+
+def test_article_and_mou_row_pages_are_readable_and_escaped(published: Path) -> None:
+    db = sqlite3.connect(published / "archive.db")
+    (article,) = db.execute("SELECT article_id FROM mous LIMIT 1").fetchone()
+    db.close()
+    paths = [f"/archive/articles/{article}", f"/archive/mous/{article}"]
+    got = fetch_all(published / "archive.db", paths, published, immutable=True)
+    page = got[paths[0]].text
+    assert (
+        "MoU signing reported" in page and "party: LKPP" in page and "Captures and versions" in page
+    )
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
+    assert "party: LKPP" in got[paths[1]].text
+
+
+def test_public_serving_is_read_only_limited_and_local_by_default() -> None:
+    command = datasette_command("archive.db", public=True)
+    assert command[command.index("-i") + 1] == "archive.db"
+    settings = dict(
+        zip(
+            command[command.index("--setting") + 1 :: 3],
+            command[command.index("--setting") + 2 :: 3],
+            strict=False,
+        )
+    )
+    assert settings["sql_time_limit_ms"] == "1000" and settings["max_returned_rows"] == "1000"
+    assert settings["allow_csv_stream"] == "on" and settings["allow_download"] == "off"
+    assert command[command.index("--host") + 1] == "127.0.0.1"
