@@ -74,15 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--db", default=DEFAULT_DB)
 
     export = commands.add_parser(
-        "export", help="a table or canned query as CSV, or the notices as OCDS (to stdout or -o)"
+        "export",
+        help="a dataset, table or canned query as CSV or JSON, or the notices as OCDS",
+        description="Datasets with a fixed column order and filters: articles, mous, notices, "
+        "documents (README.md, Exports). Written to stdout or -o FILE.",
     )
     export.add_argument("what", nargs="?", default="notices",
-                        help="table, view or canned query (metadata.yml); notices for OCDS")  # fmt: skip
-    export.add_argument("--format", choices=("csv", "ocds"), default="csv")
+                        help="dataset, table, view or canned query (metadata.yml); notices for OCDS")  # fmt: skip
+    export.add_argument("--format", choices=("csv", "json", "jsonl", "ocds"), default="csv",
+                        help="csv, a JSON array, JSON Lines, or an OCDS package of the notices")  # fmt: skip
     export.add_argument("--db", default=DEFAULT_DB)
-    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    export.add_argument("-o", "--output", type=Path,
+                        help="file to write, replaced only when the export succeeds (default: stdout)")  # fmt: skip
     export.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="a canned query's parameter, e.g. -p year=2026")  # fmt: skip
+    export.add_argument("--since", metavar="DATE", help="from this day on (YYYY-MM-DD)")
+    export.add_argument("--until", metavar="DATE", help="up to this day, included (YYYY-MM-DD)")
+    export.add_argument("--source", help="articles, mous: the source; notices: the LPSE")
+    export.add_argument("--agency",
+                        help="articles: naming it; mous: a party; notices: agency or work unit containing it")  # fmt: skip
+    export.add_argument("--search", metavar="TEXT", help="full-text (FTS5) query")
     export.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 BOM (Excel)")
     export.add_argument(
         "--include-sensitive", action="store_true",
@@ -218,31 +229,39 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.archive import open_archive
-    from procarchive.export import export_csv, export_ocds
+    from procarchive.export import Filters, Progress, export_csv, export_json, export_ocds, output
 
+    filters = Filters(args.since, args.until, args.source, args.agency, args.search)
+    if args.bom and args.format != "csv":
+        raise ValueError("--bom is for --format csv")
+    if args.format == "ocds" and args.what != "notices":
+        raise ValueError(f"--format ocds exports the notices, not {args.what}")
     if not Path(args.db).exists():
         raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
-    db = open_archive(args.db, create=False)
-    out = (
-        open(args.output, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
-        if args.output
-        else sys.stdout
+    # A live line on the terminal, unless the rows themselves go there.
+    progress = Progress(
+        sys.stderr, live=sys.stderr.isatty() and bool(args.output or not sys.stdout.isatty())
     )
+    db = open_archive(args.db, create=False)
     try:
-        if args.format == "ocds":
-            written = export_ocds(
-                db, out, package=args.ocds_package, prefix=args.ocid_prefix,
-                include_sensitive=args.include_sensitive,
-            )  # fmt: skip
-        else:
-            if args.bom:
-                out.write("\ufeff")
-            written = export_csv(
-                db, args.what, out, _settings(args.param), include_sensitive=args.include_sensitive
-            )
+        with output(args.output) as out:
+            if args.format == "ocds":
+                written = export_ocds(
+                    db, out, package=args.ocds_package, prefix=args.ocid_prefix,
+                    include_sensitive=args.include_sensitive, filters=filters, progress=progress,
+                )  # fmt: skip
+            elif args.format == "csv":
+                written = export_csv(
+                    db, args.what, out, _settings(args.param), args.include_sensitive, filters,
+                    bom=args.bom, progress=progress,
+                )  # fmt: skip
+            else:
+                written = export_json(
+                    db, args.what, out, _settings(args.param), args.include_sensitive, filters,
+                    lines=args.format == "jsonl", progress=progress,
+                )  # fmt: skip
     finally:
-        if out is not sys.stdout:
-            out.close()
+        progress.finish()
         db.close()
     print(f"{written} {'releases' if args.format == 'ocds' else 'rows'} written", file=sys.stderr)
     return 0

@@ -1,19 +1,37 @@
-"""Exports (CSV of tables and canned queries, OCDS packages) and the sensitive-data switch."""
+"""Exports (CSV and JSON of datasets, tables and canned queries, OCDS packages): filters, column
+order, the sensitive-data switch, progress on a terminal, and streaming in constant memory."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipelines.archive import open_archive
+from pipelines.notice_writes import write_notices
 from procarchive import ocds
 from procarchive.cli import main
-from procarchive.export import export_csv, export_ocds
+from procarchive.export import (
+    ExportError,
+    Filters,
+    Progress,
+    csv_lines,
+    export_csv,
+    export_json,
+    export_ocds,
+    format_progress,
+)
+from procarchive.export_filters import DATASETS
 from procarchive.sensitive import PERSON, redacted_copy
+from tests.conftest import ROOT
+from tests.pipelines.test_notice_writes import notice
 from tests.test_metadata import add_notices, fetch_all
 
 NPWP = "09.876.543.2-101.000"  # the person-supplier's (made-up) tax number in add_notices
@@ -116,3 +134,285 @@ def test_public_copy_has_no_sensitive_values_and_datasette_shows_rupiah(
 def _all_bytes(path: Path) -> bytes:
     wal = path.with_name(path.name + "-wal")
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+# Reports: datasets with fixed columns, filters, JSON, progress, streaming.
+
+
+def add_reports(db: Any) -> None:
+    """Articles naming agencies, two MoUs (LKPP a party to one, a witness to the other) and a
+    notice of another LPSE, beside add_notices' tenders and news article."""
+    seen = {"content_hash": "h", "first_seen_at": "2026-06-01", "last_seen_at": "2026-06-01"}
+    db["articles"].insert_all(
+        [
+            {"id": "mou-kpk", "url": "https://lkpp.test/mou-kpk", "source": "lkpp_news",
+             "title": "LKPP dan KPK teken nota kesepahaman", "kind": "mou", "lang": "id",
+             "published_at": "2026-03-31T23:30:00+07:00", "year": 2026, "agencies": '["LKPP", "KPK"]',
+             "text": 'Kerja sama "katalog elektronik", pencegahan korupsi,\nserta pelatihan.', **seen},
+            {"id": "late", "url": "https://lkpp.test/late", "source": "lkpp_news",
+             "title": "Sosialisasi katalog", "published_at": "2026-04-01T05:00:00+07:00",
+             "agencies": '["LKPP"]', "text": "Sosialisasi di Bandung.", **seen},
+            {"id": "mou-jabar", "url": "https://blog.test/jabar", "source": "catatan_pengadaan",
+             "title": "Pemprov Jawa Barat dan BPKP sepakat", "kind": "mou",
+             "published_at": "2025-12-02", "agencies": '["Pemprov Jawa Barat", "BPKP"]',
+             "text": "Nota kesepahaman pengawasan, disaksikan LKPP.", **seen},
+        ]
+    )  # fmt: skip
+    db["article_agencies"].insert_all(
+        {"article_id": article, "agency": agency, "mentions": 1, "in_gazetteer": 1}
+        for article, agency in (
+            ("mou-kpk", "LKPP"), ("mou-kpk", "KPK"), ("late", "LKPP"),
+            ("mou-jabar", "Pemprov Jawa Barat"), ("mou-jabar", "BPKP"),
+        )
+    )  # fmt: skip
+    db["mous"].insert_all(
+        [
+            {"article_id": "mou-kpk", "signed_on": "2026-03-31", "year": 2026, "renewal": 0,
+             "signed_on_raw": "Selasa (31/3)", "duration_text": "lima tahun", "duration_months": 60},
+            {"article_id": "mou-jabar", "signed_on": "2025-12-01", "year": 2025, "renewal": 1},
+        ]
+    )  # fmt: skip
+    db["mou_parties"].insert_all(
+        {"article_id": article, "agency": agency, "role": role}
+        for article, agency, role in (
+            ("mou-kpk", "LKPP", "party"), ("mou-kpk", "KPK", "party"),
+            ("mou-jabar", "Pemprov Jawa Barat", "party"), ("mou-jabar", "BPKP", "party"),
+            ("mou-jabar", "LKPP", "witness"),
+        )
+    )  # fmt: skip
+    laptops = {"name": "Pengadaan Laptop Pegawai", "agency": "Kementerian Keuangan",
+               "work_unit": "Biro Umum", "hps": 900_000_000, "created_on": "2026-06-10",
+               "budget_year": 2026}  # fmt: skip
+    write_notices(
+        db,
+        [notice(lpse="kemenkeu", package_code="20011111", schedule=[], fields=laptops,
+                url="http://spse.test/kemenkeu/lelang/20011111/pengumumanlelang")],
+        3,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def reports(archive: Path) -> Any:
+    db = open_archive(archive, create=False)
+    add_reports(db)
+    return db
+
+
+def export(db: Any, what: str, **filters: str) -> list[dict[str, str]]:
+    buffer = io.StringIO()
+    export_csv(db, what, buffer, filters=Filters(**filters))
+    return rows(buffer.getvalue())
+
+
+def ids(db: Any, what: str, **filters: str) -> list[str]:
+    key = "article_id" if what == "mous" else "id"
+    return [row[key] for row in export(db, what, **filters)]
+
+
+def test_datasets_have_the_columns_the_readme_documents_in_that_order(reports: Any) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", readme, re.MULTILINE))
+    for name, dataset in DATASETS.items():
+        buffer = io.StringIO()
+        export_csv(reports, name, buffer)
+        assert next(csv.reader(io.StringIO(buffer.getvalue()))) == list(dataset.columns)
+        assert documented[name].replace("`", "").split(", ") == list(dataset.columns)
+    assert ids(reports, "articles") == ["mou-jabar", "mou-kpk", "late", "f" * 16]  # by date
+
+
+def test_article_filters(reports: Any) -> None:
+    # --until takes the whole day as the page states it: 23:30 WIB is in, 05:00 next day out.
+    assert ids(reports, "articles", since="2026-03-31", until="2026-03-31") == ["mou-kpk"]
+    assert ids(reports, "articles", since="2026-04-01") == ["late", "f" * 16]
+    assert ids(reports, "articles", until="2025-12-02") == ["mou-jabar"]
+    assert ids(reports, "articles", source="lkpp_news") == ["mou-kpk", "late"]
+    assert ids(reports, "articles", agency="lkpp") == ["mou-kpk", "late"]  # any case
+    assert ids(reports, "articles", search="katalog") == ["mou-kpk", "late"]
+    assert ids(reports, "articles", search='"nota kesepahaman"', source="lkpp_news") == ["mou-kpk"]
+    (row,) = export(reports, "articles", agency="KPK")
+    assert row["text"] == 'Kerja sama "katalog elektronik", pencegahan korupsi,\nserta pelatihan.'
+
+
+def test_mou_filters_name_parties_not_witnesses(reports: Any) -> None:
+    assert ids(reports, "mous") == ["mou-jabar", "mou-kpk"]  # by signing date
+    assert ids(reports, "mous", agency="LKPP") == ["mou-kpk"]
+    assert ids(reports, "mous", agency="bpkp", source="catatan_pengadaan") == ["mou-jabar"]
+    assert ids(reports, "mous", since="2026-01-01", until="2026-03-31") == ["mou-kpk"]
+    assert ids(reports, "mous", search="pengawasan") == ["mou-jabar"]
+    (kpk,) = export(reports, "mous", agency="KPK")
+    assert (kpk["parties"], kpk["duration_text"], kpk["source"]) == (
+        "LKPP; KPK", "lima tahun", "lkpp_news",
+    )  # fmt: skip
+
+
+def test_notice_and_document_filters(reports: Any) -> None:
+    tenders = ["jatengprov-tender-10012345", "jatengprov-tender-10099999"]
+    assert ids(reports, "notices", source="kemenkeu") == ["kemenkeu-tender-20011111"]
+    assert ids(reports, "notices", agency="bina marga") == tenders  # the work unit, any case
+    assert ids(reports, "notices", agency="Keuangan") == ["kemenkeu-tender-20011111"]
+    assert ids(reports, "notices", agency="100%") == []  # a LIKE wildcard is a plain character
+    assert ids(reports, "notices", search="laptop") == ["kemenkeu-tender-20011111"]
+    assert ids(reports, "notices", since="2026-06-10", until="2026-06-10") == [
+        "kemenkeu-tender-20011111"
+    ]
+    assert ids(reports, "notices", until="2026-06-09") == tenders
+    (document,) = export(reports, "documents", search="acuan")
+    assert document["text"].endswith("NPWP [NPWP].")  # redacted as ever
+    assert export(reports, "documents", search="laptop") == []
+
+
+def test_filters_are_refused_where_they_do_not_apply(reports: Any) -> None:
+    with pytest.raises(ExportError, match=r"--since: filters apply to articles, mous, notices"):
+        export(reports, "crawls", since="2026-01-01")
+    with pytest.raises(ExportError, match=r"--agency: .* not to mous_by_year"):
+        export(reports, "mous_by_year", agency="LKPP")
+    with pytest.raises(
+        ExportError, match=r"documents cannot be filtered by --since .only --search"
+    ):
+        export(reports, "documents", since="2026-01-01")
+    with pytest.raises(ExportError, match="--until takes a date as YYYY-MM-DD, not '31/03/2026'"):
+        export(reports, "articles", until="31/03/2026")
+    with pytest.raises(ExportError, match="--since takes a date"):
+        export(reports, "articles", since="2026-02-30")
+    with pytest.raises(ExportError, match="--since 2026-05-01 is after --until 2026-04-30"):
+        export(reports, "notices", since="2026-05-01", until="2026-04-30")
+    with pytest.raises(ExportError, match="--search 'katalog AND': fts5: syntax error"):
+        export(reports, "articles", search="katalog AND")
+
+
+def test_json_and_json_lines_carry_the_csv_rows_with_arrays_for_json_columns(
+    reports: Any,
+) -> None:
+    array, lines = io.StringIO(), io.StringIO()
+    assert export_json(reports, "articles", array, filters=Filters(agency="LKPP")) == 2
+    assert export_json(reports, "articles", lines, filters=Filters(agency="LKPP"), lines=True) == 2
+    parsed = json.loads(array.getvalue())
+    assert parsed == [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert list(parsed[0]) == list(DATASETS["articles"].columns)
+    assert parsed[0]["agencies"] == ["LKPP", "KPK"] and parsed[1]["year"] is None
+    csv_rows = export(reports, "articles", agency="LKPP")
+    assert [row["text"] for row in parsed] == [row["text"] for row in csv_rows]
+    (laptops,) = json.loads(_json(reports, "notices", source="kemenkeu"))
+    assert laptops["rup_codes"] == ["41234567"] and laptops["content_hash"] is None
+    awards = _json(reports, "notice_awards")
+    assert NPWP not in awards and "Budi Santoso" not in awards and PERSON in awards
+    assert json.loads(_json(reports, "notices", search="nothingmatches")) == []
+    empty = io.StringIO()
+    assert export_json(reports, "articles", empty, filters=Filters(search="zzz"), lines=True) == 0
+    assert empty.getvalue() == ""
+
+
+def _json(db: Any, what: str, **filters: str) -> str:
+    buffer = io.StringIO()
+    export_json(db, what, buffer, filters=Filters(**filters))
+    return buffer.getvalue()
+
+
+def test_ocds_export_takes_the_notice_filters(reports: Any) -> None:
+    buffer = io.StringIO()
+    assert export_ocds(reports, buffer, filters=Filters(source="kemenkeu")) == 1
+    (release,) = json.loads(buffer.getvalue())["releases"]
+    assert release["ocid"].endswith("kemenkeu-tender-20011111")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "", None, 'with "quotes"', "comma, here", "line\nbreak", "cr\r", 12, 1.5, "ü ✓"],
+)
+def test_csv_lines_are_what_the_csv_module_writes(value: object) -> None:
+    for row in ([value], ["a", value, 3], [value, value]):
+        expected = io.StringIO()
+        csv.writer(expected).writerow(row)
+        assert csv_lines([row]) == expected.getvalue()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_on_a_terminal_is_throttled_and_cleared() -> None:
+    assert format_progress(1_234_567, 50.0) == "1,234,567 rows written (24,691 rows/s)"
+    assert format_progress(0, 0.0) == "0 rows written (0 rows/s)"
+    now = [0.0]
+    stream = Terminal()
+    progress = Progress(stream, clock=lambda: now[0])
+    for count, at in ((1000, 0.1), (2000, 0.3), (3000, 0.4), (40000, 2.0)):
+        now[0] = at
+        progress.update(count)
+    progress.finish()
+    assert stream.getvalue() == (
+        "\r2,000 rows written (6,667 rows/s)\x1b[K"
+        "\r40,000 rows written (20,000 rows/s)\x1b[K\r\x1b[K"
+    )
+
+
+def test_no_progress_without_a_terminal(reports: Any) -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, clock=iter(range(0, 100, 5)).__next__)
+    export_csv(reports, "articles", io.StringIO(), progress=progress)
+    progress.update(10**6)
+    progress.finish()
+    assert stream.getvalue() == ""
+
+
+def test_cli_writes_json_lines_with_filters_and_keeps_the_file_on_failure(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_archive(archive, create=False)
+    add_reports(db)
+    db.close()
+    out = tmp_path / "lkpp.jsonl"
+    base = ["export", "articles", "--db", str(archive), "-o", str(out), "--format", "jsonl"]
+    assert main([*base, "--agency", "LKPP", "--since", "2026-04-01"]) == 0
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["late"]
+    assert capsys.readouterr().err == "1 rows written\n"  # not a terminal: no progress line
+    assert main([*base, "--search", "katalog AND"]) == 2
+    assert "fts5: syntax error" in capsys.readouterr().err
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["late"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert main([*base, "--bom"]) == 2 and "--bom is for --format csv" in capsys.readouterr().err
+    assert main(["export", "articles", "--format", "ocds", "--db", str(archive)]) == 2
+    assert main(["export", "articles", "-p", "year=2026", "--db", str(archive)]) == 2
+    assert "-p gives a canned query's parameters; articles takes none" in capsys.readouterr().err
+    assert main(["export", "articles", "--db", str(archive), "-o", str(tmp_path / "no/x.csv")]) == 2
+    assert "no directory" in capsys.readouterr().err
+
+
+def test_export_streams_in_constant_memory(tmp_path: Path) -> None:
+    """200,000 rows (some 70 MB of CSV) through the command line in a child process, whose
+    peak resident memory must barely grow beyond that of a 2,000-row export."""
+    path = tmp_path / "large.db"
+    db = open_archive(path)
+    db.execute("DROP TRIGGER articles_ai")  # full-text indexing is not what this measures
+    text = 'Pengadaan barang dan jasa, "kutipan" pemerintah.\n\n' * 6
+    with db.conn:  # generated in SQL: far faster than any Python loop
+        db.execute(
+            "INSERT INTO articles (id, url, source, title, published_at, text, content_hash,"
+            " first_seen_at, last_seen_at)"
+            " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)"
+            " SELECT printf('%08d', i), 'https://news.test/' || i, 'news', 'Judul ' || i,"
+            " CASE WHEN i % 100 THEN printf('2026-01-%02d', 1 + i % 28) ELSE '2025-12-31' END,"
+            " :text || i, 'h', '2026-01-01', '2026-01-01' FROM n",
+            {"text": text},
+        )
+    db.close()
+    out = tmp_path / "large.csv"
+    child = (
+        "import resource, sys\n"
+        "from procarchive.cli import main\n"
+        "peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "export = ['export', 'articles', '--db', sys.argv[1], '-o', sys.argv[2]]\n"
+        "main([*export, '--until', '2025-12-31'])\n"
+        "small = peak()\n"
+        "main(export)\n"
+        "print(small, peak())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(path), str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    small, large = (int(kib) for kib in done.stdout.split())
+    assert done.stderr == "2000 rows written\n200000 rows written\n"
+    assert out.stat().st_size > 60_000_000
+    assert large - small < 20_000, f"peak memory grew {(large - small) // 1024} MB"
