@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.crawl_throughput
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.spse_crawl
+	$(BIN)/python -m benchmarks.datasette_scale
 	$(BIN)/python -m benchmarks.mou_quality
 	$(BIN)/python -m benchmarks.mirror_quality
 

@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from procarchive.sensitive import redacted_copy
-from procarchive.serve import METADATA, PLUGINS, PUBLIC_SETTINGS, TEMPLATES
+from procarchive.serve import METADATA, PLUGINS, PUBLIC_SETTINGS, TEMPLATES, write_inspect_file
 
 PACKAGES = (
     "datasette", "datasette-search-all", "datasette-atom", "datasette-vega",
@@ -26,8 +26,7 @@ def publish(db_path: str | Path, out: str | Path) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     redacted_copy(db_path, out / "archive.db")
-    for leftover in ("archive.db-wal", "archive.db-shm"):
-        (out / leftover).unlink(missing_ok=True)
+    write_inspect_file(out / "archive.db")  # table counts, so Datasette need not count
     shutil.copy(METADATA, out / "metadata.yml")
     for folder, name in ((PLUGINS, "plugins"), (TEMPLATES, "templates")):
         shutil.rmtree(out / name, ignore_errors=True)
@@ -36,8 +35,8 @@ def publish(db_path: str | Path, out: str | Path) -> Path:
     (out / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
     options = " ".join(f"--setting {name} {value}" for name, value in PUBLIC_SETTINGS.items())
     serve = (
-        "datasette serve -i archive.db --metadata metadata.yml --plugins-dir plugins "
-        f"--template-dir templates {options}"
+        "datasette serve -i archive.db --inspect-file archive.inspect.json "
+        f"--metadata metadata.yml --plugins-dir plugins --template-dir templates {options}"
     )
     script = out / "serve.sh"
     script.write_text(
@@ -77,7 +76,7 @@ Datasette listens on 127.0.0.1 only; the proxy faces the internet. nginx:
 ## `datasette publish`
 
     datasette publish cloudrun archive.db --service procarchive \\
-      --metadata metadata.yml --plugins-dir plugins --template-dir templates \\
+      --inspect-file archive.inspect.json --metadata metadata.yml --plugins-dir plugins --template-dir templates \\
       {installs} \\
       --extra-options "{options}"
 

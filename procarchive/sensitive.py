@@ -15,6 +15,7 @@ PERSON = "(perorangan)"  # "an individual", in place of a person's name
 # NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them.
 NPWP = re.compile(r"\b\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}\b|\b\d{15,16}\b")
 NPWP_MASK = "[NPWP]"
+FULL_TEXT_INDEXES = ("articles_fts", "notices_fts", "documents_fts")
 
 
 def mask_npwp(text: str | None) -> str | None:
@@ -60,7 +61,6 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
                 "UPDATE documents SET text = ? WHERE rowid = ?",
                 [(mask_npwp(text), rowid) for rowid, text in documents],
             )
-            conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
             rows = conn.execute("SELECT version_id, record FROM notice_versions").fetchall()
             conn.executemany(
                 "UPDATE notice_versions SET record = ? WHERE version_id = ?",
@@ -74,7 +74,13 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
                     for vid, record in rows
                 ],
             )
+        conn.execute("PRAGMA journal_mode=DELETE")  # one file: it is served read-only
         conn.execute("VACUUM")
+        # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, which the
+        # full-text indexes point at: rebuild them from the rows as they now are.
+        with conn:
+            for index in FULL_TEXT_INDEXES:
+                conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
     finally:
         conn.close()
     return target

@@ -114,3 +114,17 @@ def test_public_serving_is_read_only_limited_and_local_by_default() -> None:
     assert settings["sql_time_limit_ms"] == "1000" and settings["max_returned_rows"] == "1000"
     assert settings["allow_csv_stream"] == "on" and settings["allow_download"] == "off"
     assert command[command.index("--host") + 1] == "127.0.0.1"
+
+
+def test_the_copy_keeps_its_full_text_indexes_in_step_with_its_rows(published: Path) -> None:
+    """VACUUM may renumber rowids; the copy's indexes are rebuilt to point at the right rows."""
+    original = sqlite3.connect(published.parent / "archive.db")
+    copy = sqlite3.connect(published / "archive.db")
+    search = (
+        "select a.id from articles_fts f join articles a on a.rowid = f.rowid "
+        "where articles_fts match 'kesepahaman' order by a.id"
+    )
+    assert copy.execute(search).fetchall() == original.execute(search).fetchall() != []
+    for index in ("articles_fts", "notices_fts", "documents_fts"):
+        copy.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
+    assert (published / "archive.inspect.json").exists()

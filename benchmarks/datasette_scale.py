@@ -1,0 +1,181 @@
+"""Datasette at publication scale (`python -m benchmarks.datasette_scale`).
+
+Generates (or reuses, from --workdir) an archive of N articles (default 1,000,000, with 2 %
+MoUs and N/5 notices), serves it as `procarchive serve --public` does, and loads it from
+--clients concurrent clients on 127.0.0.1: the searches, a faceted table page and canned
+queries (p50/p95 latency of whole responses), then the streamed CSV of a 10 % filter (rows/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import socket
+import sqlite3
+import statistics
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from benchmarks.scale_archive import generate
+from pipelines.archive import open_archive
+from procarchive.serve import datasette_command, write_inspect_file
+
+CSV_SOURCE = "kebijakan_pbj_blog"  # 10 % of the articles
+
+
+def archive(workdir: Path, articles: int, notices: int) -> tuple[Path, dict[str, Any]]:
+    """The generated archive for these sizes, made once; later runs migrate it only."""
+    (workdir / str(articles)).mkdir(parents=True, exist_ok=True)
+    db_path = workdir / str(articles) / "archive.db"  # the name metadata.yml knows
+    about_path = db_path.with_suffix(".json")
+    if not about_path.exists():
+        db_path.unlink(missing_ok=True)
+        about_path.write_text(json.dumps(generate(db_path, articles, notices)))
+    db = open_archive(db_path, create=False)  # applies migrations added since
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.close()
+    about: dict[str, Any] = json.loads(about_path.read_text())
+    return db_path, about
+
+
+def requests(about: dict[str, Any]) -> dict[str, str]:
+    common, rare = about["common_term"], quote(about["rare_term"])
+    return {
+        "search page, common term": f"/archive/articles?_search={common}",
+        "search page, rare term": f"/archive/articles?_search={rare}",
+        "search query, common term": f"/archive/search?term={common}",
+        "search query, rare term": f"/archive/search?term={rare}",
+        "table page with facets": "/archive/articles",
+        "table page, filtered": f"/archive/articles?source={CSV_SOURCE}",
+        "table page, 2 filters": f"/archive/articles?source={CSV_SOURCE}&year=2020",
+        "search-all JSON, common term": f"/archive/articles.json?_shape=objects&_labels=on"
+        f"&_extra=count&_size=5&_search={common}",
+        "canned: articles_mentioning": f"/archive/articles_mentioning?term={common}&source=pps_news",
+        "canned: search_stories": f"/archive/search_stories?term={common}",
+        "canned: mous_of_an_agency": "/archive/mous_of_an_agency?agency=LKPP",
+        "agencies facet": "/archive/article_agencies",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def datasette(db_path: Path) -> Iterator[str]:
+    port = free_port()
+    write_inspect_file(db_path)  # as `procarchive serve --public` does
+    server = subprocess.Popen(
+        datasette_command(db_path, port, public=True),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(base + "/-/versions.json", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None:
+                    raise RuntimeError(
+                        server.stderr.read().decode() if server.stderr else ""
+                    ) from None
+                time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def load(base: str, path: str, clients: int, count: int, budget: float) -> dict[str, Any]:
+    """`count` requests of `path` from `clients` concurrent clients (fewer when the time
+    budget runs out); latencies of whole responses."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.perf_counter() + budget
+    remaining = [count]
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while remaining[0] > 0 and time.perf_counter() < deadline:
+            remaining[0] -= 1
+            started = time.perf_counter()
+            response = await http.get(path)
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    async with httpx.AsyncClient(base_url=base, timeout=300) as http:
+        await http.get(path)  # warm the page cache and the server
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    latencies.sort()
+    return {
+        "n": len(latencies),
+        "p50": statistics.median(latencies),
+        "p95": latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)],
+        "statuses": statuses,
+    }
+
+
+def stream_csv(base: str, path: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    body = httpx.get(base + path, timeout=600).text
+    seconds = time.perf_counter() - started
+    rows = sum(1 for _ in csv.reader(io.StringIO(body))) - 1
+    return {"rows": rows, "seconds": seconds, "rows_s": rows / seconds, "mb": len(body) / 1e6}
+
+
+def csv_rows_expected(db_path: Path) -> int:
+    with sqlite3.connect(f"file:{db_path}?immutable=1", uri=True) as conn:
+        found = conn.execute("select count(*) from articles where source = ?", [CSV_SOURCE])
+        count = int(found.fetchone()[0])
+    conn.close()
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/procarchive-scale"))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=100, help="a request type")
+    parser.add_argument("--budget", type=float, default=30, help="seconds a request type")
+    parser.add_argument("--only", help="run the request types containing this text")
+    args = parser.parse_args()
+    db_path, about = archive(args.workdir, args.articles, args.articles // 5)
+    print(f"archive: {db_path} ({db_path.stat().st_size / 1024**3:.2f} GB), {about['articles']:,} "
+          f"articles, {about['notices']:,} notices, generated in {about['seconds']} s")  # fmt: skip
+    print(f"common term {about['common_term']!r}: {about['common_matches']:,} articles; "
+          f"rare term {about['rare_term']!r}: {about['rare_matches']:,}")  # fmt: skip
+    print(f"{'request':<32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}  statuses")
+    expected = csv_rows_expected(db_path)
+    with datasette(db_path) as base:
+        for name, path in requests(about).items():
+            if args.only and args.only not in name:
+                continue
+            r = asyncio.run(load(base, path, args.clients, args.requests, args.budget))
+            print(f"{name:<32} {r['n']:>5} {r['p50'] * 1000:>8.0f} {r['p95'] * 1000:>8.0f}  "
+                  f"{r['statuses']}", flush=True)  # fmt: skip
+        for name, path in {
+            "CSV stream, whole rows": f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max",
+            "CSV stream, without text": f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max&_nocol=text",
+        }.items():  # fmt: skip
+            if args.only and args.only not in name:
+                continue
+            c = stream_csv(base, path)
+            print(f"{name:<32} {c['rows']:>9,} rows of {expected:,} in {c['seconds']:.1f} s: "
+                  f"{c['rows_s']:,.0f} rows/s ({c['mb']:.0f} MB)", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
