@@ -1,0 +1,68 @@
+"""The response cache of immutable databases: a page is computed once, then replayed."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+from datasette_plugins import response_cache
+from datasette_plugins.response_cache import ResponseCache, asgi_wrapper, cacheable
+
+
+def site(mutable: bool) -> Any:
+    return SimpleNamespace(databases={"archive": SimpleNamespace(is_mutable=mutable)})
+
+
+def scope(path: str, query: str = "", method: str = "GET") -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "query_string": query.encode()}
+
+
+def run(
+    datasette: Any, requests: list[dict[str, Any]], status: int = 200
+) -> tuple[int, list[bytes]]:
+    calls = 0
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal calls
+        calls += 1
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": f"page {calls}".encode()})
+
+    wrapped = asgi_wrapper(datasette)(app)
+    bodies: list[bytes] = []
+
+    async def main() -> None:
+        for request in requests:
+
+            async def send(message: Any) -> None:
+                if message["type"] == "http.response.body":
+                    bodies.append(message["body"])
+
+            await wrapped(request, None, send)
+
+    asyncio.run(main())
+    return calls, bodies
+
+
+def test_an_immutable_page_is_computed_once() -> None:
+    page = scope("/archive/articles", "_facet=source")
+    calls, bodies = run(site(mutable=False), [page, page, scope("/archive/articles")])
+    assert calls == 2 and bodies == [b"page 1", b"page 1", b"page 2"]
+
+
+def test_mutable_databases_streams_errors_and_posts_are_never_kept() -> None:
+    page = scope("/archive/articles")
+    assert run(site(mutable=True), [page, page])[0] == 2
+    assert run(site(mutable=False), [page, page], status=500)[0] == 2
+    for uncached in (scope("/archive/articles.csv"), scope("/archive/articles", "_stream=on"),
+                     scope("/archive/articles", method="POST"), scope("/-/search", "q=x")):  # fmt: skip
+        assert cacheable(uncached, site(mutable=False)) is None
+
+
+def test_the_cache_is_bounded(monkeypatch: Any) -> None:
+    monkeypatch.setattr(response_cache, "MAX_ENTRIES", 2)
+    cache = ResponseCache()
+    for key in ("a", "b", "c"):
+        cache.put(key, [], 10)
+    assert list(cache.entries) == ["b", "c"] and cache.size == 20
