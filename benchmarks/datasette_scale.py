@@ -117,7 +117,7 @@ async def load(base: str, path: str, clients: int, count: int, budget: float) ->
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
-    async with httpx.AsyncClient(base_url=base, timeout=300) as http:
+    async with httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=True) as http:
         started = time.perf_counter()
         await http.get(path)  # the first request: computed, then kept if cacheable
         first = time.perf_counter() - started

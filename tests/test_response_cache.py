@@ -66,3 +66,14 @@ def test_the_cache_is_bounded(monkeypatch: Any) -> None:
     for key in ("a", "b", "c"):
         cache.put(key, [], 10)
     assert list(cache.entries) == ["b", "c"] and cache.size == 20
+
+
+def test_a_plain_article_search_goes_to_the_search_query() -> None:
+    from datasette_plugins.search_redirect import search_target
+
+    assert search_target(scope("/archive/articles", "_search=nota+kesepahaman")) == (
+        "/archive/search?term=nota+kesepahaman"
+    )
+    for kept in (scope("/archive/articles", "_search=x&source=lkpp_news"),
+                 scope("/archive/articles.json", "_search=x"), scope("/archive/articles")):  # fmt: skip
+        assert search_target(kept) is None

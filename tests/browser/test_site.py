@@ -92,11 +92,12 @@ def search_hits(db_path: Path, term: str) -> int:
 
 
 def search_articles(browser: WebDriver, archive_site: ArchiveSite, term: str) -> None:
+    """A search typed into the articles page's box: it lands on the "search" query."""
     browser.get(archive_site.url("/archive/articles"))
     box = wait(browser).until(EC.element_to_be_clickable((By.ID, "_search")))
     box.clear()
     box.send_keys(term + Keys.ENTER)
-    wait_for_page(browser, "_search=")
+    wait_for_page(browser, "/archive/search?term=")
 
 
 def test_home_page_names_the_archive(browser: WebDriver, archive_site: ArchiveSite) -> None:
@@ -110,9 +111,9 @@ def test_home_page_names_the_archive(browser: WebDriver, archive_site: ArchiveSi
 
 def test_search_shows_the_matching_articles(browser: WebDriver, archive_site: ArchiveSite) -> None:
     search_articles(browser, archive_site, "kesepahaman")
-    assert row_count(browser) == search_hits(archive_site.db_path, "kesepahaman")
-    titles = [row["title"] for row in result_rows(browser)]
-    assert PPS_RENEWAL.title in titles
+    rows = result_rows(browser)  # the newest 50 hits at most, nothing counted
+    assert len(rows) == min(50, search_hits(archive_site.db_path, "kesepahaman"))
+    assert PPS_RENEWAL.title in [row["title"] for row in rows]
 
 
 def test_source_facet_filters_the_articles(browser: WebDriver, archive_site: ArchiveSite) -> None:
@@ -133,7 +134,7 @@ def test_article_row_page_shows_title_and_text(
             (By.XPATH, f"//tr[td[contains(@class, 'col-title')]='{PPS_RENEWAL.title}']")
         )
     )
-    follow(browser, row.find_element(By.CSS_SELECTOR, "td.col-id a"), "/archive/articles/")
+    follow(browser, row.find_element(By.CSS_SELECTOR, "td.col-article a"), "/archive/articles/")
     page = wait(browser).until(EC.visibility_of_element_located((By.TAG_NAME, "body"))).text
     assert PPS_RENEWAL.title in page
     assert PPS_RENEWAL.paragraphs[0] in page
