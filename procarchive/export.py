@@ -10,7 +10,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -18,6 +18,7 @@ from typing import IO, Any
 import yaml
 from sqlite_utils import Database
 
+from datasette_plugins.fast_csv import csv_lines
 from procarchive import ocds
 from procarchive.export_filters import (
     DATASETS,
@@ -188,23 +189,6 @@ def export_csv(
         if progress:
             progress.update(written)
     return written
-
-
-def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
-    """Rows as csv.writer writes them (excel dialect, minimal quoting), byte for byte. The csv
-    module inspects long texts a character at a time; str's own searches are some three times
-    faster, which is what keeps an export of 3 KB articles above 20,000 rows a second."""
-    return "".join([(",".join(map(_csv_field, row)) or '""') + "\r\n" for row in rows])
-
-
-def _csv_field(value: Any) -> str:
-    if isinstance(value, str):
-        if '"' in value:
-            return '"' + value.replace('"', '""') + '"'
-        if "," in value or "\n" in value or "\r" in value:
-            return f'"{value}"'
-        return value
-    return "" if value is None else str(value)
 
 
 def export_json(

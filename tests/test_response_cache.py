@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -77,3 +78,20 @@ def test_a_plain_article_search_goes_to_the_search_query() -> None:
     for kept in (scope("/archive/articles", "_search=x&source=lkpp_news"),
                  scope("/archive/articles.json", "_search=x"), scope("/archive/articles")):  # fmt: skip
         assert search_target(kept) is None
+
+
+def test_streamed_csv_of_a_filtered_table_matches_datasettes_own(tmp_path: Path) -> None:
+    """The bulk writer serves `.csv?_stream=on` with plain column filters; the rows and bytes
+    are those of Datasette's own CSV of the same page."""
+    from tests.test_metadata import build_archive, fetch_all
+
+    archive = build_archive(tmp_path / "archive.db")
+    ours = "/archive/articles.csv?source=lkpp_news&_stream=on"
+    theirs = "/archive/articles.csv?source=lkpp_news&_size=max"
+    unfiltered = "/archive/notices.csv?_stream=on&_dl=1"
+    got = fetch_all(archive, [ours, theirs, unfiltered], immutable=True)
+    assert got[ours].status_code == 200 and got[ours].text == got[theirs].text
+    assert got[ours].headers["x-csv-writer"] == "bulk" and "x-csv-writer" not in got[theirs].headers
+    assert got[ours].text.count("\r\n") > 30
+    assert got[unfiltered].headers["content-disposition"] == 'attachment; filename="notices.csv"'
+    assert got[unfiltered].text.splitlines()[0].startswith("id,lpse,category,package_code")
