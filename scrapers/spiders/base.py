@@ -19,7 +19,7 @@ from pipelines.normalize import article_id
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import redecode
-from scrapers.items import ArticleItem, GoneItem, SeenItem
+from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
@@ -78,6 +78,32 @@ class SourceSpider(scrapy.Spider):
             self.count("failed_listing")  # the listing is incomplete: no "unlisted" verdicts
         self.count(f"failed/{reason}")
         self.logger.warning("Failed %s: %s (%s)", request.url, failure.getErrorMessage(), reason)
+
+    def paged_listing(
+        self,
+        response: Response,
+        read: Callable[[str, str], Any],
+        parse_listing: Callable[..., Any],
+        parse_article: Callable[..., Any],
+        first: bool,
+        hints: dict[str, str] | None = None,
+    ) -> Iterator[Any]:
+        """A paginated news listing as `read(html, url)` parses it (its pages go to
+        `parse_listing`, its articles to `parse_article`): its articles (with the
+        change hints a sitemap gave), then from the first page every page its pager shows,
+        fetched side by side, and from the others the next page (a pager may show only a
+        window of pages)."""
+        html = self.page_text(response)
+        if html is None:
+            return
+        listing = read(html, response.url)
+        yield ListingItem(self.source.name, response.url, listing.article_urls)
+        for url in listing.article_urls:
+            yield self.article_request(url, parse_article, hint=(hints or {}).get(url))
+        pages = [*(listing.page_urls if first else []), *filter(None, [listing.next_url])]
+        cb_kwargs = {"hints": hints} if hints is not None else {}
+        for url in dict.fromkeys(pages):
+            yield self.listing_request(url, parse_listing, cb_kwargs=cb_kwargs)
 
     def page_text(self, response: Response) -> str | None:
         """The response's text, or None (counted and logged) when it is not a text page."""

@@ -13,7 +13,6 @@ from scrapy.http import Response
 
 from scrapers.extract import lkpp
 from scrapers.extract.feeds import FeedError, parse_feed
-from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
 
 
@@ -45,18 +44,9 @@ class LkppNewsSpider(SourceSpider):
     def parse_listing(
         self, response: Response, hints: dict[str, str], first: bool = False
     ) -> Iterator[Any]:
-        html = self.page_text(response)
-        if html is None:
-            return
-        listing = lkpp.parse_listing(html, response.url)
-        yield ListingItem(self.source.name, response.url, listing.article_urls)
-        for url in listing.article_urls:
-            yield self.article_request(url, self.parse_article, hint=hints.get(url))
-        # From the first page, every page its pager shows, so that they are fetched side by
-        # side; from the others, the next page (the pager may show only a window of pages).
-        pages = [*(listing.page_urls if first else []), *filter(None, [listing.next_url])]
-        for url in dict.fromkeys(pages):
-            yield self.listing_request(url, self.parse_listing, cb_kwargs={"hints": hints})
+        yield from self.paged_listing(
+            response, lkpp.parse_listing, self.parse_listing, self.parse_article, first, hints
+        )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, lkpp.parse_article)

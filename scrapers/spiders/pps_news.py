@@ -8,7 +8,6 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.extract import pps
-from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
 
 
@@ -20,18 +19,9 @@ class PpsNewsSpider(SourceSpider):
             yield self.listing_request(url, self.parse_listing, cb_kwargs={"first": True})
 
     def parse_listing(self, response: Response, first: bool = False) -> Iterator[Any]:
-        html = self.page_text(response)
-        if html is None:
-            return
-        listing = pps.parse_listing(html, response.url)
-        yield ListingItem(self.source.name, response.url, listing.article_urls)
-        for url in listing.article_urls:
-            yield self.article_request(url, self.parse_article)
-        # From the first page, every page of the pager's block, fetched side by side; from
-        # the others, the next page (which opens the following block when there is one).
-        pages = [*(listing.page_urls if first else []), *filter(None, [listing.next_url])]
-        for url in dict.fromkeys(pages):
-            yield self.listing_request(url, self.parse_listing)
+        yield from self.paged_listing(
+            response, pps.parse_listing, self.parse_listing, self.parse_article, first
+        )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         yield from self.article(response, pps.parse_article)
