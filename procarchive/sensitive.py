@@ -46,6 +46,9 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     conn = sqlite3.connect(target)
+    # As SQL functions, so that each table is rewritten by one statement, row by row.
+    conn.create_function("mask_npwp", 1, mask_npwp, deterministic=True)
+    conn.create_function("redact_record", 1, _redact_record_json, deterministic=True)
     try:
         with conn:
             conn.execute(
@@ -56,24 +59,8 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
             )
             # The record's hash would confirm a guessed name or tax number: not published.
             conn.execute("UPDATE notices SET content_hash = NULL")
-            documents = conn.execute("SELECT rowid, text FROM documents").fetchall()
-            conn.executemany(
-                "UPDATE documents SET text = ? WHERE rowid = ?",
-                [(mask_npwp(text), rowid) for rowid, text in documents],
-            )
-            rows = conn.execute("SELECT version_id, record FROM notice_versions").fetchall()
-            conn.executemany(
-                "UPDATE notice_versions SET record = ? WHERE version_id = ?",
-                [
-                    (
-                        json.dumps(
-                            redact_record(json.loads(record)), ensure_ascii=False, sort_keys=True
-                        ),
-                        vid,
-                    )
-                    for vid, record in rows
-                ],
-            )
+            conn.execute("UPDATE documents SET text = mask_npwp(text)")
+            conn.execute("UPDATE notice_versions SET record = redact_record(record)")
         conn.execute("PRAGMA journal_mode=DELETE")  # one file: it is served read-only
         conn.execute("VACUUM")
         # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, which the
@@ -84,3 +71,9 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
     finally:
         conn.close()
     return target
+
+
+def _redact_record_json(record: str | None) -> str | None:
+    if not record:
+        return record
+    return json.dumps(redact_record(json.loads(record)), ensure_ascii=False, sort_keys=True)
