@@ -13,6 +13,7 @@ import asyncio
 import csv
 import io
 import json
+import random
 import socket
 import sqlite3
 import statistics
@@ -28,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-from benchmarks.scale_archive import generate
+from benchmarks.scale_archive import KINDS, SOURCES, generate
 from pipelines.archive import open_archive
 from procarchive.serve import datasette_command, write_inspect_file
 
@@ -44,13 +45,32 @@ def archive(workdir: Path, articles: int, notices: int) -> tuple[Path, dict[str,
         db_path.unlink(missing_ok=True)
         about_path.write_text(json.dumps(generate(db_path, articles, notices)))
     db = open_archive(db_path, create=False)  # applies migrations added since
+    if not db["sqlite_stat1"].exists():
+        db.execute("ANALYZE")  # an archive generated before the nightly crawl's ANALYZE
     db.execute("PRAGMA journal_mode=DELETE")
     db.close()
     about: dict[str, Any] = json.loads(about_path.read_text())
     return db_path, about
 
 
-def requests(about: dict[str, Any]) -> dict[str, str]:
+def distinct_filters(count: int, seed: int = 1) -> list[str]:
+    """Article pages filtered by one to three of source, kind and year, each asked for once:
+    what a crowd of researchers clicking through facets asks for (no page served from cache)."""
+    rng = random.Random(seed)
+    pages: dict[str, None] = {}
+    while len(pages) < count:
+        chosen = {
+            "source": rng.choice(list(SOURCES)) if rng.random() < 0.5 else None,
+            "kind": rng.choice(list(KINDS)) if rng.random() < 0.5 else None,
+            "year": str(rng.randint(2010, 2025)) if rng.random() < 0.5 else None,
+        }
+        query = "&".join(f"{name}={value}" for name, value in chosen.items() if value)
+        if query:
+            pages[f"/archive/articles?{query}"] = None
+    return list(pages)
+
+
+def requests(about: dict[str, Any], count: int) -> dict[str, str | list[str]]:
     common, rare = about["common_term"], quote(about["rare_term"])
     return {
         "search page, common term": f"/archive/articles?_search={common}",
@@ -60,6 +80,7 @@ def requests(about: dict[str, Any]) -> dict[str, str]:
         "table page with facets": "/archive/articles",
         "table page, filtered": f"/archive/articles?source={CSV_SOURCE}",
         "table page, 2 filters": f"/archive/articles?source={CSV_SOURCE}&year=2020",
+        "table pages, distinct filters": distinct_filters(count + 1),
         "search-all JSON, common term": f"/archive/articles.json?_shape=objects&_labels=on"
         f"&_extra=count&_size=5&_search={common}",
         "canned: articles_mentioning": f"/archive/articles_mentioning?term={common}&source=pps_news",
@@ -101,25 +122,26 @@ def datasette(db_path: Path) -> Iterator[str]:
         server.wait()
 
 
-async def load(base: str, path: str, clients: int, count: int, budget: float) -> dict[str, Any]:
-    """`count` requests of `path` from `clients` concurrent clients (fewer when the time
-    budget runs out); latencies of whole responses."""
+async def load(
+    base: str, paths: str | list[str], clients: int, count: int, budget: float
+) -> dict[str, Any]:
+    """`count` requests from `clients` concurrent clients (fewer when the time budget runs
+    out), of one path or of each of a list in turn; latencies of whole responses."""
+    queue = [paths] * (count + 1) if isinstance(paths, str) else list(paths)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     deadline = time.perf_counter() + budget
-    remaining = [count]
 
     async def client(http: httpx.AsyncClient) -> None:
-        while remaining[0] > 0 and time.perf_counter() < deadline:
-            remaining[0] -= 1
+        while queue and time.perf_counter() < deadline:
             started = time.perf_counter()
-            response = await http.get(path)
+            response = await http.get(queue.pop())
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
     async with httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=True) as http:
         started = time.perf_counter()
-        await http.get(path)  # the first request: computed, then kept if cacheable
+        await http.get(queue.pop())  # the first request: computed, then kept if cacheable
         first = time.perf_counter() - started
         await asyncio.gather(*(client(http) for _ in range(clients)))
     latencies.sort()
@@ -165,16 +187,17 @@ def main() -> None:
     args = parser.parse_args()
     db_path, about = archive(args.workdir, args.articles, args.articles // 5)
     print(f"archive: {db_path} ({db_path.stat().st_size / 1024**3:.2f} GB), {about['articles']:,} "
-          f"articles, {about['notices']:,} notices, generated in {about['seconds']} s")  # fmt: skip
+          f"articles, {about['notices']:,} notices, generated in {about['seconds']} s "
+          f"{about.get('phases', '')}")  # fmt: skip
     print(f"common term {about['common_term']!r}: {about['common_matches']:,} articles; "
           f"rare term {about['rare_term']!r}: {about['rare_matches']:,}")  # fmt: skip
     print(f"{'request':<32} {'n':>5} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8}  statuses")
     expected = csv_rows_expected(db_path)
     with datasette(db_path) as base:
-        for name, path in requests(about).items():
+        for name, paths in requests(about, args.requests).items():
             if args.only and args.only not in name:
                 continue
-            r = asyncio.run(load(base, path, args.clients, args.requests, args.budget))
+            r = asyncio.run(load(base, paths, args.clients, args.requests, args.budget))
             print(f"{name:<32} {r['n']:>5} {r['first'] * 1000:>9.0f} {r['p50'] * 1000:>8.0f} {r['p95'] * 1000:>8.0f}  "
                   f"{r['statuses']}", flush=True)  # fmt: skip
         for name, path in {

@@ -11,10 +11,12 @@ Datasette. It is self-contained, so that a published folder needs only Datasette
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from contextlib import aclosing, closing
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -107,33 +109,65 @@ def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
                 ]
             headers.append((b"x-csv-writer", b"bulk"))  # says which path served it
             await send({"type": "http.response.start", "status": 200, "headers": headers})
-            async for chunk in chunks(database, sql, params, columns):
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
+            gone = asyncio.Event()
+            watcher = asyncio.create_task(watch_disconnect(receive, gone))
+            try:
+                async with aclosing(chunks(database, sql, params, columns)) as body:
+                    async for chunk in body:
+                        if gone.is_set():  # the client left: stop reading the table
+                            return
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b""})
+            finally:
+                watcher.cancel()
 
         return csv_app
 
     return wrap
 
 
+async def watch_disconnect(receive: Any, gone: asyncio.Event) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    gone.set()
+
+
 async def chunks(database: Any, sql: str, params: dict[str, str], columns: list[str]) -> Any:
-    """The CSV in chunks, read and encoded in a thread of its own."""
+    """The CSV in chunks, read and encoded in a thread of its own, which stops when the
+    chunks stop being taken (the generator closed: the client left or the server stops)."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
     mode = "mode=ro" if database.is_mutable else "immutable=1"
+    stopped = threading.Event()
+
+    def put(item: bytes | None) -> bool:
+        """Hand a chunk over, waiting while the queue is full; False once stopped."""
+        handed = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
+        while not stopped.is_set():
+            try:
+                handed.result(timeout=0.2)
+                return True
+            except concurrent.futures.TimeoutError:
+                continue
+        handed.cancel()
+        return False
 
     def produce() -> None:
-        put = lambda item: asyncio.run_coroutine_threadsafe(queue.put(item), loop).result()  # noqa: E731
         try:
-            with sqlite3.connect(f"file:{database.path}?{mode}", uri=True) as conn:
+            with closing(sqlite3.connect(f"file:{database.path}?{mode}", uri=True)) as conn:
                 cursor = conn.execute(sql, params)
-                put(csv_lines([columns]).encode("utf-8"))
-                while rows := cursor.fetchmany(CHUNK):
-                    put(csv_lines(rows).encode("utf-8"))
-            conn.close()
+                if not put(csv_lines([columns]).encode("utf-8")):
+                    return
+                while not stopped.is_set() and (rows := cursor.fetchmany(CHUNK)):
+                    if not put(csv_lines(rows).encode("utf-8")):
+                        return
         finally:
-            put(None)
+            if not stopped.is_set():
+                put(None)
 
-    threading.Thread(target=produce, daemon=True).start()
-    while (chunk := await queue.get()) is not None:
-        yield chunk
+    threading.Thread(target=produce, name="fast-csv", daemon=True).start()
+    try:
+        while (chunk := await queue.get()) is not None:
+            yield chunk
+    finally:
+        stopped.set()

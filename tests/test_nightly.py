@@ -48,3 +48,5 @@ def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: 
         "pbj_sleman": "finished",
     }
     assert db.execute("select count(*) from articles where gone_at is not null").fetchone()[0] == 0
+    analysed = {row[0] for row in db.execute("select tbl from sqlite_stat1")}
+    assert {"articles", "crawls"} <= analysed  # the post-crawl ANALYZE

@@ -128,3 +128,13 @@ def test_the_copy_keeps_its_full_text_indexes_in_step_with_its_rows(published: P
     for index in ("articles_fts", "notices_fts", "documents_fts"):
         copy.execute(f"INSERT INTO {index} ({index}) VALUES ('integrity-check')")
     assert (published / "archive.inspect.json").exists()
+
+
+def test_the_copy_carries_the_planners_statistics_and_facet_counts(published: Path) -> None:
+    """Without statistics SQLite reads a page filtered by source through the kind index."""
+    copy = sqlite3.connect(published / "archive.db")
+    analysed = {row[0] for row in copy.execute("select tbl from sqlite_stat1")}
+    assert {"articles", "notices", "documents"} <= analysed
+    summed = copy.execute("select sum(n) from articles_facet_counts").fetchone()[0]
+    assert summed == copy.execute("select count(*) from articles").fetchone()[0] > 0
+    copy.close()

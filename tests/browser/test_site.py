@@ -8,6 +8,7 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -114,6 +115,24 @@ def test_search_shows_the_matching_articles(browser: WebDriver, archive_site: Ar
     rows = result_rows(browser)  # the newest 50 hits at most, nothing counted
     assert len(rows) == min(50, search_hits(archive_site.db_path, "kesepahaman"))
     assert PPS_RENEWAL.title in [row["title"] for row in rows]
+
+
+def test_search_all_tables_lists_the_article_hits(
+    browser: WebDriver, archive_site: ArchiveSite
+) -> None:
+    """The cross-table search page reads the articles through the "search" query."""
+    term = '"perpanjang nota kesepahaman"'
+    browser.get(archive_site.url(f"/-/search?q={quote(term)}"))
+    heading = wait(browser).until(
+        EC.visibility_of_element_located((By.XPATH, "//h2[contains(., 'archive: articles')]"))
+    )
+    hits = search_hits(archive_site.db_path, term)
+    assert heading.text == f"{hits} result{'s' * (hits != 1)} in archive: articles"
+    section = heading.find_element(By.XPATH, "..")
+    titles = [td.text for td in section.find_elements(By.CSS_SELECTOR, "td")]
+    assert PPS_RENEWAL.title in titles
+    link = heading.find_element(By.TAG_NAME, "a").get_attribute("href") or ""
+    assert link.endswith(f"/archive/search?term={quote(term, safe='')}")
 
 
 def test_source_facet_filters_the_articles(browser: WebDriver, archive_site: ArchiveSite) -> None:

@@ -1,0 +1,121 @@
+"""The articles page's facets, summed from articles_facet_counts, are the facets Datasette
+would count from the rows, for every filter; the counts follow inserts, updates and deletes."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.archive import open_archive
+from pipelines.migrations import FACET_COUNTS
+from tests.test_metadata import fetch_all
+
+SOURCES = ["lkpp_news", "kebijakan_pbj_blog", "pps_news", "regional_01"]
+KINDS = ["news", "mou", "tender", None]
+YEARS = [2014, 2015, 2020, None]
+
+
+def article(n: int, rng: random.Random) -> dict[str, Any]:
+    return {
+        "id": f"{n:016x}", "url": f"https://news.test/{n}", "source": rng.choice(SOURCES),
+        "title": f"Berita {n}", "published_at": f"2020-01-01T00:{n % 60:02d}:00+07:00",
+        "year": rng.choice(YEARS), "kind": rng.choice(KINDS), "lang": "id",
+        "content_hash": str(n), "first_seen_at": "2026-01-01", "last_seen_at": "2026-01-01",
+        "text": "Pengadaan barang." if n % 2 else "Nota kesepahaman.",
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("facets") / "archive.db"
+    rng = random.Random(3)
+    db = open_archive(path)
+    db.table("articles").insert_all(article(n, rng) for n in range(400))
+    # Reclassified, re-dated and deleted rows move the counts as the rows move.
+    db.execute("UPDATE articles SET kind = 'mou' WHERE rowid % 7 = 0")
+    db.execute("UPDATE articles SET year = 2021, source = 'pps_news' WHERE rowid % 11 = 0")
+    db.execute("DELETE FROM articles WHERE rowid % 13 = 0")
+    db.conn.commit()
+    db.close()
+    return path
+
+
+def counted_from_rows(archive: Path) -> dict[tuple[Any, ...], int]:
+    db = open_archive(archive, create=False)
+    columns = ", ".join(FACET_COUNTS)
+    rows = db.execute(f"select {columns}, count(*) from articles group by {columns}").fetchall()
+    db.close()
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def test_triggers_keep_the_counts_of_every_combination(archive: Path) -> None:
+    db = open_archive(archive, create=False)
+    columns = ", ".join(FACET_COUNTS)
+    kept = db.execute(f"select {columns}, n from articles_facet_counts where n > 0").fetchall()
+    db.close()
+    assert {tuple(row[:-1]): row[-1] for row in kept} == counted_from_rows(archive)
+
+
+PAGES = [
+    "",
+    "source=pps_news",
+    "kind=mou",
+    "year=2015",
+    "source=lkpp_news&kind=news",
+    "source=regional_01&year=2014&kind=tender",
+    "kind=mou&_sort=title",
+    "source=nowhere",
+    "source=",
+]
+
+
+@pytest.mark.parametrize("query", PAGES)
+def test_precounted_facets_equal_the_counted_ones(archive: Path, query: str) -> None:
+    """One page with each facet twice: from metadata (precounted) and as Datasette's own
+    column facet (`_facet=`, which the page shows as hideable)."""
+    path = f"/archive/articles.json?_extra=facet_results&{query}"
+    path += "".join(f"&_facet={column}" for column in FACET_COUNTS)
+    facets = fetch_all(archive, [path])[path].json()["facet_results"]
+    for column in FACET_COUNTS:
+        mine, stock = sorted(
+            (f for f in facets.values() if f["name"] == column), key=lambda f: f["hideable"]
+        )
+        assert not mine["hideable"] and stock["hideable"], (query, column)
+        assert mine["type"] == "column" and mine["truncated"] == stock["truncated"]
+        assert mine["results"] == stock["results"], (query, column)
+
+
+@pytest.fixture
+def inflated(archive: Path, tmp_path: Path) -> Path:
+    """A copy whose precomputed counts are a thousand times the rows: which facets were
+    summed, and which counted from the rows, shows in the figures."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive, copy)
+    db = open_archive(copy, create=False)
+    db.execute("UPDATE articles_facet_counts SET n = n * 1000")
+    db.conn.commit()
+    db.close()
+    return copy
+
+
+def facet_counts(page: dict[str, Any], column: str) -> dict[Any, int]:
+    return {v["value"]: v["count"] for v in page["facet_results"][column]["results"]}
+
+
+def test_pages_filtered_by_facet_columns_sum_the_counts(inflated: Path) -> None:
+    path = "/archive/articles.json?_extra=facet_results&kind=mou&_sort=title&_size=5"
+    page = fetch_all(inflated, [path])[path].json()
+    assert facet_counts(page, "kind") == {"mou": 1000 * page["filtered_table_rows_count"]}
+
+
+@pytest.mark.parametrize(
+    "query", ["_search=kesepahaman&source=pps_news", "lang=id", "source__contains=news"]
+)
+def test_other_filters_and_searches_count_from_the_rows(inflated: Path, query: str) -> None:
+    path = f"/archive/articles.json?_extra=facet_results&{query}"
+    page = fetch_all(inflated, [path])[path].json()
+    assert sum(facet_counts(page, "source").values()) == page["filtered_table_rows_count"]
