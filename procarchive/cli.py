@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it on every interface)",
     )  # fmt: skip
+    serve.add_argument(
+        "--workers", type=int, default=1,
+        help="server processes (one a core for a public site: a process renders on one core)",
+    )  # fmt: skip
 
     publish = commands.add_parser(
         "publish", help="a folder to deploy from: the archive without sensitive data, and more"
@@ -213,7 +217,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Same file name in public/, so that metadata.yml (keyed by it) still applies.
         db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
         print(f"Without sensitive data: {db}", flush=True)
-    serve(db, args.port, args.host, public=args.public)
+    serve(db, args.port, args.host, public=args.public, workers=args.workers)
     return 0
 
 

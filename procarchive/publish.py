@@ -65,10 +65,16 @@ without the notices' content hashes. Serve it read-only (`-i`: immutable).
     venv/bin/{serve} --host 127.0.0.1 --port 8001
     # or: HOST=127.0.0.1 PORT=8001 ./serve.sh
 
-Datasette listens on 127.0.0.1 only; the proxy faces the internet. nginx:
+Datasette listens on 127.0.0.1 only; the proxy faces the internet. A Datasette process
+renders pages on one core at a time: on a server with several cores, run one a core
+(`PORT=8001 ./serve.sh & PORT=8002 ./serve.sh &`) and list them all. nginx:
 
+    upstream procarchive {{
+        server 127.0.0.1:8001;
+        server 127.0.0.1:8002;
+    }}
     location / {{
-        proxy_pass http://127.0.0.1:8001/;
+        proxy_pass http://procarchive/;
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-Proto $scheme;
     }}

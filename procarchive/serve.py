@@ -12,10 +12,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import yaml
+from datasette.app import SETTINGS as DATASETTE_SETTINGS
+from datasette.app import Datasette
+
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 PLUGINS = ROOT / "datasette_plugins"
 TEMPLATES = ROOT / "templates"
+SERVE_OPTIONS = "PROCARCHIVE_SERVE"  # the environment variable procarchive.asgi reads
 
 SETTINGS = {
     "sql_time_limit_ms": "3000",
@@ -59,8 +64,20 @@ def write_inspect_file(db_path: str | Path) -> Path:
 
 
 def datasette_command(
-    db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", public: bool = False
+    db_path: str | Path,
+    port: int = 8001,
+    host: str = "127.0.0.1",
+    public: bool = False,
+    workers: int = 1,
 ) -> list[str]:
+    """`datasette serve` for one process; for several, uvicorn's workers each building the
+    same Datasette (procarchive.asgi, options in the environment: `serving_environment`)."""
+    if workers > 1:
+        return [
+            sys.executable, "-m", "uvicorn", "--factory", "procarchive.asgi:create_app",
+            "--workers", str(workers), "--host", host, "--port", str(port),
+            "--no-access-log", "--timeout-graceful-shutdown", "5",
+        ]  # fmt: skip
     settings = PUBLIC_SETTINGS if public else SETTINGS
     command = [
         sys.executable, "-m", "datasette", "serve",
@@ -75,12 +92,41 @@ def datasette_command(
     return command
 
 
+def serving_environment(db_path: str | Path, public: bool = False) -> dict[str, str]:
+    """The environment of `datasette_command(..., workers=N)`: which archive, how."""
+    return {**os.environ, SERVE_OPTIONS: json.dumps({"db_path": str(db_path), "public": public})}
+
+
+def build_datasette(db_path: str, public: bool = False) -> Datasette:
+    """The Datasette that `datasette_command` describes, built in this process."""
+    settings = PUBLIC_SETTINGS if public else SETTINGS
+    defaults = {setting.name: setting.default for setting in DATASETTE_SETTINGS}
+    typed = {
+        name: value == "on" if isinstance(defaults[name], bool) else type(defaults[name])(value)
+        for name, value in settings.items()
+    }
+    inspect = inspect_path(db_path)
+    return Datasette(
+        files=[] if public else [db_path],
+        immutables=[db_path] if public else [],
+        inspect_data=json.loads(inspect.read_text()) if public and inspect.exists() else None,
+        metadata=yaml.safe_load(METADATA.read_text(encoding="utf-8")),
+        plugins_dir=str(PLUGINS),
+        template_dir=str(TEMPLATES),
+        settings=typed,
+    )
+
+
 def serve(
-    db_path: str | Path, port: int = 8001, host: str = "127.0.0.1", public: bool = False
+    db_path: str | Path,
+    port: int = 8001,
+    host: str = "127.0.0.1",
+    public: bool = False,
+    workers: int = 1,
 ) -> None:
     """Replace this process with Datasette (Ctrl-C stops it)."""
     if public:
         write_inspect_file(db_path)
-    command = datasette_command(db_path, port, host, public)
+    command = datasette_command(db_path, port, host, public, workers)
     print(f"Serving {db_path} at http://{host}:{port}/", flush=True)
-    os.execv(command[0], command)
+    os.execve(command[0], command, serving_environment(db_path, public))

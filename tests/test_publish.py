@@ -4,13 +4,19 @@ the public settings of `procarchive serve --public`."""
 
 from __future__ import annotations
 
+import json
+import re
+import socket
 import sqlite3
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from procarchive.cli import main
-from procarchive.serve import datasette_command
+from procarchive.serve import datasette_command, serving_environment
 from tests.test_metadata import build_archive, fetch_all
 
 NPWP = "09.876.543.2-101.000"
@@ -138,3 +144,57 @@ def test_the_copy_carries_the_planners_statistics_and_facet_counts(published: Pa
     summed = copy.execute("select sum(n) from articles_facet_counts").fetchone()[0]
     assert summed == copy.execute("select count(*) from articles").fetchone()[0] > 0
     copy.close()
+
+
+def serving(
+    command: list[str], env: dict[str, str], port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    pytest.fail(f"the server did not answer on port {port}:\n{log.read_text()[-3000:]}")
+
+
+def test_several_processes_serve_the_same_site(published: Path, tmp_path: Path) -> None:
+    """`serve --public --workers 2`: uvicorn's workers each build the Datasette that
+    `datasette serve` runs, settings, metadata, plugins and templates included."""
+    db = published / "archive.db"
+    pages = ["/-/settings.json", "/-/metadata.json", "/archive/articles.json?_shape=objects&kind=mou",
+             "/archive/articles?kind=mou", "/-/search?q=kesepahaman", "/archive/notices"]  # fmt: skip
+    got: dict[int, dict[str, bytes]] = {}
+    for workers in (1, 2):
+        sockets = socket.socket()
+        sockets.bind(("127.0.0.1", 0))
+        port = sockets.getsockname()[1]
+        sockets.close()
+        command = datasette_command(db, port, public=True, workers=workers)
+        assert ("uvicorn" in command) == (workers > 1)
+        log = tmp_path / f"serve-{workers}.log"
+        server = serving(command, serving_environment(db, public=True), port, log)
+        try:
+            got[workers] = {}
+            for page in pages:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}{page}", timeout=30
+                ) as response:
+                    got[workers][page] = response.read()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    for page in pages:
+        assert strip_tokens(got[2][page]) == strip_tokens(got[1][page]), page
+    assert json.loads(got[2]["/-/settings.json"])["sql_time_limit_ms"] == 1000
+
+
+def strip_tokens(page: bytes) -> bytes:
+    """Without what differs between the two servers: ports, CSRF tokens, query times."""
+    page = re.sub(rb"127\.0\.0\.1:\d+", b"", page)
+    page = re.sub(rb'name="csrftoken" value="[^"]*"', b"", page)
+    return re.sub(rb'"query_ms": [0-9.e-]+|Queries took [0-9.]+ms', b"", page)
