@@ -81,15 +81,18 @@ def requests(about: dict[str, Any], count: int) -> dict[str, str | list[str]]:
         "table page, filtered": f"/archive/articles?source={CSV_SOURCE}",
         "table page, 2 filters": f"/archive/articles?source={CSV_SOURCE}&year=2020",
         "table pages, distinct filters": distinct_filters(count + 1),
-        # What the "search all tables" page fetches: articles through the search query, the
-        # notices through their table (5 rows and a count).
+        # What the "search all tables" page fetches: articles and notices through their
+        # search queries.
         "search-all: articles": f"/archive/search.json?_shape=objects&term={common}",
-        "search-all: notices": f"/archive/notices.json?_shape=objects&_labels=on&_extra=count"
-        f"&_size=5&_search={common}",
+        "search-all: notices": f"/archive/search_notices.json?_shape=objects&term={common}",
         "canned: articles_mentioning": f"/archive/articles_mentioning?term={common}&source=pps_news",
         "canned: search_stories": f"/archive/search_stories?term={common}",
         "canned: mous_of_an_agency": "/archive/mous_of_an_agency?agency=LKPP",
         "agencies facet": "/archive/article_agencies",
+        "home page": "/",
+        "chart: articles per month": "/archive/articles_per_month",
+        "chart: MoUs per month": "/archive/mous_per_month",
+        "notices page": "/archive/notices",
     }
 
 

@@ -1,7 +1,7 @@
 """Datasette plugin: facets summed from a table's precomputed counts.
 
-A table T whose companion table T_facet_counts holds the number of rows for each combination
-of some columns (plus `n`, kept by triggers: pipelines/migrations.py) can list those columns
+A table T whose companion table T_facet_counts holds the number of rows (`n`) for each
+combination of some of its columns (kept by triggers: pipelines/migrations.py) can list them
 as `{precounted: column}` facets in metadata. While a page's only filters are equalities on
 the companion's columns, each facet is a sum over a few thousand companion rows, however
 many rows match (a million articles' facets otherwise cost about 100 ms each). With any
@@ -55,7 +55,10 @@ class PrecountedFacet(ColumnFacet):
         counts = f"{self.table}_facet_counts"
         if not await database.table_exists(counts):
             return None
-        counted = set(await database.table_columns(counts)) - {"n"}
+        # Columns of both (the companion may count expressions too, such as a month).
+        counted = set(await database.table_columns(counts)) & set(
+            await database.table_columns(self.table)
+        )
         if not set(self.columns()) <= counted:
             return None
         filters = {}

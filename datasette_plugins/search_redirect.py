@@ -1,10 +1,11 @@
-"""Datasette plugin: a search typed into the articles table page goes to the "search" query.
+"""Datasette plugin: a search typed into the articles (or notices) table page goes to the
+"search" ("search_notices") query.
 
 The table page's own `_search` collects, counts and facets every match: for a word in most
-of a million articles that takes seconds and ends at the SQL time limit. The "search"
-canned query reads the full-text index newest first and stops at 50 hits. A plain search
-(the search box, nothing else asked of the page) is sent there; a search combined with
-filters, facets or a format other than HTML stays on the table page.
+of a million articles that takes seconds and ends at the SQL time limit. The canned queries
+read the full-text index newest first and stop at 50 hits. A plain search (the search box,
+nothing else asked of the page) is sent there; a search combined with filters, facets or a
+format other than HTML stays on the table page.
 """
 
 from __future__ import annotations
@@ -17,19 +18,23 @@ from datasette import hookimpl
 
 Scope = MutableMapping[str, Any]
 App = Callable[[Scope, Any, Any], Awaitable[None]]
-TABLE = "/archive/articles"
+SEARCH_QUERIES = {
+    "/archive/articles": "/archive/search",
+    "/archive/notices": "/archive/search_notices",
+}
 PLAIN = frozenset({"_search", "_sort", "_sort_desc"})
 
 
 def search_target(scope: Scope) -> str | None:
-    """Where a plain article search should go, or None to leave the request alone."""
-    if scope.get("type") != "http" or scope.get("method") != "GET" or scope.get("path") != TABLE:
+    """Where a plain search of a table should go, or None to leave the request alone."""
+    query = SEARCH_QUERIES.get(scope.get("path", ""))
+    if scope.get("type") != "http" or scope.get("method") != "GET" or query is None:
         return None
     params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     term = params.get("_search", "").strip()
     if not term or set(params) - PLAIN:
         return None
-    return "/archive/search?" + urlencode({"term": term})
+    return f"{query}?" + urlencode({"term": term})
 
 
 @hookimpl

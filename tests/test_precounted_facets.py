@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pipelines.archive import open_archive
-from pipelines.migrations import FACET_COUNTS
+from pipelines.migrations import COUNTED, FACET_COUNTS
 from tests.test_metadata import fetch_all
 
 SOURCES = ["lkpp_news", "kebijakan_pbj_blog", "pps_news", "regional_01"]
@@ -22,7 +22,7 @@ YEARS = [2014, 2015, 2020, None]
 def article(n: int, rng: random.Random) -> dict[str, Any]:
     return {
         "id": f"{n:016x}", "url": f"https://news.test/{n}", "source": rng.choice(SOURCES),
-        "title": f"Berita {n}", "published_at": f"2020-01-01T00:{n % 60:02d}:00+07:00",
+        "title": f"Berita {n}", "published_at": rng.choice(["2020-01-01T00:00:00+07:00", "2020-02-03", None]),
         "year": rng.choice(YEARS), "kind": rng.choice(KINDS), "lang": "id",
         "content_hash": str(n), "first_seen_at": "2026-01-01", "last_seen_at": "2026-01-01",
         "text": "Pengadaan barang." if n % 2 else "Nota kesepahaman.",
@@ -38,6 +38,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Reclassified, re-dated and deleted rows move the counts as the rows move.
     db.execute("UPDATE articles SET kind = 'mou' WHERE rowid % 7 = 0")
     db.execute("UPDATE articles SET year = 2021, source = 'pps_news' WHERE rowid % 11 = 0")
+    db.execute("UPDATE articles SET published_at = '2021-03-01' WHERE rowid % 5 = 0")
     db.execute("DELETE FROM articles WHERE rowid % 13 = 0")
     db.conn.commit()
     db.close()
@@ -46,7 +47,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def counted_from_rows(archive: Path) -> dict[tuple[Any, ...], int]:
     db = open_archive(archive, create=False)
-    columns = ", ".join(FACET_COUNTS)
+    columns = ", ".join(COUNTED.values())
     rows = db.execute(f"select {columns}, count(*) from articles group by {columns}").fetchall()
     db.close()
     return {tuple(row[:-1]): row[-1] for row in rows}
@@ -54,7 +55,7 @@ def counted_from_rows(archive: Path) -> dict[tuple[Any, ...], int]:
 
 def test_triggers_keep_the_counts_of_every_combination(archive: Path) -> None:
     db = open_archive(archive, create=False)
-    columns = ", ".join(FACET_COUNTS)
+    columns = ", ".join(COUNTED)
     kept = db.execute(f"select {columns}, n from articles_facet_counts where n > 0").fetchall()
     db.close()
     assert {tuple(row[:-1]): row[-1] for row in kept} == counted_from_rows(archive)
@@ -119,3 +120,15 @@ def test_other_filters_and_searches_count_from_the_rows(inflated: Path, query: s
     path = f"/archive/articles.json?_extra=facet_results&{query}"
     page = fetch_all(inflated, [path])[path].json()
     assert sum(facet_counts(page, "source").values()) == page["filtered_table_rows_count"]
+
+
+def test_the_articles_per_month_chart_sums_the_counts(archive: Path) -> None:
+    path = "/archive/articles_per_month.json?_shape=array"
+    chart = fetch_all(archive, [path])[path].json()
+    db = open_archive(archive, create=False)
+    expected = db.execute(
+        "select substr(published_at, 1, 7) as month, source, count(*) as articles from articles "
+        "where published_at is not null group by month, source order by month desc, source"
+    ).fetchall()
+    db.close()
+    assert [tuple(row.values()) for row in chart] == expected != []

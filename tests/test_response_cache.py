@@ -95,3 +95,12 @@ def test_streamed_csv_of_a_filtered_table_matches_datasettes_own(tmp_path: Path)
     assert got[ours].text.count("\r\n") > 30
     assert got[unfiltered].headers["content-disposition"] == 'attachment; filename="notices.csv"'
     assert got[unfiltered].text.splitlines()[0].startswith("id,lpse,category,package_code")
+
+
+def test_a_plain_notice_search_goes_to_the_notices_search_query() -> None:
+    from datasette_plugins.search_redirect import search_target
+
+    assert search_target(scope("/archive/notices", "_search=jalan")) == (
+        "/archive/search_notices?term=jalan"
+    )
+    assert search_target(scope("/archive/notices", "_search=jalan&lpse=jakarta")) is None
