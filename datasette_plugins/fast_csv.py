@@ -1,11 +1,13 @@
 """Datasette plugin: a table's streamed CSV (`.csv?_stream=on`) written in bulk.
 
 Datasette streams CSV a page of rows at a time, each page a time-limited query and each row
-written on its own: about 8,000 rows/s for 3 KB articles. For a table filtered by plain
-column values (`?source=lkpp_news&year=2016`), this plugin runs one query in a worker thread
-and writes rows in chunks, in the table page's order, with the same columns and CSV as
-Datasette. Any other request (other filter forms, sorts, searches, facets) is left to
-Datasette. It is self-contained, so that a published folder needs only Datasette.
+written on its own: about 8,000 rows/s for 3 KB articles, and a page that reads its rows
+from disk past the time limit ends the file early. For a table filtered by plain column
+values (`?source=lkpp_news&year=2016`, with `_col`/`_nocol` choosing columns), this plugin
+runs one query in a worker thread and writes rows in chunks, in the table pages' order (ties
+broken by the primary key), with the same columns and CSV as Datasette. Any other request
+(other filter forms, sorts, searches, facets) is left to Datasette. It is self-contained, so
+that a published folder needs only Datasette.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datasette import hookimpl
 Scope = MutableMapping[str, Any]
 App = Callable[[Scope, Any, Any], Awaitable[None]]
 CSV_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)\.csv$")
-PASSIVE = frozenset({"_stream", "_size", "_dl"})  # options that do not change the rows
+PASSIVE = frozenset({"_stream", "_size", "_dl", "_col", "_nocol"})  # options that keep the rows
 CHUNK = 2000
 
 
@@ -46,32 +48,59 @@ def _csv_field(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def plan(scope: Scope, datasette: Any) -> tuple[Any, str, list[str], dict[str, str]] | None:
-    """(database, table, columns, filters) of a request this plugin serves, or None."""
+def plan(scope: Scope, datasette: Any) -> tuple[Any, str, list[str], dict[str, str], str] | None:
+    """(database, table, columns, filters, order) of a request this plugin serves, or None."""
     if scope.get("type") != "http" or scope.get("method") != "GET":
         return None
     match = CSV_PATH.match(scope.get("path", ""))
-    params = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace")))
+    pairs = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"))
+    params = dict(pairs)
     if not match or params.get("_stream") != "on" or match["database"] not in datasette.databases:
         return None
     database = datasette.databases[match["database"]]
-    columns = database_columns(database.path, match["table"])
+    columns, keys = table_columns(database.path, match["table"])
     filters = {k: v for k, v in params.items() if k not in PASSIVE}
     if not columns or not set(filters) <= set(columns):
         return None
-    return database, match["table"], columns, filters
+    chosen = chosen_columns(columns, keys, pairs)
+    if chosen is None:
+        return None
+    if not keys:  # a rowid table: Datasette lists the rowid first
+        keys, chosen = ["rowid"], ["rowid", *chosen]
+    sort_desc = datasette.metadata("sort_desc", database=database.name, table=match["table"])
+    sort = datasette.metadata("sort", database=database.name, table=match["table"])
+    return database, match["table"], chosen, filters, order_by(sort, sort_desc, keys)
 
 
-def database_columns(path: str | None, table: str) -> list[str]:
+def table_columns(path: str | None, table: str) -> tuple[list[str], list[str]]:
+    """A table's columns and primary key; none for a view or a table with foreign keys
+    (Datasette adds label columns for those: they stay with Datasette)."""
     if not path:
-        return []
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return [], []
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         kind = conn.execute("select type from sqlite_master where name = ?", [table]).fetchone()
-        columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")] if kind else []
-        # Datasette adds label columns for foreign keys: those tables stay with Datasette.
-        keys = conn.execute(f"pragma foreign_key_list([{table}])").fetchall() if kind else []
-    conn.close()
-    return columns if kind and kind[0] == "table" and not keys else []
+        if (
+            not kind
+            or kind[0] != "table"
+            or conn.execute(f"pragma foreign_key_list([{table}])").fetchall()
+        ):
+            return [], []
+        info = conn.execute(f"pragma table_info([{table}])").fetchall()
+    keys = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
+    return [row[1] for row in info], keys
+
+
+def chosen_columns(
+    columns: list[str], keys: list[str], pairs: list[tuple[str, str]]
+) -> list[str] | None:
+    """The columns `_col` and `_nocol` leave, as Datasette chooses them (the primary key
+    always); None for a column that does not exist, which Datasette answers with its error."""
+    wanted = [value for name, value in pairs if name == "_col"]
+    unwanted = {value for name, value in pairs if name == "_nocol"}
+    if not set(wanted) <= set(columns) or not unwanted <= set(columns) - set(keys):
+        return None
+    chosen = [*keys, *dict.fromkeys(wanted)] if wanted else columns
+    return [column for column in chosen if column not in unwanted]
 
 
 def query(table: str, columns: list[str], filters: dict[str, str], order: str) -> str:
@@ -80,12 +109,13 @@ def query(table: str, columns: list[str], filters: dict[str, str], order: str) -
     return f"select {listed} from [{table}]" + (f" where {where}" if where else "") + order
 
 
-def order_by(sort: str | None, sort_desc: str | None) -> str:
-    """The page's order, rowid breaking ties in the same direction, so that an index on the
-    filter and sort columns is read in order (a sort of 3 KB rows is what makes exports slow)."""
+def order_by(sort: str | None, sort_desc: str | None, keys: list[str]) -> str:
+    """The order of the table's pages: the sort column, then the primary key (ascending, as
+    Datasette breaks ties); a sorted index is read in order with only ties sorted."""
+    tie_breaker = ", ".join(f"[{key}]" for key in keys)
     if sort_desc:
-        return f" order by [{sort_desc}] desc, rowid desc"
-    return f" order by [{sort}], rowid" if sort else " order by rowid"
+        return f" order by [{sort_desc}] desc, {tie_breaker}"
+    return f" order by [{sort}], {tie_breaker}" if sort else f" order by {tie_breaker}"
 
 
 @hookimpl
@@ -96,10 +126,8 @@ def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
             if planned is None:
                 await app(scope, receive, send)
                 return
-            database, table, columns, filters = planned
-            sort_desc = datasette.metadata("sort_desc", database=database.name, table=table)
-            sort = datasette.metadata("sort", database=database.name, table=table)
-            sql = query(table, columns, filters, order_by(sort, sort_desc))
+            database, table, columns, filters, order = planned
+            sql = query(table, columns, filters, order)
             params = {str(index): value for index, value in enumerate(filters.values())}
             headers = [(b"content-type", b"text/plain; charset=utf-8")]
             if "_dl" in dict(parse_qsl(scope.get("query_string", b"").decode())):

@@ -5,8 +5,8 @@ combination of some of its columns (kept by triggers: pipelines/migrations.py) c
 as `{precounted: column}` facets in metadata. While a page's only filters are equalities on
 the companion's columns, each facet is a sum over a few thousand companion rows, however
 many rows match (a million articles' facets otherwise cost about 100 ms each). With any
-other filter, a search or a later page (`_next`), the facet is counted from the rows, as
-Datasette's column facets are. The results look like column facets' either way.
+other filter or a search, the facet is counted from the rows, as Datasette's column facets
+are. The results look like column facets' either way.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-# Arguments that change how a page looks, not which rows it counts.
+# Arguments that change how a page looks, not which rows it counts. A later page (`_next`)
+# shows the counts of the whole selection, as its first page did (Datasette's own facets
+# count only the rows after the page's cursor there).
 PRESENTATION_ARGS = {
-    "_col", "_dl", "_extra", "_header", "_json", "_labels", "_nl", "_nocol", "_nocount",
-    "_nofacet", "_nolabels", "_nosuggest", "_shape", "_size", "_sort", "_sort_desc",
-    "_stream", "_timelimit", "_trace", "_ttl",
+    "_col", "_dl", "_extra", "_header", "_json", "_labels", "_next", "_nl", "_nocol",
+    "_nocount", "_nofacet", "_nolabels", "_nosuggest", "_shape", "_size", "_sort",
+    "_sort_desc", "_stream", "_timelimit", "_trace", "_ttl",
 }  # fmt: skip
 
 

@@ -132,3 +132,13 @@ def test_the_articles_per_month_chart_sums_the_counts(archive: Path) -> None:
     ).fetchall()
     db.close()
     assert [tuple(row.values()) for row in chart] == expected != []
+
+
+def test_a_later_page_shows_the_counts_of_the_whole_selection(archive: Path) -> None:
+    first = "/archive/articles.json?_extra=facet_results&source=pps_news&_size=10"
+    page = fetch_all(archive, [first])[first].json()
+    later = page["next_url"].replace("http://localhost", "")
+    assert "_next=" in later
+    second = fetch_all(archive, [later])[later].json()
+    for column in FACET_COUNTS:
+        assert facet_counts(second, column) == facet_counts(page, column), column
