@@ -96,6 +96,15 @@ def requests(about: dict[str, Any], count: int) -> dict[str, str | list[str]]:
     }
 
 
+def next_pages(base: str) -> dict[str, str]:
+    """The second page of the articles table, unfiltered and filtered (`_next` from the first)."""
+    pages = {}
+    for name, query in {"next page": "", "next page, filtered": f"source={CSV_SOURCE}"}.items():
+        first = httpx.get(f"{base}/archive/articles.json?{query}", timeout=60).json()
+        pages[name] = first["next_url"].replace(base, "").replace(".json", "", 1)
+    return pages
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -201,7 +210,7 @@ def main() -> None:
     print(f"{'request':<32} {'n':>5} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8}  statuses")
     expected = csv_rows_expected(db_path)
     with datasette(db_path) as base:
-        for name, paths in requests(about, args.requests).items():
+        for name, paths in {**requests(about, args.requests), **next_pages(base)}.items():
             if args.only and args.only not in name:
                 continue
             r = asyncio.run(load(base, paths, args.clients, args.requests, args.budget))
