@@ -58,6 +58,9 @@ def distinct_filters(count: int, seed: int = 1) -> list[str]:
     what a crowd of researchers clicking through facets asks for (no page served from cache)."""
     rng = random.Random(seed)
     pages: dict[str, None] = {}
+    combinations = (len(SOURCES) + 1) * (len(KINDS) + 1) * 17 - 1
+    if count > combinations:
+        raise ValueError(f"{count} distinct pages asked for; there are {combinations}")
     while len(pages) < count:
         chosen = {
             "source": rng.choice(list(SOURCES)) if rng.random() < 0.5 else None,
@@ -115,11 +118,13 @@ def free_port() -> int:
 def datasette(db_path: Path, workers: int = 1) -> Iterator[str]:
     port = free_port()
     write_inspect_file(db_path)  # as `procarchive serve --public` does
-    server = subprocess.Popen(
-        datasette_command(db_path, port, public=True, workers=workers),
-        env=serving_environment(db_path, public=True),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    log = db_path.with_name(f"datasette-{workers}.log")  # read when the server fails to start
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            datasette_command(db_path, port, public=True, workers=workers),
+            env=serving_environment(db_path, public=True),
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -128,9 +133,7 @@ def datasette(db_path: Path, workers: int = 1) -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 if server.poll() is not None:
-                    raise RuntimeError(
-                        server.stderr.read().decode() if server.stderr else ""
-                    ) from None
+                    raise RuntimeError(log.read_text()[-3000:]) from None
                 time.sleep(0.5)
         yield base
     finally:

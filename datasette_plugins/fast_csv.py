@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
-from contextlib import aclosing, closing
+from contextlib import closing, suppress
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -29,6 +29,7 @@ App = Callable[[Scope, Any, Any], Awaitable[None]]
 CSV_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)\.csv$")
 PASSIVE = frozenset({"_stream", "_size", "_dl", "_col", "_nocol"})  # options that keep the rows
 CHUNK = 2000
+MAX_STREAMS = 4  # streams at once; more wait their turn
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
@@ -53,15 +54,16 @@ def plan(scope: Scope, datasette: Any) -> tuple[Any, str, list[str], dict[str, s
     if scope.get("type") != "http" or scope.get("method") != "GET":
         return None
     match = CSV_PATH.match(scope.get("path", ""))
-    pairs = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"))
+    pairs = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), True)
     params = dict(pairs)
     if not match or params.get("_stream") != "on" or match["database"] not in datasette.databases:
         return None
     database = datasette.databases[match["database"]]
     columns, keys = table_columns(database.path, match["table"])
     filters = {k: v for k, v in params.items() if k not in PASSIVE}
-    if not columns or not set(filters) <= set(columns):
-        return None
+    repeated = len([k for k, _ in pairs if k not in PASSIVE]) > len(filters)
+    if not columns or not set(filters) <= set(columns) or repeated:
+        return None  # a repeated filter (Datasette ANDs them) stays with Datasette
     chosen = chosen_columns(columns, keys, pairs)
     if chosen is None:
         return None
@@ -98,7 +100,7 @@ def chosen_columns(
     wanted = [value for name, value in pairs if name == "_col"]
     unwanted = {value for name, value in pairs if name == "_nocol"}
     if not set(wanted) <= set(columns) or not unwanted <= set(columns) - set(keys):
-        return None
+        return None  # "_col=" included: Datasette answers 400
     chosen = [*keys, *dict.fromkeys(wanted)] if wanted else columns
     return [column for column in chosen if column not in unwanted]
 
@@ -120,6 +122,8 @@ def order_by(sort: str | None, sort_desc: str | None, keys: list[str]) -> str:
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
+    streams = asyncio.Semaphore(MAX_STREAMS)  # each has a thread and a connection of its own
+
     def wrap(app: App) -> App:
         async def csv_app(scope: Scope, receive: Any, send: Any) -> None:
             planned = plan(scope, datasette)
@@ -136,66 +140,104 @@ def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
                     (b"content-disposition", f'attachment; filename="{table}.csv"'.encode()),
                 ]
             headers.append((b"x-csv-writer", b"bulk"))  # says which path served it
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            gone = asyncio.Event()
-            watcher = asyncio.create_task(watch_disconnect(receive, gone))
-            try:
-                async with aclosing(chunks(database, sql, params, columns)) as body:
-                    async for chunk in body:
-                        if gone.is_set():  # the client left: stop reading the table
-                            return
+            async with streams:
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                reader = TableReader(database, sql, params, columns)
+                watcher = asyncio.create_task(watch_disconnect(receive, reader))
+                try:
+                    # A failed read raises here: the response is cut off unfinished, never
+                    # ended as if the file were whole.
+                    while (chunk := await reader.next_chunk()) is not None:
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await send({"type": "http.response.body", "body": b""})
-            finally:
-                watcher.cancel()
+                    if not reader.ended.is_set():
+                        await send({"type": "http.response.body", "body": b""})
+                finally:
+                    reader.stop()
+                    watcher.cancel()
 
         return csv_app
 
     return wrap
 
 
-async def watch_disconnect(receive: Any, gone: asyncio.Event) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-    gone.set()
+async def watch_disconnect(receive: Any, reader: TableReader) -> None:
+    try:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+    finally:  # the client left (or the response ended): the table is no longer read
+        reader.stop()
 
 
-async def chunks(database: Any, sql: str, params: dict[str, str], columns: list[str]) -> Any:
-    """The CSV in chunks, read and encoded in a thread of its own, which stops when the
-    chunks stop being taken (the generator closed: the client left or the server stops)."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
-    mode = "mode=ro" if database.is_mutable else "immutable=1"
-    stopped = threading.Event()
+class TableReader:
+    """The CSV of one query in chunks, read and encoded in a thread of its own. `stop()`
+    (the client left, the server stops) interrupts the query and ends the thread."""
 
-    def put(item: bytes | None) -> bool:
-        """Hand a chunk over, waiting while the queue is full; False once stopped."""
-        handed = asyncio.run_coroutine_threadsafe(queue.put(item), loop)
-        while not stopped.is_set():
+    def __init__(self, database: Any, sql: str, params: dict[str, str], columns: list[str]):
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=8)
+        self.stopped = threading.Event()  # for the reader's thread
+        self.ended = asyncio.Event()  # for the response
+        self.connection: sqlite3.Connection | None = None
+        mode = "mode=ro" if database.is_mutable else "immutable=1"
+        self.url = f"file:{database.path}?{mode}"
+        self.sql, self.params, self.columns = sql, params, columns
+        threading.Thread(target=self.produce, name="fast-csv", daemon=True).start()
+
+    async def next_chunk(self) -> bytes | None:
+        """The next chunk; None at the end or once stopped; raises what the reader raised."""
+        if self.ended.is_set():
+            return None
+        taking = asyncio.ensure_future(self.queue.get())
+        ending = asyncio.ensure_future(self.ended.wait())
+        try:
+            await asyncio.wait({taking, ending}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ending.cancel()
+        if not taking.done():
+            taking.cancel()
+            return None
+        item = taking.result()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        """Called on the event loop's thread."""
+        self.ended.set()
+        self.stopped.set()
+        connection = self.connection
+        if connection is not None:
+            with suppress(sqlite3.ProgrammingError):  # closed meanwhile: nothing to end
+                connection.interrupt()  # thread-safe: ends a long step of the query
+
+    def put(self, item: bytes | BaseException | None) -> bool:
+        """Hand an item over, waiting while the queue is full; False once stopped."""
+        while not self.stopped.is_set():
+            try:
+                handed = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
+            except RuntimeError:  # the event loop has closed
+                return False
             try:
                 handed.result(timeout=0.2)
                 return True
             except concurrent.futures.TimeoutError:
-                continue
-        handed.cancel()
+                handed.cancel()
         return False
 
-    def produce() -> None:
+    def produce(self) -> None:
+        conn = sqlite3.connect(self.url, uri=True, check_same_thread=False)
+        self.connection = conn
         try:
-            with closing(sqlite3.connect(f"file:{database.path}?{mode}", uri=True)) as conn:
-                cursor = conn.execute(sql, params)
-                if not put(csv_lines([columns]).encode("utf-8")):
+            cursor = conn.execute(self.sql, self.params)
+            if not self.put(csv_lines([self.columns]).encode("utf-8")):
+                return
+            while not self.stopped.is_set() and (rows := cursor.fetchmany(CHUNK)):
+                if not self.put(csv_lines(rows).encode("utf-8")):
                     return
-                while not stopped.is_set() and (rows := cursor.fetchmany(CHUNK)):
-                    if not put(csv_lines(rows).encode("utf-8")):
-                        return
+            self.put(None)
+        except Exception as error:  # handed to the response, which ends unfinished
+            if not self.stopped.is_set():
+                self.put(error)
         finally:
-            if not stopped.is_set():
-                put(None)
-
-    threading.Thread(target=produce, name="fast-csv", daemon=True).start()
-    try:
-        while (chunk := await queue.get()) is not None:
-            yield chunk
-    finally:
-        stopped.set()
+            self.connection = None
+            conn.close()

@@ -12,7 +12,10 @@ index in order. Two changes to the SQL of Datasette 0.65's table pages, nothing 
    every row after the cursor, a million for the second page of the articles table, which
    runs into the time limit. Written `+published_at is null` (the same value: unary plus
    is a no-op) the middle branch cannot use an index, so SQLite reads the sort index in
-   order from the cursor and stops after a page.
+   order (skipping the entries before the cursor) and stops after a page.
+
+Only the SQL of a table page is changed: "select ... from T [where ...] order by C [desc]
+limit N" on one table, without alias or join, so users' queries keep their meaning.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import escape_sqlite
 
 NAME = r"\[[^\]]+\]|\w+"  # a column or table as Datasette's escape_sqlite writes it
 DESCENDING_CURSOR = re.compile(
     rf"\((?P<column>{NAME}) < :p(?P<p>\d+) or (?P=column) is null "
     r"or \((?P=column) = :p(?P=p) and "
 )
-# A table page's query sorted by one column: "select ... from T [where ...]order by C [desc]
-# limit N" (the next pages' "order by C desc, PK" has a comma and is left alone).
+# A table page's query sorted by one column (the next pages' "order by C desc, PK" has a
+# comma and is left alone).
 SORTED_PAGE = re.compile(
-    rf"^(?P<head>select .+ from (?P<table>{NAME}) .*order by (?:{NAME})(?: desc)?)"
+    rf"^(?P<head>select .+ from (?P<table>{NAME}) (?:where .+ )?order by (?:{NAME})(?: desc)?)"
     r"(?P<tail> limit \d+)$",
     re.DOTALL,
 )
@@ -47,17 +51,13 @@ def in_index_order(sql: str) -> str:
     )
 
 
-def escape(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_]\w*", name) else f"[{name}]"
-
-
 def with_tie_breaker(sql: str, keys: list[str]) -> str:
     """A first page sorted by one column, ordered by the primary key (or rowid) within ties,
     as Datasette orders the pages after it."""
     page = SORTED_PAGE.match(sql)
     if page is None:
         return sql
-    tie_breaker = ", ".join(escape(key) for key in keys) or "rowid"
+    tie_breaker = ", ".join(escape_sqlite(key) for key in keys) or "rowid"
     return f"{page['head']}, {tie_breaker}{page['tail']}"
 
 

@@ -3,10 +3,11 @@
 A table T whose companion table T_facet_counts holds the number of rows (`n`) for each
 combination of some of its columns (kept by triggers: pipelines/migrations.py) can list them
 as `{precounted: column}` facets in metadata. While a page's only filters are equalities on
-the companion's columns, each facet is a sum over a few thousand companion rows, however
-many rows match (a million articles' facets otherwise cost about 100 ms each). With any
+the companion's columns, each facet is a sum over at most some tens of thousands of
+companion rows, however many rows match (a million articles' facets otherwise cost about 100 ms each). With any
 other filter or a search, the facet is counted from the rows, as Datasette's column facets
-are. The results look like column facets' either way.
+are (on a later page that is the rows after the page's cursor, as Datasette counts them).
+The results look like column facets' either way.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ PRESENTATION_ARGS = {
 class PrecountedFacet(ColumnFacet):
     type = "precounted"
 
+    async def suggest(self) -> list[dict[str, Any]]:
+        return []  # Datasette's column facets suggest columns; these are configured ones
+
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        if not self.get_configs():
+            return [], []
         filters = await self.precounted_filters()
         if filters is None:
             results, timed_out = await super().facet_results()
@@ -105,7 +111,6 @@ class PrecountedFacet(ColumnFacet):
             })  # fmt: skip
         return {
             "name": column,
-            "type": self.type,
             "hideable": config["source"] != "metadata",
             "toggle_url": self.ds.urls.path(
                 path_with_removed_args(self.request, {"_facet": column})

@@ -30,7 +30,7 @@ def search_target(scope: Scope) -> str | None:
     query = SEARCH_QUERIES.get(scope.get("path", ""))
     if scope.get("type") != "http" or scope.get("method") != "GET" or query is None:
         return None
-    params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
     term = params.get("_search", "").strip()
     if not term or set(params) - PLAIN:
         return None

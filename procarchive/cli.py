@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it on every interface)",
     )  # fmt: skip
     serve.add_argument(
-        "--workers", type=int, default=1,
+        "--workers", type=positive, default=1,
         help="server processes (one a core for a public site: a process renders on one core)",
     )  # fmt: skip
 
@@ -206,13 +206,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number")
+    return number
+
+
+def migrated(path: str) -> str:
+    """The archive at `path`, its schema brought up to date (the site's plugins and queries
+    read tables that a newer version adds, such as articles_facet_counts)."""
+    from pipelines.archive import open_archive
+
+    open_archive(path, create=False).close()
+    return path
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from procarchive.sensitive import redacted_copy
     from procarchive.serve import serve
 
-    if not Path(args.db).exists():
-        raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
-    db = args.db
+    db: str | Path = migrated(args.db)
     if args.without_sensitive or args.public:
         # Same file name in public/, so that metadata.yml (keyed by it) still applies.
         db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
@@ -224,9 +238,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from procarchive.publish import publish
 
-    if not Path(args.db).exists():
-        raise FileNotFoundError(f"no archive at {args.db}: run `procarchive crawl` first")
-    out = publish(args.db, args.out)
+    out = publish(migrated(args.db), args.out)
     print(f"Published to {out}: see {out / 'README.md'} to deploy it")
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 from datasette.app import SETTINGS as DATASETTE_SETTINGS
 from datasette.app import Datasette
+from datasette.utils import value_as_boolean
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -93,16 +95,21 @@ def datasette_command(
 
 
 def serving_environment(db_path: str | Path, public: bool = False) -> dict[str, str]:
-    """The environment of `datasette_command(..., workers=N)`: which archive, how."""
-    return {**os.environ, SERVE_OPTIONS: json.dumps({"db_path": str(db_path), "public": public})}
+    """The environment of `datasette_command(..., workers=N)`: which archive, how, and one
+    secret for all workers (a cookie or CSRF token one signs, the others accept)."""
+    options = {"db_path": str(db_path), "public": public}
+    secret = os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32)
+    return {**os.environ, SERVE_OPTIONS: json.dumps(options), "DATASETTE_SECRET": secret}
 
 
 def build_datasette(db_path: str, public: bool = False) -> Datasette:
     """The Datasette that `datasette_command` describes, built in this process."""
     settings = PUBLIC_SETTINGS if public else SETTINGS
     defaults = {setting.name: setting.default for setting in DATASETTE_SETTINGS}
-    typed = {
-        name: value == "on" if isinstance(defaults[name], bool) else type(defaults[name])(value)
+    typed = {  # as `datasette serve --setting` reads them
+        name: value_as_boolean(value)
+        if isinstance(defaults[name], bool)
+        else type(defaults[name])(value)
         for name, value in settings.items()
     }
     inspect = inspect_path(db_path)
@@ -114,6 +121,7 @@ def build_datasette(db_path: str, public: bool = False) -> Datasette:
         plugins_dir=str(PLUGINS),
         template_dir=str(TEMPLATES),
         settings=typed,
+        secret=os.environ.get("DATASETTE_SECRET"),
     )
 
 
