@@ -198,3 +198,24 @@ def strip_tokens(page: bytes) -> bytes:
     page = re.sub(rb"127\.0\.0\.1:\d+", b"", page)
     page = re.sub(rb'name="csrftoken" value="[^"]*"', b"", page)
     return re.sub(rb'"query_ms": [0-9.e-]+|Queries took [0-9.]+ms', b"", page)
+
+
+def test_publishing_an_archive_of_an_earlier_schema_migrates_it(tmp_path: Path) -> None:
+    """An archive last crawled before the facet counts existed: publish adds them first."""
+    archive = build_archive(tmp_path / "archive.db")
+    db = sqlite3.connect(archive)
+    with db:
+        for trigger in ("ai", "ad", "au"):
+            db.execute(f"DROP TRIGGER articles_facet_counts_{trigger}")
+        db.execute("DROP TABLE articles_facet_counts")
+        db.execute("DELETE FROM _migrations WHERE name = '0011_article_facet_counts'")
+    db.close()
+    assert main(["publish", str(tmp_path / "site"), "--db", str(archive)]) == 0
+    home = fetch_all(tmp_path / "site" / "archive.db", ["/"], tmp_path / "site", immutable=True)
+    assert home["/"].status_code == 200 and "What the archive holds" in home["/"].text
+
+
+def test_workers_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--workers", "0"])
+    assert exit_.value.code == 2 and "not a positive number" in capsys.readouterr().err
