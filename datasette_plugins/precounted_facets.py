@@ -8,15 +8,28 @@ companion rows, however many rows match (a million articles' facets otherwise co
 other filter or a search, the facet is counted from the rows, as Datasette's column facets
 are (on a later page that is the rows after the page's cursor, as Datasette counts them).
 The results look like column facets' either way.
+
+The page's row count is summed the same way: Datasette's `select count(*) from T where
+"c" = :p0 and ...` with only such equalities on the companion's columns is run as a sum
+over the companion (counting 780,000 articles of one kind reads their index: 40 ms from
+memory, seconds from disk).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+NAME = r"\[[^\]]+\]|\w+"  # a table as Datasette's escape_sqlite writes it
+EQUALITY = re.compile(r'"(\w+)" = :p\d+')  # Datasette's exact filter on a plain column name
+COUNT = re.compile(
+    rf'^select count\(\*\) from (?P<table>{NAME}) where (?P<where>"\w+" = :p\d+'
+    rf'(?: and "\w+" = :p\d+)*)\s*$'
+)
 
 # Arguments that change how a page looks, not which rows it counts. A later page (`_next`)
 # shows the counts of the whole selection, as its first page did (Datasette's own facets
@@ -120,6 +133,37 @@ class PrecountedFacet(ColumnFacet):
         }
 
 
+async def summed_count(database: Any, sql: str) -> str:
+    """A table page's count of rows matching equalities on counted columns, as a sum over
+    the companion table; any other SQL unchanged."""
+    match = COUNT.match(sql)
+    if match is None:
+        return sql
+    table = match["table"].strip("[]")
+    counts = f"{table}_facet_counts"
+    if not await database.table_exists(counts):
+        return sql
+    counted = set(await database.table_columns(counts)) & set(await database.table_columns(table))
+    if not set(EQUALITY.findall(match["where"])) <= counted:
+        return sql
+    return f"select coalesce(sum(n), 0) from {escape_sqlite(counts)} where {match['where']}"
+
+
+def counting(database: Any) -> Any:
+    execute = database.execute
+
+    async def execute_with_summed_counts(sql: str, *args: Any, **kwargs: Any) -> Any:
+        return await execute(await summed_count(database, sql), *args, **kwargs)
+
+    return execute_with_summed_counts
+
+
 @hookimpl
 def register_facet_classes() -> list[type]:
     return [PrecountedFacet]
+
+
+@hookimpl
+def startup(datasette: Any) -> None:  # once a Datasette (invoke_startup runs hooks once)
+    for database in datasette.databases.values():
+        database.execute = counting(database)
