@@ -4,10 +4,10 @@ A table T whose companion table T_facet_counts holds the number of rows (`n`) fo
 combination of some of its columns (kept by triggers: pipelines/migrations.py) can list them
 as `{precounted: column}` facets in metadata. While a page's only filters are equalities on
 the companion's columns, each facet is a sum over at most some tens of thousands of
-companion rows, however many rows match (a million articles' facets otherwise cost about 100 ms each). With any
-other filter or a search, the facet is counted from the rows, as Datasette's column facets
-are (on a later page that is the rows after the page's cursor, as Datasette counts them).
-The results look like column facets' either way.
+companion rows, however many rows match (a million articles' facets otherwise cost about
+100 ms each). With any other filter or a search, the facet is counted from the rows, as
+Datasette's column facets are (on a later page that is the rows after the page's cursor,
+as Datasette counts them). The results look like column facets' either way.
 
 The page's row count is summed the same way: Datasette's `select count(*) from T where
 "c" = :p0 and ...` with only such equalities on the companion's columns is run as a sum
