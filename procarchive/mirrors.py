@@ -77,7 +77,7 @@ def link_mirrors(
             link = compare(doc, other, agencies)
             if link and _better(link, links.get(link.copy.id)):
                 links[link.copy.id] = link
-    with db.conn:
+    with db.atomic():
         # The originals copies pointed at before this run may stop being originals.
         marks = ",".join("?" * len(links))
         touched = {doc.id for doc in changed} | {
@@ -109,7 +109,7 @@ def index_articles(db: Database, full: bool) -> list[Doc]:
     docs = [
         Doc(*row) for row in db.execute(f"SELECT {DOC_COLUMNS} FROM articles {where}").fetchall()
     ]
-    with db.conn:
+    with db.atomic():
         for doc in docs:
             db.execute("DELETE FROM article_sketches WHERE article_rowid = ?", [doc.rowid])
             db.conn.executemany(
