@@ -77,6 +77,7 @@ def link_mirrors(
             link = compare(doc, other, agencies)
             if link and _better(link, links.get(link.copy.id)):
                 links[link.copy.id] = link
+    db.conn.commit()  # the probe table's writes opened a transaction: the links get their own
     with db.atomic():
         # The originals copies pointed at before this run may stop being originals.
         marks = ",".join("?" * len(links))
