@@ -29,7 +29,7 @@ from procarchive.export_filters import (
     narrowing,
     refuse_filters,
 )
-from procarchive.sensitive import mask_npwp, redact_award, redact_record
+from procarchive.sensitive import person_names, redact_award, redact_record, text_masker
 
 __all__ = [
     "ExportError", "Filters", "Progress", "canned_queries", "csv_lines", "export_csv",
@@ -118,14 +118,17 @@ def _execute(db: Database, query: Query) -> sqlite3.Cursor:
 def _batches(
     cursor: sqlite3.Cursor, columns: list[str], include_sensitive: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    redact = None if include_sensitive else redactor(columns)
+    redact = None if include_sensitive else redactor(columns, cursor.connection)
     while batch := cursor.fetchmany(BATCH):
         yield batch if redact is None else [redact(values) for values in batch]
 
 
-def redactor(columns: list[str]) -> Callable[[Sequence[Any]], list[Any]] | None:
+def redactor(
+    columns: list[str], conn: sqlite3.Connection
+) -> Callable[[Sequence[Any]], list[Any]] | None:
     """What leaves out the values procarchive.sensitive keeps out of anything published, for
-    rows with these columns; None when they carry none (the rows are written as read)."""
+    rows with these columns (of the archive `conn`); None when they carry none (the rows are
+    written as read)."""
     at = {column: index for index, column in enumerate(columns)}
     steps: list[Callable[[list[Any]], None]] = []
     if "npwp" in at:
@@ -150,9 +153,12 @@ def redactor(columns: list[str]) -> Callable[[Sequence[Any]], list[Any]] | None:
 
         steps.append(content_hash)
     if "text" in at and "sha256" in at:
+        mask = text_masker(person_names(conn))
 
         def document_text(row: list[Any]) -> None:
-            row[at["text"]] = mask_npwp(row[at["text"]])
+            row[at["text"]] = mask(row[at["text"]])
+            if "title" in at:
+                row[at["title"]] = mask(row[at["title"]])
 
         steps.append(document_text)
     if not steps:

@@ -56,8 +56,8 @@ def publish(db_path: str | Path, out: str | Path) -> Path:
 README = """# procarchive: published archive
 
 `archive.db` is a copy of the archive without tax numbers (NPWP), without the names and
-addresses of individual suppliers, with NPWP-shaped numbers masked in documents' text and
-without the notices' content hashes. Serve it read-only (`-i`: immutable).
+addresses of individual suppliers, with NPWP-shaped numbers and those suppliers' names masked
+in documents' text and without the notices' content hashes. Serve it read-only (`-i`: immutable).
 
 ## A plain server behind a reverse proxy
 

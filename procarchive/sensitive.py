@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,33 @@ NPWP_MASK = "[NPWP]"
 FULL_TEXT_INDEXES = ("articles_fts", "notices_fts", "documents_fts")
 
 
-def mask_npwp(text: str | None) -> str | None:
-    """Text (a document's) with tax numbers masked; names in free text cannot be told apart
-    reliably and stay."""
-    return NPWP.sub(NPWP_MASK, text) if text else text
+def person_names(conn: sqlite3.Connection) -> list[str]:
+    """The names of suppliers who are people, as the archive's awards give them."""
+    try:
+        found = conn.execute(
+            "select distinct trim(supplier_name) from notice_awards "
+            "where supplier_is_person and length(trim(supplier_name)) >= 3"
+        ).fetchall()
+    except sqlite3.OperationalError:  # an archive from before the notices
+        return []
+    return [row[0] for row in found]
+
+
+def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
+    """What masks a document's text: tax numbers, and the names of suppliers who are people
+    wherever the text spells them (any case, any spacing or line break between the words).
+    Other names in free text cannot be told apart reliably and stay."""
+    alternatives = [r"\s+".join(map(re.escape, name.split())) for name in names]
+    alternatives.sort(key=len, reverse=True)  # the longest name first: "Budi Santoso Jr"
+    people = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.I) if names else None
+
+    def mask(text: str | None) -> str | None:
+        if not text:
+            return text
+        text = NPWP.sub(NPWP_MASK, text)
+        return people.sub(PERSON, text) if people else text
+
+    return mask
 
 
 def redact_award(award: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +71,7 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
         src.backup(dst)
     conn = sqlite3.connect(target)
     # As SQL functions, so that each table is rewritten by one statement, row by row.
-    conn.create_function("mask_npwp", 1, mask_npwp, deterministic=True)
+    conn.create_function("mask_text", 1, text_masker(person_names(conn)), deterministic=True)
     conn.create_function("redact_record", 1, _redact_record_json, deterministic=True)
     try:
         with conn:
@@ -59,7 +83,7 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
             )
             # The record's hash would confirm a guessed name or tax number: not published.
             conn.execute("UPDATE notices SET content_hash = NULL")
-            conn.execute("UPDATE documents SET text = mask_npwp(text)")
+            conn.execute("UPDATE documents SET text = mask_text(text), title = mask_text(title)")
             conn.execute("UPDATE notice_versions SET record = redact_record(record)")
         conn.execute("PRAGMA journal_mode=DELETE")  # one file: it is served read-only
         conn.execute("VACUUM")

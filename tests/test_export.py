@@ -75,7 +75,7 @@ def test_sensitive_values_stay_out_unless_asked(archive: Path) -> None:
     (award,) = rows(_csv(db, "notice_awards"))
     assert (award["supplier_name"], award["npwp"], award["offer"]) == (PERSON, "", "1050000000")
     (document,) = rows(_csv(db, "documents"))
-    assert document["text"] == "Kerangka acuan kerja. Penyedia: Budi, NPWP [NPWP]."
+    assert document["text"] == "Kerangka acuan kerja. Penyedia: (perorangan), NPWP [NPWP]."
     assert {row["content_hash"] for row in rows(_csv(db, "notices"))} == {""}
 
 
@@ -114,7 +114,7 @@ def test_public_copy_has_no_sensitive_values_and_datasette_shows_rupiah(
 ) -> None:
     public = redacted_copy(archive, tmp_path / "public" / "archive.db")
     raw = public.read_bytes()
-    assert NPWP.encode() not in raw and b"Budi Santoso" not in raw
+    assert NPWP.encode() not in raw and b"Budi Santoso" not in raw and b"SANTOSO" not in raw
     assert NPWP.encode() in _all_bytes(archive)  # the archive itself keeps what SPSE published
     db = open_archive(public, create=False)
     assert db.execute("select supplier_name, npwp, address from notice_awards").fetchall() == [
@@ -416,3 +416,15 @@ def test_export_streams_in_constant_memory(tmp_path: Path) -> None:
     assert done.stderr == "2000 rows written\n200000 rows written\n"
     assert out.stat().st_size > 60_000_000
     assert large - small < 20_000, f"peak memory grew {(large - small) // 1024} MB"
+
+
+def test_documents_lose_tax_numbers_and_the_names_of_person_suppliers() -> None:
+    from procarchive.sensitive import text_masker
+
+    mask = text_masker(["Budi Santoso", "Siti"])
+    text = "Pemenang: budi\nSANTOSO (NPWP 012345678901234); Siti Aminah; Sitiawan; CV Budi Santosoputra"
+    assert mask(text) == (
+        "Pemenang: (perorangan) (NPWP [NPWP]); (perorangan) Aminah; Sitiawan; CV Budi Santosoputra"
+    )
+    assert text_masker([])("NPWP 01.234.567.8-901.000, Budi") == "NPWP [NPWP], Budi"
+    assert mask(None) is None and mask("") == ""

@@ -89,7 +89,7 @@ def add_notices(db: Any) -> None:
     )
     write_documents(
         db, [DocumentItem("https://spse.test/kak.pdf", "spse", "notice", "jatengprov-tender-10012345",
-                          "KAK", kind="pdf", sha256="a" * 64, pages=1, text="Kerangka acuan kerja. Penyedia: Budi, NPWP 09.876.543.2-101.000.")],
+                          "KAK", kind="pdf", sha256="a" * 64, pages=1, text="Kerangka acuan kerja. Penyedia: BUDI  SANTOSO, NPWP 09.876.543.2-101.000.")],
         2,
     )  # fmt: skip
     db["articles"].insert(
