@@ -17,6 +17,8 @@ PERSON = "(perorangan)"  # "an individual", in place of a person's name
 NPWP = re.compile(r"\b\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}\b|\b\d{15,16}\b")
 NPWP_MASK = "[NPWP]"
 FULL_TEXT_INDEXES = ("articles_fts", "notices_fts", "documents_fts")
+WORD = re.compile(r"\w+")
+GAP = re.compile(r"[\s.]{1,3}")  # between the words of a name as a document prints it
 
 
 def person_names(conn: sqlite3.Connection) -> list[str]:
@@ -33,17 +35,43 @@ def person_names(conn: sqlite3.Connection) -> list[str]:
 
 def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
     """What masks a document's text: tax numbers, and the names of suppliers who are people
-    wherever the text spells them (any case, any spacing or line break between the words).
-    Other names in free text cannot be told apart reliably and stay."""
-    alternatives = [r"\s+".join(map(re.escape, name.split())) for name in names]
-    alternatives.sort(key=len, reverse=True)  # the longest name first: "Budi Santoso Jr"
-    people = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)", re.I) if names else None
+    wherever the text spells them (any case; spaces, line breaks or a dot between the words).
+    Other names in free text cannot be told apart reliably and stay. One pass over the words
+    however many names there are."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        words = tuple(word.lower() for word in WORD.findall(name))
+        if words:
+            by_first.setdefault(words[0], []).append(words)
+    for candidates in by_first.values():
+        candidates.sort(key=len, reverse=True)  # the longest name first: "Budi Santoso Jr"
+
+    def name_at(text: str, words: list[re.Match[str]], at: int) -> int:
+        """How many words from `at` spell a name (0: none)."""
+        for name in by_first.get(words[at].group().lower(), []):
+            end = at + len(name)
+            if end <= len(words) and all(
+                words[at + k].group().lower() == name[k]
+                and GAP.fullmatch(text, words[at + k - 1].end(), words[at + k].start())
+                for k in range(1, len(name))
+            ):
+                return len(name)
+        return 0
 
     def mask(text: str | None) -> str | None:
         if not text:
             return text
         text = NPWP.sub(NPWP_MASK, text)
-        return people.sub(PERSON, text) if people else text
+        if not by_first:
+            return text
+        words, parts, done, at = list(WORD.finditer(text)), [], 0, 0
+        while at < len(words):
+            if length := name_at(text, words, at):
+                parts += [text[done : words[at].start()], PERSON]
+                done, at = words[at + length - 1].end(), at + length
+            else:
+                at += 1
+        return "".join(parts) + text[done:]
 
     return mask
 
