@@ -211,17 +211,19 @@ class TableReader:
                 connection.interrupt()  # thread-safe: ends a long step of the query
 
     def put(self, item: bytes | BaseException | None) -> bool:
-        """Hand an item over, waiting while the queue is full; False once stopped."""
-        while not self.stopped.is_set():
-            try:
-                handed = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
-            except RuntimeError:  # the event loop has closed
-                return False
+        """Hand an item over, waiting while the queue is full; False once stopped. The one
+        put is waited for, never retried: a retried put could land twice."""
+        try:
+            handed = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
+        except RuntimeError:  # the event loop has closed
+            return False
+        while not self.stopped.is_set() and not self.loop.is_closed():
             try:
                 handed.result(timeout=0.2)
                 return True
             except concurrent.futures.TimeoutError:
-                handed.cancel()
+                continue
+        handed.cancel()
         return False
 
     def produce(self) -> None:
