@@ -10,6 +10,7 @@ format other than HTML stays on the table page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -23,6 +24,7 @@ SEARCH_QUERIES = {
     "/archive/notices": "/archive/search_notices",
 }
 PLAIN = frozenset({"_search", "_sort", "_sort_desc"})
+HITS = 50  # what each of those queries returns at most
 
 
 def search_target(scope: Scope) -> str | None:
@@ -35,6 +37,15 @@ def search_target(scope: Scope) -> str | None:
     if not term or set(params) - PLAIN:
         return None
     return f"{query}?" + urlencode({"term": term})
+
+
+@hookimpl
+def extra_template_vars(template: str) -> dict[str, str]:
+    """The same queries for the "search all tables" page (templates/search_all.html)."""
+    if template != "search_all.html":
+        return {}
+    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_QUERIES.items()}
+    return {"search_queries_json": json.dumps(queries)}
 
 
 @hookimpl
