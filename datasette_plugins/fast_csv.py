@@ -13,7 +13,6 @@ that a published folder needs only Datasette.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import re
 import sqlite3
 import threading
@@ -174,7 +173,8 @@ class TableReader:
 
     def __init__(self, database: Any, sql: str, params: dict[str, str], columns: list[str]):
         self.loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=8)
+        self.queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+        self.slots = threading.Semaphore(8)  # chunks read ahead of the response at most
         self.stopped = threading.Event()  # for the reader's thread
         self.ended = asyncio.Event()  # for the response
         self.connection: sqlite3.Connection | None = None
@@ -197,6 +197,7 @@ class TableReader:
             taking.cancel()
             return None
         item = taking.result()
+        self.slots.release()
         if isinstance(item, BaseException):
             raise item
         return item
@@ -211,19 +212,14 @@ class TableReader:
                 connection.interrupt()  # thread-safe: ends a long step of the query
 
     def put(self, item: bytes | BaseException | None) -> bool:
-        """Hand an item over, waiting while the queue is full; False once stopped. The one
-        put is waited for, never retried: a retried put could land twice."""
-        try:
-            handed = asyncio.run_coroutine_threadsafe(self.queue.put(item), self.loop)
-        except RuntimeError:  # the event loop has closed
-            return False
-        while not self.stopped.is_set() and not self.loop.is_closed():
-            try:
-                handed.result(timeout=0.2)
+        """Hand an item over once one of the 8 slots is free; False once stopped."""
+        while not self.stopped.is_set():
+            if self.slots.acquire(timeout=0.2):
+                try:
+                    self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+                except RuntimeError:  # the event loop has closed
+                    return False
                 return True
-            except concurrent.futures.TimeoutError:
-                continue
-        handed.cancel()
         return False
 
     def produce(self) -> None:
