@@ -23,7 +23,7 @@ from scrapy.settings import Settings
 from pipelines.archive import open_archive
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
-from scrapers.sources import Source
+from scrapers.sources import Source, is_safe_name, name_for_host
 
 logger = logging.getLogger(__name__)
 SAMPLE_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.05}
@@ -63,21 +63,25 @@ def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = Non
 
 def adhoc_sources(urls: Iterable[str]) -> list[Source]:
     """One source a host for `crawl --start-url`, confined to that host."""
-    by_host: dict[str, list[str]] = {}
+    by_host: dict[tuple[str, str], list[str]] = {}
     for url in urls:
-        host = urlsplit(url).hostname
-        if not host or urlsplit(url).scheme not in ("http", "https"):
+        parts = urlsplit(url)
+        if not parts.hostname or parts.scheme not in ("http", "https"):
             raise ValueError(f"not an http(s) URL: {url}")
-        by_host.setdefault(host, []).append(url)
+        try:
+            name = name_for_host(parts.hostname)
+        except ValueError as exc:
+            raise ValueError(f"{url}: {exc}") from None
+        by_host.setdefault((name, parts.hostname), []).append(url)
     return [
         Source(
-            name=host,
+            name=name,
             spider="article",
             start_urls=tuple(found),
             allowed_domains=(host,),
             kind="adhoc",
         )
-        for host, found in by_host.items()
+        for (name, host), found in by_host.items()
     ]
 
 
@@ -113,8 +117,24 @@ def crawl_lock(db_path: str | Path) -> Iterator[None]:
 
 
 def job_dir(db_path: str | Path, source: str) -> Path:
-    """Where `crawl --resume` keeps a source's pending requests (Scrapy's JOBDIR)."""
-    return Path(db_path).resolve().parent / ".jobs" / source
+    """Where `crawl --resume` keeps a source's pending requests (Scrapy's JOBDIR): a folder
+    of `.jobs/` beside the database, never a path outside it, never through a link."""
+    if not is_safe_name(source):
+        raise ValueError(f"unsafe source name for a job directory: {source!r}")
+    root = Path(db_path).resolve().parent / ".jobs"
+    jobs = root / source
+    if jobs.is_symlink() or root.is_symlink():
+        raise ValueError(f"{jobs} is a symbolic link: remove it by hand if it is stale")
+    if jobs.resolve().parent != root.resolve():
+        raise ValueError(f"job directory {jobs} is not inside {root}")
+    return jobs
+
+
+def remove_job_dir(db_path: str | Path, source: str) -> None:
+    """Empty a source's job directory: only ever a folder that `job_dir` names."""
+    jobs = job_dir(db_path, source)
+    if jobs.is_dir():
+        shutil.rmtree(jobs)
 
 
 def usable_job_dir(db_path: str | Path, source: str) -> Path:
@@ -126,7 +146,7 @@ def usable_job_dir(db_path: str | Path, source: str) -> Path:
             "The last crawl of %s was killed before it could save its pending requests; "
             "starting it over (the archive skips what it already has)", source
         )  # fmt: skip
-        shutil.rmtree(jobs)
+        remove_job_dir(db_path, source)
     return jobs
 
 
@@ -156,7 +176,9 @@ def crawl(
                 crawler.settings.set("PROCARCHIVE_RESUMED", jobs.exists(), priority="cmdline")
                 crawler.settings.set("JOBDIR", str(jobs), priority="cmdline")
                 crawler.signals.connect(
-                    _forget_when_finished(crawler, jobs), signals.engine_stopped, weak=False
+                    _forget_when_finished(crawler, db_path, source.name),
+                    signals.engine_stopped,
+                    weak=False,
                 )
             process.crawl(crawler, source=source)
         process.start()
@@ -170,13 +192,13 @@ def crawl(
     return found
 
 
-def _forget_when_finished(crawler: Crawler, jobs: Path) -> Callable[[], None]:
+def _forget_when_finished(crawler: Crawler, db_path: str | Path, source: str) -> Callable[[], None]:
     """A source whose crawl finished leaves no job behind, even if another source's crawl
     in the same process is killed later (its saved state would skip every page)."""
 
     def forget() -> None:
         if crawler.stats and crawler.stats.get_value("finish_reason") == "finished":
-            shutil.rmtree(jobs, ignore_errors=True)
+            remove_job_dir(db_path, source)
 
     return forget
 

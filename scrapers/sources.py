@@ -6,7 +6,9 @@ placeholders such as "{lkpp}" for the base URL of a bundled sample site.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,29 @@ LIVE_REGISTRY = Path(os.environ.get("PROCARCHIVE_REGISTRY") or ROOT / "sources.y
 SAMPLE_REGISTRY = ROOT / "sources.samples.yml"
 
 
+# A source's name is also a file name (its job directory, its WARC files): a safe identifier.
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
 class RegistryError(ValueError):
     pass
+
+
+def is_safe_name(name: object) -> bool:
+    return isinstance(name, str) and SAFE_NAME.fullmatch(name) is not None
+
+
+def name_for_host(host: str | None) -> str:
+    """An ad-hoc source's name: its host, when that is a host name or an IP address."""
+    host = (host or "").lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host and all(HOST_LABEL.fullmatch(label) for label in host.split(".")):
+            return host
+        raise ValueError(f"not a host name: {host!r}") from None
+    return f"ipv6_{address.compressed.replace(':', '_')}" if address.version == 6 else host
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,11 @@ def load_registry(
         if unknown or not {"name", "spider", "start_urls"} <= set(entry):
             raise RegistryError(
                 f"{path}: bad entry {entry.get('name', entry)!r}: unknown {sorted(unknown)} or missing name/spider/start_urls"
+            )
+        if not is_safe_name(entry["name"]):
+            raise RegistryError(
+                f"{path}: bad source name {entry['name']!r}: letters, digits, '_', '.' and '-' "
+                "only, starting with a letter or digit"
             )
         entry["start_urls"] = tuple(entry["start_urls"])
         entry["allowed_domains"] = tuple(

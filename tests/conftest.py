@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,18 @@ from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def procarchive(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """The command line in a process of its own (a crawl's reactor runs once a process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "procarchive.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PROCARCHIVE_STRICT": "0"},
+    )
 
 
 def realdata(folder: str) -> Path:

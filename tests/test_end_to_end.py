@@ -16,18 +16,7 @@ from samples.pps_site import pps_releases
 from samples.server import SampleServer
 from samples.spse_site import SpseSite
 from samples.wordpress_site import wordpress_posts
-from tests.conftest import ROOT, write_registry
-
-
-def procarchive(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "procarchive.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PROCARCHIVE_STRICT": "0"},
-    )
+from tests.conftest import ROOT, procarchive, write_registry
 
 
 @pytest.fixture(scope="module")
