@@ -377,6 +377,12 @@ def summary_indexes(db: Database) -> None:
     db.table("notices").create_index(["lpse", "announced_at"])
 
 
+def canonical_claims(db: Database) -> None:
+    """The address a page claims for itself (rel=canonical) outside its source's domains,
+    kept beside the URL it was archived under instead of followed."""
+    db.table("articles").add_column("canonical_claim", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -390,6 +396,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0010_articles_at_scale", articles_at_scale),
     ("0011_article_facet_counts", article_facet_counts),
     ("0012_summary_indexes", summary_indexes),
+    ("0013_canonical_claims", canonical_claims),
 ]
 
 

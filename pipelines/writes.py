@@ -15,11 +15,12 @@ from sqlite_utils import Database
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
     "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
-    "source_updated", "agencies",
+    "source_updated", "agencies", "canonical_claim",
 )  # fmt: skip
+# What a new state replaces; never `source`: a row stays with the source that found it.
 CONTENT_COLUMNS = (
-    "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
-    "reference", "content_hash", "capture_id", "source_updated", "agencies",
+    "url", "title", "published_at", "year", "author", "lang", "kind", "text",
+    "reference", "content_hash", "capture_id", "source_updated", "agencies", "canonical_claim",
 )  # fmt: skip
 MOU_COLUMNS = (
     "signed_on", "signed_on_raw", "place", "document_type", "renewal", "duration_text",

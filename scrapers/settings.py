@@ -49,6 +49,7 @@ PROCARCHIVE_PROGRESS = True  # a live line on a terminal; plain log lines elsewh
 LOGSTATS_INTERVAL = 60.0
 
 ITEM_PIPELINES = {
+    "pipelines.confine.ConfinePipeline": 50,
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.language.LanguagePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 250,

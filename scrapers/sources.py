@@ -34,6 +34,13 @@ def is_safe_name(name: object) -> bool:
     return isinstance(name, str) and SAFE_NAME.fullmatch(name) is not None
 
 
+def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
+    """Is the URL's host one of the domains or under one (as Scrapy's offsite filter reads
+    allowed_domains: ports aside)?"""
+    host = (urlsplit(url).hostname or "").lower()
+    return bool(host) and any(host == d or host.endswith(f".{d}") for d in map(str.lower, domains))
+
+
 def name_for_host(host: str | None) -> str:
     """An ad-hoc source's name: its host, when that is a host name or an IP address."""
     host = (host or "").lower().rstrip(".")

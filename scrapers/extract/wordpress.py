@@ -34,7 +34,8 @@ def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> list[A
         raise NotWordPress(f"not JSON: {exc}") from exc
     if not isinstance(posts, list) or not all(isinstance(p, dict) and "link" in p for p in posts):
         raise NotWordPress("not a list of WordPress posts")
-    return [item for post in posts if (item := _post(post, source, offset))]
+    api = url.split(POSTS_PATH)[0] + POSTS_PATH
+    return [item for post in posts if (item := _post(post, source, offset, api))]
 
 
 def next_page(url: str, total_pages: int | None, count: int) -> str | None:
@@ -46,7 +47,7 @@ def next_page(url: str, total_pages: int | None, count: int) -> str | None:
     return posts_url(url.split(POSTS_PATH)[0], page + 1, per_page) if more else None
 
 
-def _post(post: dict[str, Any], source: str, offset: str) -> ArticleItem | None:
+def _post(post: dict[str, Any], source: str, offset: str, api: str) -> ArticleItem | None:
     content = (post.get("content") or {}).get("rendered") or ""
     paragraphs, reference = split_reference(html_paragraphs(content))
     if not paragraphs:
@@ -61,4 +62,5 @@ def _post(post: dict[str, Any], source: str, offset: str) -> ArticleItem | None:
         published_at=parse_date(post.get("date"), offset),
         reference=reference,
         source_updated=f"{modified}Z" if modified else None,
+        page_url=f"{api}/{post['id']}" if isinstance(post.get("id"), int) else None,
     )

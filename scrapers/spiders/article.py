@@ -62,6 +62,7 @@ class ArticleSpider(SourceSpider):
             self.skip(response, "no_article", "no article text found")
             return
         item.capture_id = response.meta.get("capture_id")
+        item.page_url = response.url
         yield item
         for request in self.attachments(response, html, item.url):
             yield request

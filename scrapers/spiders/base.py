@@ -143,6 +143,7 @@ class SourceSpider(scrapy.Spider):
             return
         item.capture_id = response.meta.get("capture_id")
         item.source_updated = response.meta.get("hint")
+        item.page_url = response.url
         yield item
         yield from self.attachments(response, html, item.url)
 
