@@ -124,8 +124,8 @@ def test_a_wordpress_post_linking_elsewhere_keeps_its_api_address() -> None:
 
     from pipelines.confine import ConfinePipeline
     from scrapers.extract.wordpress import parse_posts
-    from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
     from scrapers.sources import Source
+    from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
 
     post = {"id": 7, "link": "https://lkpp.go.id/berita/mou", "title": {"rendered": "T"},
             "content": {"rendered": "<p>Isi tulisan yang cukup panjang.</p>"}}  # fmt: skip
