@@ -383,6 +383,11 @@ def canonical_claims(db: Database) -> None:
     db.table("articles").add_column("canonical_claim", str)
 
 
+def unlisted_twice(db: Database) -> None:
+    """When a complete listing walk first missed an article: gone only if the next misses it too."""
+    db.table("articles").add_column("unlisted_at", str)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -397,6 +402,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0011_article_facet_counts", article_facet_counts),
     ("0012_summary_indexes", summary_indexes),
     ("0013_canonical_claims", canonical_claims),
+    ("0014_unlisted_twice", unlisted_twice),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
@@ -21,6 +22,7 @@ from pipelines.normalize import article_id
 from pipelines.writes import (
     mark_gone,
     mark_seen,
+    mark_unlisted,
     now,
     refresh_agencies,
     unlisted,
@@ -52,6 +54,10 @@ class StorePipeline:
         self.seen: list[str] = []
         self.gone: list[tuple[str, str]] = []
         self.listed: set[str] = set()  # every article id a listing named or the crawl met
+        # Each listing walk (a listing's URL without its query): the ids it named, and the
+        # number of articles it says it holds, where it says so.
+        self.walked: dict[str, set[str]] = {}
+        self.totals: dict[str, int] = {}
         self.db: Database | None = None
         self.crawl_id: int | None = None
         self.source = ""
@@ -89,7 +95,12 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         # Every article this crawl met or a listing named is "listed": not unlisted.
         if isinstance(item, ListingItem):
-            self.listed.update(article_id(url) for url in item.article_urls)
+            named = {article_id(url) for url in item.article_urls}
+            self.listed.update(named)
+            walk = urlsplit(item.page_url)._replace(query="", fragment="").geturl()
+            self.walked.setdefault(walk, set()).update(named)
+            if item.total is not None:
+                self.totals[walk] = max(self.totals.get(walk, 0), item.total)
             self.stats.inc_value("procarchive/listings")
             return item
         if isinstance(item, SeenItem):
@@ -133,14 +144,21 @@ class StorePipeline:
         if self.db is None or self.crawl_id is None:
             return
         self.flush()
-        if self.listing_complete(reason):
-            gone = [
-                (identifier, "unlisted")
-                for identifier in unlisted(self.db, self.source, self.listed)
-            ]
-            self.stats.inc_value(
-                "procarchive/items_gone", mark_gone(self.db, gone, self.crawl_id, now())
+        self.check_totals()
+        missing = (
+            unlisted(self.db, self.source, self.listed) if self.listing_complete(reason) else []
+        )
+        if self.listed:
+            gone, once = mark_unlisted(
+                self.db, self.source, missing, self.listed, self.crawl_id, now()
             )
+            self.stats.inc_value("procarchive/items_gone", gone)
+            if once:
+                self.stats.inc_value("procarchive/warnings/unlisted_once", once)
+                logger.warning(
+                    "%d articles of %s are no longer listed; gone if the next complete "
+                    "crawl does not list them either", once, self.source,
+                )  # fmt: skip
         summary = crawl_summary(
             self.stats.get_stats(), reason, self.crawler.settings.getbool("PROCARCHIVE_RESUMED")
         )
@@ -148,6 +166,20 @@ class StorePipeline:
             self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
         logger.info("Crawl %s of %s: %s", self.crawl_id, spider.name, summary)
         self.db = None
+
+    def check_totals(self) -> None:
+        """A walk that named fewer articles than its listing says it holds is incomplete."""
+        for walk, total in self.totals.items():
+            named = len(self.walked.get(walk, ()))
+            if named < total:
+                self.stats.inc_value("procarchive/failed/listing_short")
+                self.stats.inc_value("procarchive/failed_listing")
+                logger.warning(
+                    "The listing %s says it holds %d articles; the crawl read %d of them",
+                    walk,
+                    total,
+                    named,
+                )
 
     def listing_complete(self, reason: str) -> bool:
         """Only a finished crawl whose every listing page was read can call a page unlisted."""

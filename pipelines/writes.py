@@ -172,6 +172,33 @@ def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | Non
     return marked
 
 
+def mark_unlisted(
+    db: Database, source: str, missing: list[str], listed: set[str], crawl_id: int | None, at: str
+) -> tuple[int, int]:
+    """Articles a complete listing walk no longer names are gone only when the walk before
+    did not name them either: a page that drops out for one night (a cache, a maintenance
+    page that passed for a listing) is not a deletion. The first miss is kept in
+    `unlisted_at`; an article listed again is cleared. Returns (gone, missed once)."""
+    with db.conn:
+        pending = [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM articles WHERE source = ? AND unlisted_at IS NOT NULL", [source]
+            )
+        ]
+        db.conn.executemany(
+            "UPDATE articles SET unlisted_at = NULL WHERE id = ?",
+            [(identifier,) for identifier in pending if identifier in listed],
+        )
+        earlier = set(pending)
+        first = [(identifier,) for identifier in missing if identifier not in earlier]
+        db.conn.executemany(
+            "UPDATE articles SET unlisted_at = ? WHERE id = ?", [(at, i) for (i,) in first]
+        )
+    gone = mark_gone(db, [(i, "unlisted") for i in missing if i in earlier], crawl_id, at)
+    return gone, len(first)
+
+
 def unlisted(db: Database, source: str, listed: set[str]) -> list[str]:
     """Articles of a source that a complete, newest-first listing no longer names although it
     names older ones: deleted, or hidden, from the site's own index."""

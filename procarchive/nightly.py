@@ -52,14 +52,16 @@ def nightly(
 
 
 def flag_empty(db: Database, result: CrawlResult) -> CrawlResult:
-    """Mark a crawl that yielded no article as failed when the source usually yields some."""
+    """Mark a crawl that yielded no article as failed when the source usually yields some
+    (said too of a crawl failed for its own reasons, an empty listing say: it is the news)."""
     yielded = result.items_new + result.items_changed + result.items_unchanged
-    if result.status != "ok" or yielded or not result.pages_fetched:  # nothing left to resume
+    if yielded or not result.pages_fetched:  # nothing left to resume
         return result
     earlier = db.execute(
         "SELECT items_new + items_changed + items_unchanged FROM crawls "
-        "WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT ? OFFSET 1",
-        [result.source, USUAL_RUNS],
+        "WHERE source = ? AND status = 'ok' AND id < (SELECT max(id) FROM crawls WHERE source = ?) "
+        "ORDER BY id DESC LIMIT ?",
+        [result.source, result.source, USUAL_RUNS],
     ).fetchall()
     if sum(1 for (count,) in earlier if count) * 2 <= len(earlier) or not earlier:
         return result

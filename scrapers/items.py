@@ -60,6 +60,7 @@ class ListingItem:
     source: str
     page_url: str
     article_urls: list[str]
+    total: int | None = None  # the number of articles the whole listing holds, as it says
 
 
 @dataclass

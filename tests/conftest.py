@@ -6,13 +6,15 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 
+from pipelines.archive import open_archive
 from samples.server import SampleServer
-from samples.sites import serve_samples
+from samples.sites import build_sites, serve_samples
 from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,3 +75,30 @@ def write_registry(
     ]
     path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> Iterator[tuple[SampleServer, Path]]:
+    """Fresh sample sites (the tests edit them) and a registry pointing at them."""
+    server = SampleServer(build_sites()).start()
+    registry = write_registry(tmp_path / "sources.yml", server.urls)
+    yield server, registry
+    server.stop()
+
+
+def crawl(tmp_path: Path, registry: Path, *settings: str) -> dict[str, Any]:
+    run = procarchive(
+        "crawl", "--registry", str(registry), "--db", str(tmp_path / "archive.db"),
+        "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "PROCARCHIVE_REFRESH_SLICES=0", *settings,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    db = open_archive(tmp_path / "archive.db", create=False)
+    last = db.execute("select run_id from crawls order by id desc limit 1").fetchone()[0]
+    rows = list(db.table("crawls").rows_where("run_id = ?", [last]))
+    return {
+        "rows": rows,
+        "run": last,
+        **{key: sum(row[key] for row in rows) for key in
+           ("items_new", "items_changed", "items_unchanged", "items_gone", "bytes_received", "pages_fetched")},
+    }  # fmt: skip

@@ -130,7 +130,7 @@ def test_a_wordpress_post_linking_elsewhere_keeps_its_api_address() -> None:
     post = {"id": 7, "link": "https://lkpp.go.id/berita/mou", "title": {"rendered": "T"},
             "content": {"rendered": "<p>Isi tulisan yang cukup panjang.</p>"}}  # fmt: skip
     api = "https://blog.example.id/wp-json/wp/v2/posts?per_page=20&page=1"
-    (item,) = parse_posts(json.dumps([post]).encode(), api, "blog")
+    (item,) = parse_posts(json.dumps([post]).encode(), api, "blog").items
     source = Source("blog", "wordpress_mirror", ("https://blog.example.id/",), ("blog.example.id",))
     crawler = get_crawler(WordpressMirrorSpider)
     crawler.spider = crawler._create_spider(source=source)

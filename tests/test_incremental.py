@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from pipelines.archive import open_archive
-from samples.server import SampleServer
-from samples.sites import build_sites
-from tests.conftest import write_registry
-from tests.test_end_to_end import procarchive
-
-
-@pytest.fixture
-def sites(tmp_path: Path) -> Iterator[tuple[SampleServer, Path]]:
-    """Fresh sample sites (the tests edit them) and a registry pointing at them."""
-    server = SampleServer(build_sites()).start()
-    registry = write_registry(tmp_path / "sources.yml", server.urls)
-    yield server, registry
-    server.stop()
-
-
-def crawl(tmp_path: Path, registry: Path, *settings: str) -> dict[str, Any]:
-    run = procarchive(
-        "crawl", "--registry", str(registry), "--db", str(tmp_path / "archive.db"),
-        "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "PROCARCHIVE_REFRESH_SLICES=0", *settings,
-        cwd=tmp_path,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-3000:]
-    db = open_archive(tmp_path / "archive.db", create=False)
-    last = db.execute("select run_id from crawls order by id desc limit 1").fetchone()[0]
-    rows = list(db.table("crawls").rows_where("run_id = ?", [last]))
-    return {
-        "rows": rows,
-        "run": last,
-        **{key: sum(row[key] for row in rows) for key in
-           ("items_new", "items_changed", "items_unchanged", "items_gone", "bytes_received", "pages_fetched")},
-    }  # fmt: skip
+from tests.conftest import crawl
 
 
 def test_second_crawl_of_an_unchanged_site_fetches_little(tmp_path: Path, sites: Any) -> None:
@@ -71,7 +38,9 @@ def test_edits_and_deletions_are_found_and_nothing_else(tmp_path: Path, sites: A
     for slug in deleted:
         agency.delete(slug)
     third = crawl(tmp_path, registry)
-    assert (third["items_new"], third["items_changed"], third["items_gone"]) == (0, 2, 2)
+    assert (third["items_new"], third["items_changed"], third["items_gone"]) == (0, 2, 0)
+    fourth = crawl(tmp_path, registry)  # unlisted by a second complete walk: gone
+    assert (fourth["items_new"], fourth["items_changed"], fourth["items_gone"]) == (0, 0, 2)
     db = open_archive(tmp_path / "archive.db", create=False)
     changed = {row[0].rsplit("/", 1)[1] for row in db.execute(
         "select url from articles join article_versions on article_versions.article_id = articles.id")}  # fmt: skip
@@ -114,6 +83,7 @@ def test_a_deleted_article_that_returns_is_cleared_with_a_version(
     article = agency.articles[8]
     agency.delete(article.slug)
     crawl(tmp_path, registry)
+    assert crawl(tmp_path, registry)["items_gone"] == 1
     agency.articles.insert(8, article)
     agency.by_slug[article.slug] = article
     back = crawl(tmp_path, registry)

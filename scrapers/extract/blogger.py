@@ -6,6 +6,7 @@ date-header, published), which is what these selectors rely on.
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from parsel import Selector
@@ -48,13 +49,16 @@ def parse_feed_page(body: bytes, url: str, max_results: int = 25) -> FeedPage:
         return page
     start = _start_index(url)
     if start - 1 + max_results < page.total:
-        return FeedPage(
-            page.kind,
-            page.entries,
-            feed_url(_blog_root(url), start + max_results, max_results),
-            page.total,
+        return dataclasses.replace(
+            page, next_url=feed_url(_blog_root(url), start + max_results, max_results)
         )
     return page
+
+
+def missing_entries(page: FeedPage, url: str) -> bool:
+    """A page with no entries where the feed's total says there are some (or says nothing):
+    a blog's feed is never empty at a start index inside its total."""
+    return not page.entries and (page.total is None or _start_index(url) <= page.total)
 
 
 def parse_post(html: str, url: str, source: str, offset: str = WIB) -> ArticleItem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -42,6 +43,7 @@ class FeedPage:
     entries: list[FeedEntry] = field(default_factory=list)
     next_url: str | None = None
     total: int | None = None
+    problem: str | None = None  # set when the XML was broken and only partly recovered
 
 
 def looks_like_feed(body: bytes, content_type: str | None = None) -> bool:
@@ -59,21 +61,35 @@ def parse_feed(body: bytes, url: str) -> FeedPage:
     """Read an Atom feed, RSS 2.0 feed, sitemap or sitemap index. Raises FeedError."""
     if not body.strip():
         raise FeedError("empty document")
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    problem = None
     try:
-        root = etree.fromstring(body.strip(), parser)
-    except etree.XMLSyntaxError as exc:
-        raise FeedError(f"not XML: {exc}") from exc
+        root = etree.fromstring(body.strip(), _parser(recover=False))
+    except etree.XMLSyntaxError as strict:
+        # What lxml can recover of a broken document is kept, but said to be broken: a
+        # truncated feed page must not pass for a complete one.
+        problem = f"malformed XML: {strict}"
+        try:
+            root = etree.fromstring(body.strip(), _parser(recover=True))
+        except etree.XMLSyntaxError as exc:
+            raise FeedError(f"not XML: {exc}") from exc
     if root is None:
         raise FeedError("not XML: nothing could be parsed")
     name = etree.QName(root).localname
     if name == "feed":
-        return _atom(root, url)
-    if name in ("rss", "RDF"):
-        return _rss(root, url)
-    if name in ("urlset", "sitemapindex"):
-        return _sitemap(root, url, name)
-    raise FeedError(f"root element <{name}> is not a feed or sitemap")
+        page = _atom(root, url)
+    elif name in ("rss", "RDF"):
+        page = _rss(root, url)
+    elif name in ("urlset", "sitemapindex"):
+        page = _sitemap(root, url, name)
+    else:
+        raise FeedError(f"root element <{name}> is not a feed or sitemap")
+    return dataclasses.replace(page, problem=problem) if problem else page
+
+
+def _parser(recover: bool) -> etree.XMLParser:
+    return etree.XMLParser(
+        recover=recover, resolve_entities=False, no_network=True, huge_tree=False
+    )
 
 
 def _text(element: etree._Element | None) -> str | None:

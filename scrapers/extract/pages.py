@@ -17,6 +17,12 @@ TEMPLATE_MARKERS = (
 )
 
 
+def looks_truncated(html: str) -> bool:
+    """A page cut short on the way (a listing page of a site under load, a proxy's limit)
+    has no closing </html>; a site's templates always write one."""
+    return "</html>" not in html[-4096:].lower()
+
+
 def guess_spider(body: bytes) -> str:
     head = body[:200_000]
     for marker, spider in TEMPLATE_MARKERS:

@@ -7,6 +7,7 @@ modification (the change hint for nightly crawls), so post pages need not be par
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -27,7 +28,13 @@ def posts_url(site_url: str, page: int = 1, per_page: int = 20) -> str:
     return f"{urljoin(site_url.rstrip('/') + '/', POSTS_PATH)}?{query}"
 
 
-def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> list[ArticleItem]:
+@dataclass(frozen=True)
+class PostsPage:
+    items: list[ArticleItem]  # the posts with text
+    links: list[str]  # every post the page lists, with text or not
+
+
+def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> PostsPage:
     try:
         posts = json.loads(body)
     except ValueError as exc:
@@ -35,7 +42,16 @@ def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> list[A
     if not isinstance(posts, list) or not all(isinstance(p, dict) and "link" in p for p in posts):
         raise NotWordPress("not a list of WordPress posts")
     api = url.split(POSTS_PATH)[0] + POSTS_PATH
-    return [item for post in posts if (item := _post(post, source, offset, api))]
+    return PostsPage(
+        [item for post in posts if (item := _post(post, source, offset, api))],
+        [str(post["link"]) for post in posts],
+    )
+
+
+def header_number(value: bytes | None) -> int | None:
+    """X-WP-Total and X-WP-TotalPages as numbers (None when absent or garbled)."""
+    text = (value or b"").decode("latin-1").strip()
+    return int(text) if text.isdigit() else None
 
 
 def next_page(url: str, total_pages: int | None, count: int) -> str | None:

@@ -42,6 +42,8 @@ class ArticleSpider(SourceSpider):
             except FeedError as exc:
                 self.skip(response, "bad_feed", str(exc))
                 return
+            if feed.problem:  # what could be read is followed, and the breakage counted
+                self.fail(response, "malformed_feed", feed.problem)
             for entry in feed.entries:
                 yield self.request(entry.url, self.parse)
             if feed.next_url:

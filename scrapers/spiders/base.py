@@ -19,6 +19,7 @@ from pipelines.normalize import article_id
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import redecode
+from scrapers.extract.pages import looks_truncated
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
@@ -95,8 +96,14 @@ class SourceSpider(scrapy.Spider):
         window of pages)."""
         html = self.page_text(response)
         if html is None:
+            self.count("failed_listing")
             return
         listing = read(html, response.url)
+        if not listing.article_urls:
+            self.listing_failed(response, "empty_listing", "a listing page without articles")
+            return
+        if looks_truncated(html):
+            self.listing_failed(response, "truncated_listing", "the listing page is cut short")
         yield ListingItem(self.source.name, response.url, listing.article_urls)
         for url in listing.article_urls:
             yield self.article_request(url, parse_article, hint=(hints or {}).get(url))
@@ -104,6 +111,12 @@ class SourceSpider(scrapy.Spider):
         cb_kwargs = {"hints": hints} if hints is not None else {}
         for url in dict.fromkeys(pages):
             yield self.listing_request(url, parse_listing, cb_kwargs=cb_kwargs)
+
+    def listing_failed(self, response: Response, reason: str, message: str) -> None:
+        """A listing page that came but cannot be trusted whole: a counted failure, and no
+        article of the source is called unlisted on this crawl's word."""
+        self.count("failed_listing")
+        self.fail(response, reason, message)
 
     def page_text(self, response: Response) -> str | None:
         """The response's text, or None (counted and logged) when it is not a text page."""

@@ -28,9 +28,15 @@ class BloggerMirrorSpider(SourceSpider):
         try:
             page = blogger.parse_feed_page(response.body, response.url, self.page_size)
         except FeedError as exc:
+            self.count("failed_listing")
             self.skip(response, "bad_feed", str(exc))
             return
-        yield ListingItem(self.source.name, response.url, [entry.url for entry in page.entries])
+        if page.problem:
+            self.listing_failed(response, "malformed_feed", page.problem)
+        if blogger.missing_entries(page, response.url):
+            self.listing_failed(response, "empty_listing", "a feed page without entries")
+        urls = [entry.url for entry in page.entries]
+        yield ListingItem(self.source.name, response.url, urls, page.total)
         for entry in page.entries:
             yield self.article_request(entry.url, self.parse_post, hint=entry.updated)
         if page.next_url:

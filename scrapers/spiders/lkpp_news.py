@@ -12,7 +12,7 @@ from typing import Any
 from scrapy.http import Response
 
 from scrapers.extract import lkpp
-from scrapers.extract.feeds import FeedError, parse_feed
+from scrapers.extract.feeds import FeedError, FeedPage, parse_feed
 from scrapers.spiders.base import SourceSpider
 
 
@@ -31,10 +31,13 @@ class LkppNewsSpider(SourceSpider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         try:
-            entries = parse_feed(response.body, response.url).entries
+            sitemap = parse_feed(response.body, response.url)
         except FeedError as exc:
             self.skip(response, "bad_feed", str(exc))
-            entries = []
+            sitemap = FeedPage("sitemap")
+        if sitemap.problem:  # its change hints are partial: the pages without one are fetched
+            self.fail(response, "malformed_feed", sitemap.problem)
+        entries = sitemap.entries
         hints = {entry.url: entry.updated for entry in entries if entry.updated}
         for url in self.start_urls:
             yield self.listing_request(

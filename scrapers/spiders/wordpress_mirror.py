@@ -22,17 +22,22 @@ class WordpressMirrorSpider(SourceSpider):
 
     def parse_posts(self, response: Response) -> Iterator[Any]:
         try:
-            items = wordpress.parse_posts(
+            page = wordpress.parse_posts(
                 response.body, response.url, self.source.name, self.source.timezone
             )
         except wordpress.NotWordPress as exc:
+            self.count("failed_listing")
             self.skip(response, "bad_feed", str(exc))
             return
-        yield ListingItem(self.source.name, response.url, [item.url for item in items])
-        for item in items:
+        if not page.links:
+            self.listing_failed(response, "empty_listing", "a page of the posts API without posts")
+            return
+        total = wordpress.header_number(response.headers.get("X-WP-Total"))
+        yield ListingItem(self.source.name, response.url, page.links, total)
+        for item in page.items:
             item.capture_id = response.meta.get("capture_id")
             yield item
-        total = response.headers.get("X-WP-TotalPages")
-        following = wordpress.next_page(response.url, int(total) if total else None, len(items))
+        pages = wordpress.header_number(response.headers.get("X-WP-TotalPages"))
+        following = wordpress.next_page(response.url, pages, len(page.links))
         if following:
             yield self.listing_request(following, self.parse_posts)

@@ -65,9 +65,15 @@ def test_unreadable_documents_say_why(body: bytes, reason: str) -> None:
         parse_feed(body, "https://x.example/feed")
 
 
-def test_truncated_feed_is_read_as_far_as_it_goes() -> None:
+def test_truncated_feed_is_read_as_far_as_it_goes_and_said_to_be_broken() -> None:
     page = parse_feed(ATOM[: ATOM.index(b"<entry><title>Tanpa")], "https://blog.example/feed")
     assert len(page.entries) == 1
+    assert page.problem and page.problem.startswith("malformed XML")
+
+
+def test_well_formed_documents_have_no_problem() -> None:
+    for document in (ATOM, RSS, SITEMAP):
+        assert parse_feed(document, "https://x.example/feed").problem is None
 
 
 def test_looks_like_feed() -> None:
