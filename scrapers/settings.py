@@ -25,6 +25,8 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# A 429 or 503 with Retry-After is retried after that long, up to this; a longer one gives up.
+PROCARCHIVE_RETRY_AFTER_MAX = float(os.environ.get("PROCARCHIVE_RETRY_AFTER_MAX", "60"))
 # A page larger than this is not an article; the download is cancelled and logged.
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
@@ -39,8 +41,14 @@ CONCURRENT_ITEMS = 1
 # Nightly crawls skip or revalidate what the archive has (scrapers/incremental.py); the
 # conditional headers go on before anything else sees a request.
 SPIDER_MIDDLEWARES = {"scrapers.incremental.SkipUnchangedMiddleware": 950}
+# Documents keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100);
+# Retry-After is waited for just before RetryMiddleware (550) retries; redirect loops fail.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapers.documents.DocumentHostsMiddleware": 40,
     "scrapers.incremental.RevalidateMiddleware": 50,
+    "scrapers.politeness.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapers.politeness.RedirectMiddleware": 600,
     "scrapers.capture.CaptureMiddleware": 950,
 }
 

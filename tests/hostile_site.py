@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
+from samples.documents import make_pdf
 from samples.server import Page, Site
 
 ARTICLE = """<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>
@@ -75,4 +77,113 @@ class HostileSite(Site):
             return Page(
                 200, "application/rss+xml", b"<?xml version='1.0'?>\n<html>bukan feed</html>"
             )
+        # Redirects that never arrive: a loop of two pages, a page to itself, an endless chain.
+        if name in ("loop-a", "loop-b"):
+            return redirect(f"{self.base_url}/{'loop-b' if name == 'loop-a' else 'loop-a'}")
+        if name == "self":
+            return redirect(f"{self.base_url}/self", 301)
+        if name.startswith("far/") and name[4:].isdigit():
+            return redirect(f"/far/{int(name[4:]) + 1}")
+        return Page.error(404, "Not Found")
+
+
+def redirect(location: str, status: int = 302) -> Page:
+    return Page(status, "text/html", b"", headers={"Location": location})
+
+
+def pdf(title: str) -> Page:
+    return Page(200, "application/pdf", make_pdf(title, [f"Isi dokumen {title}."]))
+
+
+def other_host(base_url: str) -> str:
+    """The same server under another host name (outside a source's allowed domains)."""
+    return base_url.replace("127.0.0.1", "localhost")
+
+
+class DocumentHost(Site):
+    """Another host serving files (a CDN), which records every request it gets."""
+
+    def __init__(self) -> None:
+        self.requested: list[str] = []
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        self.requested.append(path)
+        if path == "/robots.txt":
+            return Page.text("User-agent: *\nDisallow: /private\n")
+        if path.endswith(".pdf"):
+            return pdf(path)
+        return Page.error(404, "Not Found")
+
+
+class AttachmentSite(Site):
+    """A notice linking documents: its own, one on another host, one that redirects there,
+    one robots.txt disallows, one on the other host's disallowed path, one on a third host."""
+
+    def __init__(self, files: DocumentHost) -> None:
+        self.files = files
+        self.requested: list[str] = []
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        self.requested.append(path)
+        cdn = other_host(self.files.base_url)
+        third = self.files.base_url.replace("127.0.0.1", "127.0.0.2")  # nothing listens there
+        if path == "/robots.txt":
+            return Page.text("User-agent: *\nDisallow: /private\n")
+        if path == "/notice":
+            links = (
+                "/files/own.pdf", f"{cdn}/files/cdn.pdf", "/files/moved.pdf",
+                "/private/secret.pdf", f"{cdn}/private/cdn-secret.pdf", f"{third}/files/far.pdf",
+            )  # fmt: skip
+            body = "Dokumen pengadaan: " + " ".join(
+                f'<a href="{url}">{url.rsplit("/", 1)[1]}</a>' for url in links
+            )
+            return Page.html(article("Pengumuman lelang", body))
+        if path == "/files/moved.pdf":
+            return redirect(f"{cdn}/files/moved.pdf")
+        if path.endswith(".pdf"):
+            return pdf(path)
+        return Page.error(404, "Not Found")
+
+
+class BusySite(Site):
+    """Answers 429 with `Retry-After: 2` the first time `/busy` is asked for, 503 with a
+    Retry-After of an hour at `/down`; records when each path was requested."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.refused = threading.Event()  # the 429 went out
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        self.times.setdefault(path, []).append(time.monotonic())
+        if path == "/busy":
+            if len(self.times[path]) == 1:
+                page = Page(429, "text/html", b"slow down", headers={"Retry-After": "2"})
+                self.refused.set()
+                return page
+            return Page.html(article("Akhirnya", "Halaman ini datang setelah menunggu."))
+        if path == "/down":
+            return Page(503, "text/html", b"maintenance", headers={"Retry-After": "3600"})
+        return Page.error(404, "Not Found")
+
+
+class NeighbourSite(Site):
+    """Another site crawled at the same time: its feed comes once the busy site has said
+    429, and names articles fetched (or not) while the busy site's retry waits."""
+
+    def __init__(self, busy: BusySite) -> None:
+        self.busy = busy
+        self.times: dict[str, list[float]] = {}
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        self.times.setdefault(path, []).append(time.monotonic())
+        if path == "/feed":
+            self.busy.refused.wait(10)
+            base = other_host(self.base_url)
+            items = "".join(f"<item><link>{base}/news/{n}</link></item>" for n in range(3))
+            return Page.xml(
+                f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>',
+                "application/rss+xml",
+            )
+        if path.startswith("/news/"):
+            return Page.html(article(f"Berita {path[6:]}", "Berita tetangga yang biasa saja."))
         return Page.error(404, "Not Found")

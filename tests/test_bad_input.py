@@ -50,3 +50,30 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
         assert expected in run.stderr, expected
     assert site.requested[0] == "/robots.txt"
     assert "/private" not in site.requested and site.requested.count("/ok") == 1
+
+
+def test_redirect_loops_and_endless_redirects_are_counted_failures(tmp_path: Path) -> None:
+    site = HostileSite()
+    with SampleServer({"hostile": site}) as server:
+        base = server.urls["hostile"]
+        starts = [f"--start-url={base}/{name}" for name in ("loop-a", "self", "far/0", "ok")]
+        run = procarchive(
+            "crawl", "--db", str(tmp_path / "archive.db"), *starts,
+            "-s", "REDIRECT_MAX_TIMES=5", "-s", "AUTOTHROTTLE_START_DELAY=0",
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    crawl = next(open_archive(tmp_path / "archive.db", create=False)["crawls"].rows)
+    assert json.loads(crawl["error_reasons"]) == {
+        "failed/RedirectLoop": 2,
+        "failed/TooManyRedirects": 1,
+        "warnings/no_date": 1,
+    }
+    assert crawl["errors"] == 3 and crawl["status"] == "ok"
+    assert f"redirect loop: {base}/loop-a -> {base}/loop-b -> {base}/loop-a" in run.stderr
+    assert f"redirect loop: {base}/self -> {base}/self" in run.stderr
+    assert f"more than 5 redirects from {base}/far/0" in run.stderr
+    assert [path for path in site.requested if path.startswith("/far/")] == [
+        f"/far/{n}" for n in range(6)
+    ]
+    assert [site.requested.count(path) for path in ("/loop-a", "/loop-b", "/self")] == [1, 1, 1]

@@ -1,0 +1,130 @@
+"""Downloader middlewares for what a server asks and what it gets wrong: a 429 or 503's
+Retry-After is waited for before the retry, and redirects that never arrive (a loop, an
+endless chain) fail with a reason of their own.
+
+Failures are exceptions whose class name the spiders' errback counts (`failed/RedirectLoop`,
+`failed/TooManyRedirects`, `failed/RetryAfterTooLong`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Self
+from urllib.parse import urldefrag
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import redirect
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+logger = logging.getLogger(__name__)
+
+
+class RetryAfterTooLong(Exception):
+    pass
+
+
+class RedirectLoop(Exception):
+    pass
+
+
+class TooManyRedirects(Exception):
+    pass
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> int | None:
+    """Seconds to wait by a Retry-After header (delay-seconds or an HTTP date, RFC 9110
+    10.2.3), 0 for a date past; None when absent or unreadable."""
+    text = (value.decode("latin-1") if isinstance(value, bytes) else value or "").strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, math.ceil((when - (now or datetime.now(UTC))).total_seconds()))
+
+
+class RetryAfterMiddleware:
+    """Before RetryMiddleware retries a 429 or 503 that says when to come back, wait that
+    long; a wait over PROCARCHIVE_RETRY_AFTER_MAX gives up instead.
+
+    The wait holds this response only, never the reactor: other requests go on meanwhile.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.max_wait = settings.getfloat("PROCARCHIVE_RETRY_AFTER_MAX")
+        self.max_retry_times = settings.getint("RETRY_TIMES")
+        retried = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
+        self.statuses = {429, 503} & retried if settings.getbool("RETRY_ENABLED") else set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in self.statuses or request.meta.get("dont_retry"):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        retries = request.meta.get("max_retry_times", self.max_retry_times)
+        if wait is None or request.meta.get("retry_times", 0) >= retries:
+            return response  # retried at once, or given up, as usual
+        if wait > self.max_wait:
+            raise RetryAfterTooLong(
+                f"HTTP {response.status} with Retry-After {wait} s, longer than the "
+                f"{self.max_wait:g} s a retry may wait (PROCARCHIVE_RETRY_AFTER_MAX)"
+            )
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("procarchive/warnings/retry_after")
+        logger.warning(
+            "HTTP %d with Retry-After %d s at %s: retrying then", response.status, wait, request.url
+        )
+        await sleep(wait)
+        return response
+
+
+async def sleep(seconds: float) -> None:
+    """A wait on whichever event loop the crawl runs (asyncio or Twisted's reactor)."""
+    done: Deferred[None] = Deferred()
+    call_later(seconds, done.callback, None)
+    await maybe_deferred_to_future(done)
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's, except that a redirect back to a URL the chain has visited (twice, for a
+    request that bypasses the duplicate filter) is a RedirectLoop (Scrapy's duplicate filter would drop it silently, or with dont_filter it
+    would go round until REDIRECT_MAX_TIMES) and a chain over REDIRECT_MAX_TIMES is TooManyRedirects (not
+    an anonymous IgnoreRequest)."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest as exc:
+            if "max redirections" not in str(exc):
+                raise
+            first = [*request.meta.get("redirect_urls", []), request.url][0]
+            raise TooManyRedirects(
+                f"more than {self.max_redirect_times} redirects from {first}"
+            ) from None
+        if isinstance(result, Request):
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            # A request the duplicate filter would drop on its way back is a loop at once; one
+            # that bypasses it may come back once (a site that sets a cookie and sends the
+            # client back to the page asked for), not twice.
+            visits = [urldefrag(url).url for url in chain].count(urldefrag(result.url).url)
+            if visits >= (2 if request.dont_filter else 1):
+                raise RedirectLoop("redirect loop: " + " -> ".join([*chain, result.url]))
+        return result
