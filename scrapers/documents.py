@@ -4,7 +4,7 @@ crawl, so that they are captured in the WARC like any page, and read to text.
 A document larger than PROCARCHIVE_DOCUMENT_MAX_BYTES is not downloaded; like any other
 failure it becomes a `documents` row with the reason, linked to what named it. Documents keep
 to the source's allowed domains and its `document_hosts` option, redirects included, and to
-each host's robots.txt (DocumentHostsMiddleware).
+each host's robots.txt (scrapers.politeness.AllowedHostsMiddleware).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import Request, signals
-from scrapy.crawler import Crawler
+from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -27,7 +26,6 @@ from twisted.python.failure import Failure
 from scrapers.extract.documents import extract_document
 from scrapers.items import DocumentItem
 from scrapers.offload import WorkerPool
-from scrapers.sources import in_domains
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
 EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
@@ -116,46 +114,6 @@ class DocumentFetcher:
         yield DocumentItem(
             request.url, self.spider.source.name, **request.meta["document"], problem=problem
         )
-
-
-class DocumentHostsMiddleware:
-    """A document (`document` in its meta) is fetched only from the source's allowed domains
-    and the hosts its `document_hosts` option names, also after a redirect; the robots.txt of
-    those hosts is read, and obeyed, like any other.
-
-    Document requests are dont_filter (fetched once a crawl by DocumentFetcher, not by the
-    duplicate filter), which Scrapy's offsite filter lets through; and the robots.txt request
-    for a host outside allowed_domains is filtered as offsite, which reads as "all allowed".
-    Before the offsite filter (priority 50) and robots.txt (100), then.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> None:
-        spider = self.crawler.spider
-        allowed = list(getattr(spider, "allowed_domains", None) or [])
-        if not allowed:  # as in Scrapy's offsite filter: no domains, no limit
-            return
-        source = getattr(spider, "source", None)
-        extra = list(source.options.get("document_hosts") or []) if source else []
-        if "document" in request.meta:
-            if in_domains(request.url, [*allowed, *extra]):
-                return
-            host = urlsplit(request.url).hostname
-            redirected = request.meta.get("redirect_urls")
-            raise IgnoreRequest(
-                f"Filtered offsite request to {host!r}: a document outside the source's "
-                "allowed domains and document_hosts"
-                + (f", redirected from {redirected[0]}" if redirected else "")
-            )
-        robots = request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
-        if robots and in_domains(request.url, extra) and not in_domains(request.url, allowed):
-            request.meta["allow_offsite"] = True
 
 
 def _over_size_cap(failure: Failure) -> bool:

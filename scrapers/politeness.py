@@ -1,6 +1,7 @@
-"""Downloader middlewares for what a server asks and what it gets wrong: a 429 or 503's
-Retry-After is waited for before the retry, and redirects that never arrive (a loop, an
-endless chain) fail with a reason of their own.
+"""Downloader middlewares for keeping to a source's hosts, for what a server asks and for what
+it gets wrong: requests that bypass Scrapy's offsite filter still keep to the source's
+domains, a 429 or 503's Retry-After is waited for before the retry, and redirects that
+never arrive (a loop, an endless chain) fail with a reason of their own.
 
 Failures are exceptions whose class name the spiders' errback counts (`failed/RedirectLoop`,
 `failed/TooManyRedirects`, `failed/RetryAfterTooLong`).
@@ -13,7 +14,7 @@ import math
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -23,6 +24,8 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
+
+from scrapers.sources import in_domains
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,48 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0, math.ceil((when - (now or datetime.now(UTC))).total_seconds()))
+
+
+class AllowedHostsMiddleware:
+    """Every request keeps to the source's allowed domains, also one that bypasses the
+    duplicate filter (dont_filter: documents, fetched once a crawl by DocumentFetcher; SPSE's
+    pages), which Scrapy's offsite filter lets through, and also after a redirect (the
+    redirected request inherits dont_filter). Documents (`document` in their meta) may also
+    come from the hosts the source's `document_hosts` option names, whose robots.txt is then
+    read and obeyed: Scrapy filters a robots.txt request outside allowed_domains as offsite,
+    which reads as "all allowed". Before the offsite filter (50) and robots.txt (100).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        allowed = list(getattr(spider, "allowed_domains", None) or [])
+        if not allowed:  # as in Scrapy's offsite filter: no domains, no limit
+            return
+        source = getattr(spider, "source", None)
+        extra = list(source.options.get("document_hosts") or []) if source else []
+        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            if in_domains(request.url, extra) and not in_domains(request.url, allowed):
+                request.meta["allow_offsite"] = True
+            return
+        document = "document" in request.meta
+        if not (document or request.dont_filter) or request.meta.get("allow_offsite"):
+            return  # Scrapy's offsite filter sees to it
+        if in_domains(request.url, [*allowed, *extra] if document else allowed):
+            return
+        host = urlsplit(request.url).hostname
+        redirected = request.meta.get("redirect_urls")
+        raise IgnoreRequest(
+            f"Filtered offsite request to {host!r}: outside the source's allowed domains"
+            + (" and document_hosts" if document else "")
+            + (f", redirected from {redirected[0]}" if redirected else "")
+        )
 
 
 class RetryAfterMiddleware:

@@ -41,10 +41,10 @@ CONCURRENT_ITEMS = 1
 # Nightly crawls skip or revalidate what the archive has (scrapers/incremental.py); the
 # conditional headers go on before anything else sees a request.
 SPIDER_MIDDLEWARES = {"scrapers.incremental.SkipUnchangedMiddleware": 950}
-# Documents keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100);
+# Requests keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100);
 # Retry-After is waited for just before RetryMiddleware (550) retries; redirect loops fail.
 DOWNLOADER_MIDDLEWARES = {
-    "scrapers.documents.DocumentHostsMiddleware": 40,
+    "scrapers.politeness.AllowedHostsMiddleware": 40,
     "scrapers.incremental.RevalidateMiddleware": 50,
     "scrapers.politeness.RetryAfterMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,

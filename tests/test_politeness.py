@@ -10,12 +10,20 @@ from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from pipelines.archive import open_archive
 from samples.server import SampleServer
-from scrapers.politeness import RedirectLoop, RedirectMiddleware, retry_after_seconds
+from scrapers.politeness import (
+    AllowedHostsMiddleware,
+    RedirectLoop,
+    RedirectMiddleware,
+    retry_after_seconds,
+)
+from scrapers.sources import Source
+from scrapers.spiders.spse_notices import SpseNoticesSpider
 from tests.conftest import procarchive
 from tests.hostile_site import AttachmentSite, BusySite, DocumentHost, NeighbourSite, other_host
 
@@ -149,3 +157,18 @@ def test_a_page_may_send_the_client_back_to_itself_once_not_twice() -> None:
         middleware.process_response(again, back)
     with pytest.raises(RedirectLoop):  # the duplicate filter would drop it silently
         middleware.process_response(Request(url), back)
+
+
+def test_requests_that_bypass_the_duplicate_filter_keep_to_the_allowed_domains() -> None:
+    crawler = get_crawler(SpseNoticesSpider)
+    source = Source("spse", "spse_notices", ("https://spse.inaproc.id",), ("spse.inaproc.id",))
+    crawler.spider = crawler._create_spider(source=source)
+    hosts = AllowedHostsMiddleware.from_crawler(crawler)
+    hosts.process_request(Request("https://spse.inaproc.id/jakarta/lelang", dont_filter=True))
+    elsewhere = Request(
+        "https://evil.example/x", dont_filter=True,
+        meta={"redirect_urls": ["https://spse.inaproc.id/jakarta/lelang"]},
+    )  # fmt: skip
+    with pytest.raises(IgnoreRequest, match=r"offsite.*redirected from https://spse"):
+        hosts.process_request(elsewhere)
+    hosts.process_request(Request("https://evil.example/y"))  # Scrapy's own filter's to drop
