@@ -1,11 +1,13 @@
-"""Datasette plugin: pages of an immutable database are computed once and served from memory.
+"""Datasette plugin: pages of an immutable database (`procarchive serve --public`,
+`publish`) are computed once and served from memory.
 
-An immutable database (`procarchive serve --public`, `publish`) cannot change while served,
-so a page's bytes depend on its URL alone. Counting facets over a million articles costs
-about 150 ms of CPU; under a load of concurrent readers that queues into seconds, while
-the same page from memory costs nothing. Streamed CSV, large responses and anything but a
-successful GET are never kept; the cache is bounded in entries and bytes (least recently
-used out first).
+An immutable database cannot change while served, so a page's bytes depend on its URL and
+on the origin its absolute links are written with (Datasette takes the scheme and Host of
+the request: sitemap.xml, robots.txt, Atom feeds, the Link headers of every page). Counting
+facets over a million articles costs about 150 ms of CPU; under a load of concurrent
+readers that queues into seconds, while the same page from memory costs nothing. Streamed
+CSV, large responses and anything but a successful GET are never kept; the cache is
+bounded in entries and bytes (least recently used out first).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils.asgi import Request
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -59,7 +62,8 @@ def cacheable(scope: Scope, datasette: Any) -> str | None:
     names = [name for name in datasette.databases if name != "_internal"]
     if not names or any(datasette.databases[name].is_mutable for name in names):
         return None
-    return f"{path}?{query}"
+    request = Request(scope, None)  # its scheme and host are those absolute_url() writes
+    return f"{request.scheme}://{request.host}{path}?{query}"
 
 
 @hookimpl

@@ -1,7 +1,8 @@
 """Datasette over the archive, on 127.0.0.1 with metadata.yml, our plugins and templates.
 
 `public=True` is for a deployment others reach: the database opened immutable (read-only,
-and Datasette can trust its counts), tight time and row limits, no whole-database download.
+and Datasette can trust its counts), tight time and row limits, no arbitrary SQL, no
+whole-database download.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ PUBLIC_SETTINGS = {
     "allow_csv_stream": "on",
     "max_csv_mb": "0",  # no cap: a streamed export's pages are each time-limited instead
     "allow_download": "off",  # the whole database is not a link for crawlers to follow
+    # Canned queries, tables, search and CSV only: no ?sql= nor _where=. One SQLite call (a
+    # replace() building a gigabyte) runs to its end past any time limit.
+    "default_allow_sql": "off",
     "default_cache_ttl": "300",
     "num_sql_threads": "3",
 }

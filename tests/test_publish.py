@@ -53,6 +53,7 @@ def test_the_folder_has_what_a_deployment_needs_and_no_sensitive_data(published:
     pins = (published / "requirements.txt").read_text().split()
     assert "datasette==0.65.5" in pins and any(p.startswith("datasette-atom==") for p in pins)
     assert (published / "serve.sh").stat().st_mode & 0o111
+    assert "--setting default_allow_sql off" in (published / "serve.sh").read_text()
     assert "datasette publish cloudrun" in (published / "README.md").read_text()
 
 
@@ -119,6 +120,7 @@ def test_public_serving_is_read_only_limited_and_local_by_default() -> None:
     )
     assert settings["sql_time_limit_ms"] == "1000" and settings["max_returned_rows"] == "1000"
     assert settings["allow_csv_stream"] == "on" and settings["allow_download"] == "off"
+    assert settings["default_allow_sql"] == "off"  # canned queries only: no ?sql=, no _where=
     assert command[command.index("--host") + 1] == "127.0.0.1"
 
 

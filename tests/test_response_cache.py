@@ -62,6 +62,18 @@ def test_mutable_databases_streams_errors_and_posts_are_never_kept() -> None:
         assert cacheable(uncached, site(mutable=False)) is None
 
 
+def test_the_key_holds_the_origin_pages_link_to() -> None:
+    """Datasette writes absolute links with the request's scheme and Host: a page kept for
+    `Host: evil.example` is not one for the site's own host, nor an https page an http one."""
+    page = scope("/sitemap.xml")
+    keys = {
+        cacheable({**page, "headers": [(b"host", host)], "scheme": scheme}, site(mutable=False))
+        for host in (b"procarchive.example", b"evil.example")
+        for scheme in ("http", "https")
+    }
+    assert len(keys) == 4 and None not in keys
+
+
 def test_the_cache_is_bounded(monkeypatch: Any) -> None:
     monkeypatch.setattr(response_cache, "MAX_ENTRIES", 2)
     cache = ResponseCache()
