@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -28,12 +29,13 @@ from procarchive.export_filters import (
     dataset_query,
     narrowing,
     refuse_filters,
+    searches,
 )
-from procarchive.sensitive import person_names, redact_award, redact_record, text_masker
+from procarchive.sensitive import Redactor, index_part_of, row_key
 
 __all__ = [
     "ExportError", "Filters", "Progress", "canned_queries", "csv_lines", "export_csv",
-    "export_json", "export_ocds", "format_progress", "output", "select",
+    "export_json", "export_ocds", "format_progress", "output", "query_parameters", "select",
 ]  # fmt: skip
 
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
@@ -44,6 +46,22 @@ def canned_queries() -> dict[str, str]:
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     queries = metadata["databases"]["archive"].get("queries", {})
     return {name: query["sql"] for name, query in queries.items()}
+
+
+# What SQL text is not code: string literals, quoted names, comments.
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\[[^\]]*\]|--[^\n]*|/\*.*?\*/", re.S)
+
+
+def query_parameters(sql: str) -> list[str]:
+    """The :names a query takes, in order of name."""
+    return sorted(set(re.findall(r"(?<![\w:]):([A-Za-z_]\w*)", _NOT_CODE.sub(" ", sql))))
+
+
+FTS_SYNTAX = (
+    'FTS5 syntax: words match in any order (jalan raya), "a phrase" in closed double quotes, '
+    "AND, OR, NOT in capitals, a prefix with * (kerang*): "
+    "https://www.sqlite.org/fts5.html#full_text_query_syntax"
+)
 
 
 def format_progress(count: int, seconds: float, unit: str = "rows") -> str:
@@ -97,80 +115,76 @@ def select(
         return dataset_query(what, filters)
     refuse_filters(what, filters)
     if what in db.table_names():
-        return Query(f"SELECT * FROM [{what}] ORDER BY rowid", {})
+        if index := index_part_of(db.conn, what):
+            raise ExportError(
+                f"{what} is part of the full-text index {index}, the words as the index "
+                f"encodes them: export {index} or the table it indexes"
+            )
+        order = ", ".join(row_key(db.conn, what))
+        return Query(f"SELECT * FROM [{what}] ORDER BY {order}", {}, relation=what)
     if what in db.view_names():
-        return Query(f"SELECT * FROM [{what}]", {})
+        return Query(f"SELECT * FROM [{what}]", {}, relation=what)
     if what in queries:
-        return Query(queries[what], params or {})
+        return _canned(what, queries[what], params or {})
     raise ExportError(f"no table, view or canned query named {what!r}")
+
+
+def _canned(name: str, sql: str, params: dict[str, str]) -> Query:
+    takes = query_parameters(sql)
+    if unknown := sorted(set(params) - set(takes)):
+        taken = ", ".join(f"-p {p}" for p in takes) or "no -p"
+        raise ExportError(f"{name} takes {taken}, not {', '.join(f'-p {p}' for p in unknown)}")
+    if missing := [p for p in takes if p not in params]:
+        raise ExportError(f"{name} needs {' '.join(f'-p {p}=VALUE' for p in missing)}")
+    matched = re.findall(r"\bMATCH\s+:(\w+)", _NOT_CODE.sub(" ", sql), re.IGNORECASE)
+    return Query(sql, params, searches={p: f"-p {p}=" for p in matched})
 
 
 def _execute(db: Database, query: Query) -> sqlite3.Cursor:
     try:
         cursor: sqlite3.Cursor = db.execute(query.sql, query.params)
     except sqlite3.OperationalError as exc:
-        if "search" in query.params and ("fts5" in str(exc) or "MATCH" in str(exc)):
-            raise ExportError(f"--search {query.params['search']!r}: {exc}") from exc
+        if error := _search_error(exc, query):
+            raise error from exc
         raise
     return cursor
 
 
+def _search_error(exc: sqlite3.OperationalError, query: Query) -> ExportError | None:
+    """What a full-text query given to `query` did wrong, if the error is about that."""
+    message = str(exc)
+    column = re.fullmatch(r"no such column: (\w+)", message)  # a column filter, `title: ...`
+    for name, given in query.searches.items():
+        value = str(query.params[name])
+        if (
+            message.startswith(("fts5: ", "unknown special query"))
+            or message == "unterminated string"
+            or (column and re.search(rf"\b{re.escape(column[1])}\s*:", value))
+        ):
+            return ExportError(
+                f"{given}{value!r} is not a valid full-text query ({message}). {FTS_SYNTAX}"
+            )
+    return None
+
+
 def _batches(
-    cursor: sqlite3.Cursor, columns: list[str], include_sensitive: bool
+    cursor: sqlite3.Cursor, query: Query, include_sensitive: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    redact = None if include_sensitive else redactor(columns, cursor.connection)
-    while batch := cursor.fetchmany(BATCH):
+    columns = [description[0] for description in cursor.description]
+    origins = [
+        query.origins.get(column) or (query.relation, column) for column in columns
+    ]  # a canned query's columns: (None, column), origin unknown
+    redact = None if include_sensitive else Redactor(cursor.connection).row(origins, columns)
+    while True:
+        try:
+            batch = cursor.fetchmany(BATCH)
+        except sqlite3.OperationalError as exc:
+            if error := _search_error(exc, query):
+                raise error from exc
+            raise
+        if not batch:
+            return
         yield batch if redact is None else [redact(values) for values in batch]
-
-
-def redactor(
-    columns: list[str], conn: sqlite3.Connection
-) -> Callable[[Sequence[Any]], list[Any]] | None:
-    """What leaves out the values procarchive.sensitive keeps out of anything published, for
-    rows with these columns (of the archive `conn`); None when they carry none (the rows are
-    written as read)."""
-    at = {column: index for index, column in enumerate(columns)}
-    steps: list[Callable[[list[Any]], None]] = []
-    if "npwp" in at:
-
-        def award(row: list[Any]) -> None:
-            row[:] = redact_award(dict(zip(columns, row, strict=True))).values()
-
-        steps.append(award)
-    if "record" in at:
-
-        def record(row: list[Any]) -> None:
-            value = row[at["record"]]
-            if isinstance(value, str) and value.startswith("{"):
-                redacted = redact_record(json.loads(value))
-                row[at["record"]] = json.dumps(redacted, ensure_ascii=False, sort_keys=True)
-
-        steps.append(record)
-    if "content_hash" in at and "package_code" in at:  # it would confirm a guessed name or NPWP
-
-        def content_hash(row: list[Any]) -> None:
-            row[at["content_hash"]] = None
-
-        steps.append(content_hash)
-    if "text" in at and "sha256" in at:
-        mask = text_masker(person_names(conn))
-
-        def document_text(row: list[Any]) -> None:
-            row[at["text"]] = mask(row[at["text"]])
-            if "title" in at:
-                row[at["title"]] = mask(row[at["title"]])
-
-        steps.append(document_text)
-    if not steps:
-        return None
-
-    def redact(values: Sequence[Any]) -> list[Any]:
-        row = list(values)
-        for step in steps:
-            step(row)
-        return row
-
-    return redact
 
 
 def export_csv(
@@ -185,11 +199,12 @@ def export_csv(
 ) -> int:
     """Write `what` as CSV (header first, a UTF-8 BOM before it if asked); returns the rows
     written."""
-    cursor = _execute(db, select(db, what, params, filters))
+    query = select(db, what, params, filters)
+    cursor = _execute(db, query)
     columns = [description[0] for description in cursor.description]
     out.write(("\ufeff" if bom else "") + csv_lines([columns]))
     written = 0
-    for batch in _batches(cursor, columns, include_sensitive):
+    for batch in _batches(cursor, query, include_sensitive):
         out.write(csv_lines(batch))
         written += len(batch)
         if progress:
@@ -215,11 +230,11 @@ def export_json(
     decode = [index for index, column in enumerate(columns) if column in query.json_columns]
     written = 0
     out.write("" if lines else "[")
-    for batch in _batches(cursor, columns, include_sensitive):
+    for batch in _batches(cursor, query, include_sensitive):
         for values in batch:
             row = dict(zip(columns, values, strict=True))
             for index in decode:
-                row[columns[index]] = json.loads(values[index]) if values[index] else None
+                row[columns[index]] = _json_value(values[index])
             if not lines:
                 out.write(",\n" if written else "\n")
             out.write(json.dumps(row, ensure_ascii=False))
@@ -230,6 +245,14 @@ def export_json(
             progress.update(written)
     out.write("" if lines else "\n]\n" if written else "]\n")
     return written
+
+
+def _json_value(text: str | None) -> Any:
+    """A JSON column's value; text that is not JSON (not written by procarchive) as text."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
 
 
 PUBLISHER = "procarchive"
@@ -255,7 +278,11 @@ def export_ocds(
     Returns the releases written."""
     prefix = prefix or ocds.DEFAULT_PREFIX
     where, params = narrowing("notices", filters)
-    notices = _execute(db, Query(f"SELECT n.* FROM notices n{where} ORDER BY n.id", params))
+    notices = _execute(
+        db,
+        Query(f"SELECT n.* FROM notices n{where} ORDER BY n.id", params, searches=searches(params)),
+    )
+    redactor = None if include_sensitive else Redactor(db.conn)
     published = datetime.now(UTC).isoformat(timespec="seconds")
     marker: Any = {"ocid": "__items__"}  # where the releases or records go
     shell = (
@@ -268,7 +295,7 @@ def export_ocds(
     written = 0
     if progress:
         progress.unit = "releases"
-    for index, (notice, versions) in enumerate(_notice_histories(db, notices)):
+    for index, (notice, versions) in enumerate(_notice_histories(db, notices, redactor)):
         built = ocds.releases(versions, prefix, include_sensitive, notice=notice)
         items: list[dict[str, Any]] = (
             built if package == "release" else [ocds.compiled_record(built[0]["ocid"], built)]
@@ -284,24 +311,31 @@ def export_ocds(
 
 
 def _notice_histories(
-    db: Database, notices: sqlite3.Cursor
+    db: Database, notices: sqlite3.Cursor, redactor: Redactor | None = None
 ) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Each notice (of `notices`, in id order) with its versions, oldest first, read side by
-    side with all versions in notice order."""
+    side with all versions in notice order; redacted by `redactor` if given."""
     columns = [description[0] for description in notices.description]
+    redact = redactor.row([("notices", c) for c in columns], columns) if redactor else None
     versions = db.query(NOTICE_VERSIONS)
     pending = next(versions, None)
     for values in notices:
-        notice = dict(zip(columns, values, strict=True))
+        notice = dict(zip(columns, redact(values) if redact else values, strict=True))
         history = []
         while pending is not None and pending["notice_id"] <= notice["id"]:
             if pending["notice_id"] == notice["id"]:
+                changes, record = (
+                    json.loads(pending["changes"] or "[]"),
+                    json.loads(pending["record"]),
+                )
+                if redactor:
+                    changes, record = redactor.masked(changes), redactor.ocds_record(record)
                 history.append(
                     {
                         "version": pending["version"],
                         "seen_at": pending["seen_at"],
-                        "changes": json.loads(pending["changes"] or "[]"),
-                        "record": json.loads(pending["record"]),
+                        "changes": changes,
+                        "record": record,
                     }
                 )
             pending = next(versions, None)

@@ -56,6 +56,9 @@ class Query:
     sql: str
     params: dict[str, Any]
     json_columns: frozenset[str] = frozenset()  # JSON text that JSON exports embed as values
+    relation: str | None = None  # the table or view it reads whole, if it does
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # column: (table, column)
+    searches: dict[str, str] = field(default_factory=dict)  # FTS5 query params: how given
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,19 @@ class Dataset:
     order: str
     expressions: dict[str, str] = field(default_factory=dict)  # columns not `alias.name`
     json_columns: frozenset[str] = frozenset()
+
+    def origins(self) -> dict[str, tuple[str, str]]:
+        """The table or view, and its column, that each column is (those that are one)."""
+        relations = dict(
+            (alias, relation)
+            for relation, alias in re.findall(r"(?:^|\bJOIN\s+)(\w+)\s+(\w+)", self.source)
+        )
+        alias = self.source.split()[1]
+        found = {}
+        for name in self.columns:
+            if read := re.fullmatch(r"(\w+)\.(\w+)", self.expressions.get(name, f"{alias}.{name}")):
+                found[name] = (relations[read[1]], read[2])
+        return found
 
     def select(self) -> str:
         alias = self.source.split()[1]
@@ -168,7 +184,14 @@ def dataset_query(name: str, filters: Filters | None = None) -> Query:
     dataset = DATASETS[name]
     where, params = narrowing(name, filters)
     sql = f"SELECT {dataset.select()} FROM {dataset.source}{where} ORDER BY {dataset.order}"
-    return Query(sql, params, dataset.json_columns)
+    return Query(
+        sql, params, dataset.json_columns, origins=dataset.origins(), searches=searches(params)
+    )
+
+
+def searches(params: dict[str, str]) -> dict[str, str]:
+    """The filter that is an FTS5 query, if given, and how (for an error message)."""
+    return {"search": "--search "} if "search" in params else {}
 
 
 def narrowing(name: str, filters: Filters | None) -> tuple[str, dict[str, str]]:

@@ -57,7 +57,7 @@ README = """# procarchive: published archive
 
 `archive.db` is a copy of the archive without tax numbers (NPWP), without the names and
 addresses of individual suppliers, with NPWP-shaped numbers and those suppliers' names masked
-in documents' text and without the notices' content hashes. Serve it read-only (`-i`: immutable)
+in every text and without the notices' content hashes. Serve it read-only (`-i`: immutable)
 and with the options below: arbitrary SQL is off (`default_allow_sql off`), canned queries,
 tables, search and CSV answer.
 

@@ -1,24 +1,86 @@
 """Personal data in the archive: tax numbers (NPWP) and the names and addresses of suppliers
 who are people (sole traders). SPSE publishes them, so the archive keeps them as found; what
 is published or exported leaves them out unless asked (`--include-sensitive`).
+
+RULES says how each column leaves the archive; a column it does not name (of any table,
+view, full-text index or canned query) is masked as free text. Exports (procarchive.export)
+and the public copy (`redacted_copy`) both apply it through a `Redactor`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 PERSON = "(perorangan)"  # "an individual", in place of a person's name
-# NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them.
-NPWP = re.compile(r"\b\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3}\b|\b\d{15,16}\b")
+# NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them. The
+# printed form may carry the canned queries' snippet marks ("[01].[234]...") between groups.
+# A digit first (not \b), so that the regex engine can skip ahead to the digits of a text.
+_DOT, _DASH = r"\]?\.\[?", r"\]?-\[?"
+_PRINTED = (
+    rf"\d{_DOT}\d{{3}}{_DOT}\d{{3}}{_DOT}\d{_DASH}\d{{3}}{_DOT}\d{{3}}"  # after the first digit
+)
+NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
-FULL_TEXT_INDEXES = ("articles_fts", "notices_fts", "documents_fts")
 WORD = re.compile(r"\w+")
-GAP = re.compile(r"[\s.]{1,3}")  # between the words of a name as a document prints it
+# Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
+GAP = re.compile(r"[\s.\[\]]{1,4}")
+
+
+class Rule(Enum):
+    KEEP = "kept"  # procarchive's own values: ids, codes, hashes, its timestamps
+    TEXT = "masked"  # NPWP-shaped numbers and person suppliers' names masked
+    DROP = "emptied"
+    SUPPLIER = "supplier"  # PERSON for a person, masked as text for an organisation
+    PERSONAL = "personal"  # emptied for a person (or when the row does not say), else masked
+    RECORD = "record"  # a notice version's record: awards redacted, every text in it masked
+
+
+K = Rule.KEEP
+_SEEN = {"first_seen_at": K, "last_seen_at": K, "capture_id": K}
+# Columns that are not masked as free text, by table or view.
+RULES: dict[str, dict[str, Rule]] = {
+    "articles": {"id": K, "content_hash": K, "gone_at": K, "mirror_of": K, "sketched_hash": K,
+                 **_SEEN},
+    "article_versions": {"article_id": K, "content_hash": K, "superseded_at": K, "gone_at": K,
+                         **_SEEN},
+    "article_agencies": {"article_id": K},
+    "mous": {"article_id": K},
+    "mou_parties": {"article_id": K},
+    "mou_overview": {"article_id": K},
+    "mirror_links": {"copy_id": K, "original_id": K, "linked_at": K},
+    "mirrors": {"copy_id": K, "original_id": K},
+    "captures": {"id": K, "fetched_at": K, "payload_sha256": K, "revisit_of": K},
+    "crawls": {"started_at": K, "finished_at": K},
+    # The record's hash would confirm a guessed name or tax number: not published.
+    "notices": {"id": K, "package_code": K, "content_hash": Rule.DROP, "gone_at": K,
+                "last_changed_at": K, **_SEEN},
+    "notice_versions": {"notice_id": K, "seen_at": K, "capture_id": K, "record": Rule.RECORD},
+    "notice_schedule": {"notice_id": K},
+    "notice_awards": {"notice_id": K, "supplier_name": Rule.SUPPLIER, "npwp": Rule.DROP,
+                      "address": Rule.PERSONAL},
+    "article_notices": {"article_id": K, "notice_id": K},
+    "documents": {"id": K, "sha256": K, "superseded_at": K, **_SEEN},
+    "document_links": {"parent_id": K},
+}  # fmt: skip
+# For a column of a table not above, or of a canned query's result (its origin unknown).
+BY_NAME = {
+    "npwp": Rule.DROP, "content_hash": Rule.DROP, "supplier_name": Rule.SUPPLIER,
+    "address": Rule.PERSONAL, "record": Rule.RECORD,
+}  # fmt: skip
+
+
+def rule(relation: str | None, column: str) -> Rule:
+    """How `column` of `relation` (None: not known) leaves the archive."""
+    declared = RULES.get(relation or "", {})
+    return declared.get(column) or BY_NAME.get(column, Rule.TEXT)
 
 
 def person_names(conn: sqlite3.Connection) -> list[str]:
@@ -36,27 +98,20 @@ def person_names(conn: sqlite3.Connection) -> list[str]:
 def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
     """What masks a document's text: tax numbers, and the names of suppliers who are people
     wherever the text spells them (any case; spaces, line breaks or a dot between the words).
-    Other names in free text cannot be told apart reliably and stay. One pass over the words
-    however many names there are."""
+    Other names in free text cannot be told apart reliably and stay."""
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for name in names:
         words = tuple(word.lower() for word in WORD.findall(name))
         if words:
             by_first.setdefault(words[0], []).append(words)
-    for candidates in by_first.values():
-        candidates.sort(key=len, reverse=True)  # the longest name first: "Budi Santoso Jr"
+    firsts = list(by_first)
 
-    def name_at(text: str, words: list[re.Match[str]], at: int) -> int:
-        """How many words from `at` spell a name (0: none)."""
-        for name in by_first.get(words[at].group().lower(), []):
-            end = at + len(name)
-            if end <= len(words) and all(
-                words[at + k].group().lower() == name[k]
-                and GAP.fullmatch(text, words[at + k - 1].end(), words[at + k].start())
-                for k in range(1, len(name))
-            ):
-                return len(name)
-        return 0
+    @functools.lru_cache(maxsize=512)
+    def spelling(present: tuple[str, ...]) -> re.Pattern[str]:
+        """The names that start with these words, the longest first ("Budi Santoso Jr")."""
+        candidates = sorted((n for first in present for n in by_first[first]), key=len)
+        spelled = "|".join(GAP.pattern.join(map(re.escape, n)) for n in reversed(candidates))
+        return re.compile(rf"(?<!\w)(?:{spelled})(?!\w)", re.IGNORECASE)
 
     def mask(text: str | None) -> str | None:
         if not text:
@@ -64,14 +119,13 @@ def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
         text = NPWP.sub(NPWP_MASK, text)
         if not by_first:
             return text
-        words, parts, done, at = list(WORD.finditer(text)), [], 0, 0
-        while at < len(words):
-            if length := name_at(text, words, at):
-                parts += [text[done : words[at].start()], PERSON]
-                done, at = words[at + length - 1].end(), at + length
-            else:
-                at += 1
-        return "".join(parts) + text[done:]
+        # Most texts name no one: substring tests (while there are few first names) and a set
+        # of the words are far cheaper than searching for every name.
+        lowered = text.lower()
+        if len(firsts) <= 64 and not any(first in lowered for first in firsts):
+            return text
+        present = by_first.keys() & set(WORD.findall(lowered))
+        return spelling(tuple(sorted(present))).sub(PERSON, text) if present else text
 
     return mask
 
@@ -85,41 +139,183 @@ def redact_award(award: dict[str, Any]) -> dict[str, Any]:
 
 def redact_record(record: dict[str, Any]) -> dict[str, Any]:
     """A notice version's record with its awards redacted."""
-    return {**record, "awards": [redact_award(a) for a in record.get("awards") or []]}
+    awards = record.get("awards")
+    if not isinstance(awards, list):
+        return record
+    return {**record, "awards": [redact_award(a) if isinstance(a, dict) else a for a in awards]}
+
+
+class Redactor:
+    """RULES applied to the values of one archive (whose person suppliers' names it masks)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.mask = text_masker(person_names(conn))
+
+    def text(self, value: Any) -> Any:
+        """A text masked; JSON text (a list or object) masked inside its strings, so that it
+        stays JSON. Numbers are not text: they stay."""
+        if not isinstance(value, str) or not value:
+            return value
+        if value[0] in "[{":
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                pass
+            else:
+                masked = self.masked(parsed)
+                return value if masked == parsed else json.dumps(masked, ensure_ascii=False)
+        return self.mask(value)
+
+    def masked(self, value: Any) -> Any:
+        """A JSON value with every string in it masked."""
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, list):
+            return [self.masked(item) for item in value]
+        if isinstance(value, dict):
+            return {self.mask(key): self.masked(item) for key, item in value.items()}
+        return value
+
+    def record(self, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return self.text(value)
+            if isinstance(parsed, dict):
+                masked = self.masked(redact_record(parsed))
+                return json.dumps(masked, ensure_ascii=False, sort_keys=True)
+        return self.text(value)
+
+    def ocds_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A record for procarchive.ocds to build public releases from: redacted as RULES
+        says, except that each person supplier is "(perorangan) N" rather than PERSON, so
+        that the release still tells them apart (it names them PERSON, numbered)."""
+        people: dict[str, str] = {}
+        awards = []
+        for award in record.get("awards") or []:
+            if isinstance(award, dict) and award.get("supplier_is_person"):
+                name = str(award.get("supplier_name"))
+                person = people.setdefault(name, f"{PERSON} {len(people) + 1}")
+                award = {**award, "supplier_name": person, "address": None, "npwp": None}
+            elif isinstance(award, dict):
+                award = {**award, "npwp": None}
+            awards.append(award)
+        masked: dict[str, Any] = self.masked({**record, "awards": awards})
+        return masked
+
+    def row(
+        self, origins: Sequence[tuple[str | None, str]], names: Sequence[str]
+    ) -> Callable[[Sequence[Any]], list[Any]] | None:
+        """What redacts rows whose columns are `names`, each read from column `origins[i]`
+        of a table or view (None: not known). None when every column is kept."""
+        person = names.index("supplier_is_person") if "supplier_is_person" in names else None
+        texts: list[int] = []
+        steps: list[tuple[int, Callable[[Any, Sequence[Any]], Any]]] = []
+        for index, (relation, column) in enumerate(origins):
+            kind = rule(relation, column)
+            if kind is Rule.TEXT:
+                texts.append(index)
+            elif kind is Rule.DROP:
+                steps.append((index, lambda value, row: None))
+            elif kind is Rule.RECORD:
+                steps.append((index, lambda value, row: self.record(value)))
+            elif kind is Rule.SUPPLIER:
+                steps.append((index, self._supplier(person)))
+            elif kind is Rule.PERSONAL:
+                steps.append((index, self._personal(person)))
+        if not steps and not texts:
+            return None
+
+        def redact(values: Sequence[Any]) -> list[Any]:
+            row = list(values)
+            plain = []
+            for index in texts:
+                value = values[index]
+                if isinstance(value, str) and value:
+                    if value[0] in "[{":
+                        row[index] = self.text(value)
+                    else:
+                        plain.append(index)
+            if plain:
+                # One pass over the row's texts, NUL between them (no mask spans a NUL); a text
+                # that holds a NUL itself is masked on its own.
+                joined = "\0".join([values[index] for index in plain])
+                masked = self.mask(joined) or joined
+                if masked != joined:
+                    parts: list[str | None] = list(masked.split("\0"))
+                    if len(parts) != len(plain):
+                        parts = [self.mask(values[index]) for index in plain]
+                    for index, part in zip(plain, parts, strict=True):
+                        row[index] = part
+            for index, step in steps:
+                row[index] = step(values[index], values)
+            return row
+
+        return redact
+
+    def _supplier(self, person: int | None) -> Callable[[Any, Sequence[Any]], Any]:
+        def supplier(value: Any, row: Sequence[Any]) -> Any:
+            if person is not None and row[person]:
+                return PERSON
+            return self.text(value)  # it masks the names of person suppliers, too
+
+        return supplier
+
+    def _personal(self, person: int | None) -> Callable[[Any, Sequence[Any]], Any]:
+        def personal(value: Any, row: Sequence[Any]) -> Any:
+            if person is None or row[person] is None or row[person]:
+                return None
+            return self.text(value)
+
+        return personal
+
+
+def full_text_indexes(conn: sqlite3.Connection) -> list[str]:
+    return [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts%' ORDER BY name"
+        )
+    ]
+
+
+def index_part_of(conn: sqlite3.Connection, table: str) -> str | None:
+    """The virtual table (a full-text index) whose internal part `table` is, if it is one."""
+    kinds = {row[1]: row[2] for row in conn.execute("PRAGMA main.table_list")}
+    if kinds.get(table) != "shadow":
+        return None
+    owners = [n for n, kind in kinds.items() if kind == "virtual" and table.startswith(f"{n}_")]
+    return max(owners, key=len, default="?")
 
 
 def redacted_copy(source: str | Path, target: str | Path) -> Path:
-    """A copy of the archive without the sensitive values, for a public Datasette. The copy
-    is rebuilt whole (SQLite's backup API, then the redaction, then VACUUM, so no deleted
-    value lingers in free pages)."""
+    """A copy of the archive without the sensitive values, for a public Datasette: every
+    table's rows redacted as RULES says, the full-text indexes emptied, then VACUUM, then the
+    indexes rebuilt from the redacted rows (VACUUM may renumber the rowids they point at).
+    Secure delete overwrites what is deleted or replaced with zeros, so no value lingers in
+    free pages."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
     conn = sqlite3.connect(target)
-    # As SQL functions, so that each table is rewritten by one statement, row by row.
-    conn.create_function("mask_text", 1, text_masker(person_names(conn)), deterministic=True)
-    conn.create_function("redact_record", 1, _redact_record_json, deterministic=True)
     try:
-        with conn:
-            conn.execute(
-                "UPDATE notice_awards SET npwp = NULL, "
-                "supplier_name = CASE WHEN supplier_is_person THEN ? ELSE supplier_name END, "
-                "address = CASE WHEN supplier_is_person THEN NULL ELSE address END",
-                [PERSON],
-            )
-            # The record's hash would confirm a guessed name or tax number: not published.
-            conn.execute("UPDATE notices SET content_hash = NULL")
-            conn.execute("UPDATE documents SET text = mask_text(text), title = mask_text(title)")
-            conn.execute("UPDATE notice_versions SET record = redact_record(record)")
+        with contextlib.closing(sqlite3.connect(source)) as src:
+            src.backup(conn)
         conn.execute("PRAGMA journal_mode=DELETE")  # one file: it is served read-only
-        conn.execute("VACUUM")
-        # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, which the
-        # full-text indexes point at: rebuild them from the rows as they now are.
+        conn.execute("PRAGMA secure_delete=ON")
+        redactor, indexes = Redactor(conn), full_text_indexes(conn)
         with conn:
-            for index in FULL_TEXT_INDEXES:
-                conn.execute(f"INSERT INTO {index} ({index}) VALUES ('rebuild')")
+            for table in _tables_with_rows(conn):
+                _redact_table(conn, table, redactor)
+            for index in indexes:  # an index of its own content (redacted above) is rebuilt below
+                with contextlib.suppress(sqlite3.OperationalError):
+                    conn.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('delete-all')")
+        conn.execute("VACUUM")
+        with conn:
+            for index in indexes:
+                conn.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('rebuild')")
         if not conn.execute("select 1 from sqlite_master where name = 'sqlite_stat1'").fetchone():
             conn.execute("ANALYZE")  # the planner's statistics, which the nightly crawl keeps
     finally:
@@ -127,7 +323,59 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
     return target
 
 
-def _redact_record_json(record: str | None) -> str | None:
-    if not record:
-        return record
-    return json.dumps(redact_record(json.loads(record)), ensure_ascii=False, sort_keys=True)
+def _tables_with_rows(conn: sqlite3.Connection) -> list[str]:
+    """The tables that hold rows as written: not SQLite's own, not views or full-text indexes
+    (rebuilt from their tables), but an index's own copy of its rows (`*_content`)."""
+    return [
+        name
+        for schema, name, kind, *_ in conn.execute("PRAGMA main.table_list")
+        if (kind == "table" and not name.startswith("sqlite_"))
+        or (kind == "shadow" and name.endswith("_content"))
+    ]
+
+
+def _redact_table(
+    conn: sqlite3.Connection, table: str, redactor: Redactor, batch: int = 1000
+) -> None:
+    """Rewrite the rows of `table` whose values the redaction changes (triggers then fire for
+    those rows alone), reading it a batch at a time in key order."""
+    info = conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+    columns = [row[1] for row in info]
+    read = [c for c in columns if rule(table, c) is not Rule.KEEP or c == "supplier_is_person"]
+    redact = redactor.row([(table, c) for c in read], read)
+    if redact is None:
+        return
+    keys = row_key(conn, table)
+    listed = ", ".join([*keys, *(f"[{c}]" for c in read)])
+    key = ", ".join(keys)
+    marks = ", ".join("?" for _ in keys)
+    update = (
+        # Two rows that differ only in what is masked become one (a unique key would refuse).
+        f"UPDATE OR REPLACE [{table}] SET {', '.join(f'[{c}] = ?' for c in read)} "
+        f"WHERE ({key}) = ({marks})"
+    )
+    after: list[Any] | None = None
+    while True:
+        where = f" WHERE ({key}) > ({marks})" if after is not None else ""
+        rows = conn.execute(
+            f"SELECT {listed} FROM [{table}]{where} ORDER BY {key} LIMIT {batch}", after or []
+        ).fetchall()
+        if not rows:
+            return
+        changed = []
+        for row in rows:
+            values = row[len(keys) :]
+            redacted = redact(values)
+            if redacted != list(values):
+                changed.append([*redacted, *row[: len(keys)]])
+        conn.executemany(update, changed)
+        after = list(rows[-1][: len(keys)])
+
+
+def row_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    """What identifies a row of `table`, as SQL: its rowid, or a WITHOUT ROWID table's key."""
+    found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()
+    if not re.search(r"\)\s*WITHOUT\s+ROWID\s*$", (found and found[0]) or "", re.IGNORECASE):
+        return ["rowid"]
+    info = conn.execute(f"PRAGMA table_info([{table}])").fetchall()
+    return [f"[{row[1]}]" for row in sorted(info, key=lambda row: row[5]) if row[5]]

@@ -276,7 +276,7 @@ def test_filters_are_refused_where_they_do_not_apply(reports: Any) -> None:
         export(reports, "articles", since="2026-02-30")
     with pytest.raises(ExportError, match="--since 2026-05-01 is after --until 2026-04-30"):
         export(reports, "notices", since="2026-05-01", until="2026-04-30")
-    with pytest.raises(ExportError, match="--search 'katalog AND': fts5: syntax error"):
+    with pytest.raises(ExportError, match=r"--search 'katalog AND' is not .* \(fts5: syntax"):
         export(reports, "articles", search="katalog AND")
 
 
@@ -428,3 +428,39 @@ def test_documents_lose_tax_numbers_and_the_names_of_person_suppliers() -> None:
     )
     assert text_masker([])("NPWP 01.234.567.8-901.000, Budi") == "NPWP [NPWP], Budi"
     assert mask(None) is None and mask("") == ""
+
+
+def test_an_invalid_full_text_search_is_a_one_line_error(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(archive)]
+    for args, named in (
+        (["documents", "--search", '"kerangka'], "--search '\"kerangka'"),
+        (["notices", "--search", "jalan AND"], "--search 'jalan AND'"),
+        (["search_notices", "-p", "term=(jalan", "-p", "before="], "-p term='(jalan'"),
+    ):
+        assert main(["export", *args, *base]) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith(f"procarchive: {named} is not a valid full-text query")
+        assert "FTS5 syntax:" in err and '"a phrase"' in err and err.count("\n") == 1, err
+
+
+def test_a_canned_query_without_its_parameters_names_them(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(archive)]
+    assert main(["export", "largest_packages_of_a_year", *base]) == 2
+    err = capsys.readouterr().err
+    assert err == "procarchive: largest_packages_of_a_year needs -p year=VALUE\n"
+    assert main(["export", "articles_mentioning", *base]) == 2
+    assert capsys.readouterr().err == (
+        "procarchive: articles_mentioning needs -p source=VALUE -p term=VALUE\n"
+    )
+    assert main(["export", "articles_mentioning", "-p", "term=jalan", *base]) == 2
+    assert "needs -p source=VALUE" in capsys.readouterr().err  # an empty one is -p source=
+    assert main(["export", "largest_packages_of_a_year", "-p", "yaer=2026", *base]) == 2
+    assert capsys.readouterr().err == (
+        "procarchive: largest_packages_of_a_year takes -p year, not -p yaer\n"
+    )
+    assert main(["export", "articles_mentioning", "-p", "term=jalan", "-p", "source=", *base]) == 0
+    assert main(["export", "new_mous", *base]) == 0  # 'procarchive:mou:' is no parameter
