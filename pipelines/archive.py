@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -9,16 +10,35 @@ from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlite_utils import Database
 
 from pipelines.migrations import migrate
 
+logger = logging.getLogger(__name__)
+# What a write to the archive raises when the disk or the file refuses it.
+WRITE_ERRORS = (sqlite3.OperationalError, OSError)
+
+
+class ArchiveUnwritable(Exception):
+    """A write the archive refused; the crawl stops (CrawlArchive.write_failed)."""
+
+
+class NotAnArchive(ValueError):
+    """The file is not an SQLite database, or one that procarchive did not make."""
+
 
 def open_archive(path: str | Path, create: bool = True) -> Database:
-    """The archive at `path`, migrated. `create=False` refuses a missing file."""
+    """The archive at `path`, migrated. `create=False` refuses a missing file; neither
+    writes a schema into a file that is not an archive (an empty one, another program's)."""
     if str(path) != ":memory:" and not create and not Path(path).exists():
         raise FileNotFoundError(f"no archive at {path}: run `procarchive crawl` first")
     conn = sqlite3.connect(str(path), timeout=30)
+    try:
+        check_archive(conn, path, create)
+    except BaseException:
+        conn.close()
+        raise
     db = Database(conn)
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode=WAL")
@@ -26,6 +46,17 @@ def open_archive(path: str | Path, create: bool = True) -> Database:
     db.execute("PRAGMA foreign_keys=ON")
     migrate(db)
     return db
+
+
+def check_archive(conn: sqlite3.Connection, path: str | Path, create: bool) -> None:
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise NotAnArchive(f"{path} is not an SQLite database ({exc})") from None
+    if "_migrations" in tables or (create and not tables):
+        return
+    what = "an empty file" if not tables else f"tables {', '.join(sorted(tables)[:5])}"
+    raise NotAnArchive(f"{path} is not a procarchive archive ({what}, no _migrations table)")
 
 
 T = TypeVar("T")
@@ -49,9 +80,26 @@ class CrawlArchive:
     spider_closed handler has written its last rows."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.path = crawler.settings.get("PROCARCHIVE_DB")
         self._db: Database | None = None
+        self.unwritable: str | None = None  # why a write failed, once one has
         crawler.signals.connect(self.close, signal=signals.engine_stopped)
+
+    def write_failed(self, exc: BaseException) -> None:
+        """The first write the archive refuses (a full disk, an I/O error, a read-only
+        file) stops the crawl: fetching on would only fail every page the same way, and
+        lose what it fetched. Later refusals are counted by their callers."""
+        if self.unwritable is not None:
+            return
+        self.unwritable = f"{type(exc).__name__}: {exc}"
+        logger.error(
+            "The archive at %s cannot be written (%s): the crawl stops; what it fetched "
+            "and did not store is fetched again by the next crawl", self.path, exc,
+        )  # fmt: skip
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="archive unwritable"))
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlArchive:

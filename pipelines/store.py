@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.archive import CrawlArchive
+from pipelines.archive import WRITE_ERRORS, CrawlArchive
 from pipelines.normalize import article_id
 from pipelines.writes import (
     mark_gone,
@@ -124,8 +124,20 @@ class StorePipeline:
         self.flush()
 
     def flush(self) -> None:
+        """Write the batch. One the archive refuses (a full disk) stops the crawl; its
+        articles are counted, and fetched again by the next crawl."""
         if self.db is None:
             return
+        try:
+            self.write_batch()
+        except WRITE_ERRORS as exc:
+            lost = len(self.articles) + len(self.seen) + len(self.gone)
+            self.articles, self.seen, self.gone = {}, [], []
+            self.stats.inc_value("procarchive/failed/ArchiveUnwritable", lost)
+            CrawlArchive.of(self.crawler).write_failed(exc)
+
+    def write_batch(self) -> None:
+        assert self.db is not None
         at = now()
         counts: dict[str, int] = {}
         if self.articles:
@@ -145,27 +157,35 @@ class StorePipeline:
             return
         self.flush()
         self.check_totals()
-        missing = (
-            unlisted(self.db, self.source, self.listed) if self.listing_complete(reason) else []
-        )
-        if self.listed:
-            gone, once = mark_unlisted(
-                self.db, self.source, missing, self.listed, self.crawl_id, now()
-            )
-            self.stats.inc_value("procarchive/items_gone", gone)
-            if once:
-                self.stats.inc_value("procarchive/warnings/unlisted_once", once)
-                logger.warning(
-                    "%d articles of %s are no longer listed; gone if the next complete "
-                    "crawl does not list them either", once, self.source,
-                )  # fmt: skip
+        try:
+            self.mark_unlisted(reason)
+        except WRITE_ERRORS as exc:
+            CrawlArchive.of(self.crawler).write_failed(exc)
         summary = crawl_summary(
             self.stats.get_stats(), reason, self.crawler.settings.getbool("PROCARCHIVE_RESUMED")
         )
-        with self.db.conn:
-            self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
+        try:
+            with self.db.conn:
+                self.db.table("crawls").update(self.crawl_id, {"finished_at": now(), **summary})
+        except WRITE_ERRORS as exc:  # the row stays "running": the summary says failed
+            logger.error("The end of crawl %s could not be recorded: %s", self.crawl_id, exc)
         logger.info("Crawl %s of %s: %s", self.crawl_id, spider.name, summary)
         self.db = None
+
+    def mark_unlisted(self, reason: str) -> None:
+        if not self.listed or CrawlArchive.of(self.crawler).unwritable:
+            return
+        assert self.db is not None
+        complete = self.listing_complete(reason)
+        missing = unlisted(self.db, self.source, self.listed) if complete else []
+        gone, once = mark_unlisted(self.db, self.source, missing, self.listed, self.crawl_id, now())
+        self.stats.inc_value("procarchive/items_gone", gone)
+        if once:
+            self.stats.inc_value("procarchive/warnings/unlisted_once", once)
+            logger.warning(
+                "%d articles of %s are no longer listed; gone if the next complete "
+                "crawl does not list them either", once, self.source,
+            )  # fmt: skip
 
     def check_totals(self) -> None:
         """A walk that named fewer articles than its listing says it holds is incomplete."""

@@ -29,7 +29,11 @@ def capture_payload(
     """The payload of a capture (of the capture it revisits, for a revisit record): as
     received with `raw`, else with its content-encoding (gzip) undone."""
     row = capture_row(db_path, capture_id)
-    path = warc_dir / row["warc_file"]
+    path = (warc_dir / row["warc_file"]).resolve()
+    if not path.is_relative_to(warc_dir.resolve()):  # a row that names ../../etc/passwd
+        raise ValueError(
+            f"capture {capture_id!r} names a WARC file outside {warc_dir}: {row['warc_file']!r}"
+        )
     if not path.exists():
         raise FileNotFoundError(f"WARC file {path} is missing")
     record = read_record(path, row["warc_offset"])

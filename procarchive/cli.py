@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -156,13 +158,49 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:  # another crawl holds the archive
         print(f"procarchive: {exc}", file=sys.stderr)
         return 3
+    except sqlite3.DatabaseError as exc:
+        status, message = database_trouble(getattr(args, "db", "the archive"), exc)
+        print(f"procarchive: {message}", file=sys.stderr)
+        return status
+    except OSError as exc:  # a folder that cannot be written, a file that cannot be read
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = " (a crawl writes beside the archive: its folder must be writable)"
+        print(
+            f"procarchive: {where}{exc.strerror or exc}"
+            + (hint if isinstance(exc, PermissionError) else ""),
+            file=sys.stderr,
+        )
+        return 2
+
+
+def database_trouble(db: str, exc: sqlite3.DatabaseError) -> tuple[int, str]:
+    """An exit status and a message for an archive SQLite cannot read or write."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return 3, f"another program is writing to {db}; try again when it has finished"
+    if "not a database" in text:
+        return 2, f"{db} is not an SQLite database ({text})"
+    if "malformed" in text or "corrupt" in text:
+        return 2, f"{db} is damaged ({text}): restore it from a backup"
+    if "full" in text or "I/O" in text or "readonly" in text:
+        return 2, f"{db} cannot be written ({text}): is the disk full, or the file read-only?"
+    return 2, f"{db}: {text}"
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from procarchive.crawl import SAMPLE_SETTINGS, adhoc_sources, crawl, format_results
     from samples.sites import SAMPLE_PORTS, serve_samples
 
-    server = serve_samples(ports=SAMPLE_PORTS) if args.samples else None
+    try:
+        server = serve_samples(ports=SAMPLE_PORTS) if args.samples else None
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        ports = f"{min(SAMPLE_PORTS.values())}-{max(SAMPLE_PORTS.values())}"
+        raise RuntimeError(
+            f"the sample sites' ports ({ports}) on 127.0.0.1 are in use: is another "
+            "`procarchive crawl --samples` or `demo` running?"
+        ) from None
     try:
         registry = _registry(args.registry, server.urls if server else None)
         chosen = _choose(registry, args.sources, bool(args.start_url)) + adhoc_sources(

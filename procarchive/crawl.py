@@ -6,6 +6,7 @@ import fcntl
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -111,9 +112,31 @@ def crawl_lock(db_path: str | Path) -> Iterator[None]:
         )
         handle.flush()
         try:
+            refuse_other_writers(db_path)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def refuse_other_writers(db_path: str | Path, wait: float = 2.0) -> None:
+    """A program other than procarchive in a write transaction on the archive (sqlite3's
+    shell, a script) would make the crawl's first write wait SQLite's busy timeout, then
+    fail: say so at once instead."""
+    if not Path(db_path).exists():
+        return
+    conn = sqlite3.connect(str(db_path), timeout=wait, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise CrawlLocked(
+            f"another program is writing to {db_path} (it holds SQLite's write lock); "
+            "try again when it has finished"
+        ) from None
+    finally:
+        conn.close()
 
 
 def job_dir(db_path: str | Path, source: str) -> Path:
@@ -188,7 +211,10 @@ def crawl(
             if agency_sources is not None
             else [s.name for s in sources if s.kind == "agency"]
         )
-        link_new_articles(db_path, agencies)
+        try:
+            link_new_articles(db_path, agencies)
+        except sqlite3.OperationalError as exc:  # a full disk: the crawls' results still stand
+            logger.error("Linking reposts and notices failed: %s; `link-mirrors` retries", exc)
     return found
 
 
@@ -225,13 +251,22 @@ def results(db_path: str | Path, run_id: str, sources: list[Source]) -> list[Cra
     db = open_archive(db_path, create=False)
     rows = {row["source"]: row for row in db["crawls"].rows_where("run_id = ?", [run_id])}
     db.close()
-    fields = CrawlResult.__dataclass_fields__
     return [
-        CrawlResult(**{k: v for k, v in rows[s.name].items() if k in fields})
+        crawl_result(rows[s.name])
         if s.name in rows
         else CrawlResult(s.name, "failed", finish_reason="spider did not start")
         for s in sources
     ]
+
+
+def crawl_result(row: dict[str, Any]) -> CrawlResult:
+    """A crawls row as a result. One still `running` once its process is done could not
+    record its end (the archive stopped taking writes): a failure, with what it counted."""
+    fields = CrawlResult.__dataclass_fields__
+    values = {k: v for k, v in row.items() if k in fields and v is not None}
+    if values.get("status") == "running":
+        values |= {"status": "failed", "finish_reason": "end not recorded"}
+    return CrawlResult(**values)
 
 
 def format_results(found: list[CrawlResult]) -> str:

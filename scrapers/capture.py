@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from pipelines.archive import CrawlArchive
+from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,16 @@ class CaptureMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if self.files is None:
             return response
+        try:
+            request.meta["capture_id"] = self.capture(request, response)
+        except WRITE_ERRORS as exc:  # a full disk: no page goes on without its capture
+            CrawlArchive.of(self.crawler).write_failed(exc)
+            raise ArchiveUnwritable(str(exc)) from exc
+        return response
+
+    def capture(self, request: Request, response: Response) -> str:
+        """Write the exchange to the WARC and its row to `captures`; its id."""
+        assert self.files is not None
         body = response.body
         digest = payload_sha256(body)
         original = self.original(digest) if body else None
@@ -104,8 +114,7 @@ class CaptureMiddleware:
         # Committed before the callback can cite it: a row never names a missing capture.
         with self.db.conn:
             self.db.execute(INSERT_CAPTURE, [row[column] for column in CAPTURE_COLUMNS])
-        request.meta["capture_id"] = capture_id
-        return response
+        return capture_id
 
     def original(self, digest: str) -> tuple[str, str, str] | None:
         """The first capture of this payload, in this crawl or an earlier one."""
