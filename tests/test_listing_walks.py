@@ -106,13 +106,19 @@ def test_a_broken_listing_is_a_counted_failure_not_a_deletion(
         assert broken["rows"][0]["errors"] >= 1
 
 
-def test_an_article_gone_from_the_listing_is_gone_after_two_complete_walks(
-    tmp_path: Path, sites: Any
-) -> None:
+@pytest.fixture
+def archived_agency(tmp_path: Path, sites: Any) -> tuple[Any, Path]:
+    """The sample agency site, crawled once, and a registry of it alone."""
     server, _ = sites
     registry = write_registry(tmp_path / "only.yml", server.urls, only=("lkpp_news",))
-    agency = server.sites["lkpp"]
     crawl(tmp_path, registry)
+    return server.sites["lkpp"], registry
+
+
+def test_an_article_gone_from_the_listing_is_gone_after_two_complete_walks(
+    tmp_path: Path, archived_agency: tuple[Any, Path]
+) -> None:
+    agency, registry = archived_agency
     deleted = agency.articles[12].slug
     agency.delete(deleted)
     once = crawl(tmp_path, registry)
@@ -124,12 +130,9 @@ def test_an_article_gone_from_the_listing_is_gone_after_two_complete_walks(
 
 
 def test_an_article_listed_again_before_the_second_walk_is_not_gone(
-    tmp_path: Path, sites: Any
+    tmp_path: Path, archived_agency: tuple[Any, Path]
 ) -> None:
-    server, _ = sites
-    registry = write_registry(tmp_path / "only.yml", server.urls, only=("lkpp_news",))
-    agency = server.sites["lkpp"]
-    crawl(tmp_path, registry)
+    agency, registry = archived_agency
     hidden = agency.articles[12]
     agency.delete(hidden.slug)
     crawl(tmp_path, registry)
