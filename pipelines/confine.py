@@ -12,6 +12,7 @@ import logging
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from scrapers.items import ArticleItem
 from scrapers.sources import in_domains
@@ -28,11 +29,16 @@ class ConfinePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem) or not item.page_url or item.url == item.page_url:
+        if not isinstance(item, ArticleItem) or item.url == item.page_url:
             return item
         domains = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if in_domains(item.url, domains):
+        if not domains or in_domains(item.url, domains):
             return item
+        if not item.page_url:  # nowhere of its own to keep it: not archived under the claim
+            if self.crawler.stats:
+                self.crawler.stats.inc_value("procarchive/dropped/offsite_url")
+                self.crawler.stats.inc_value("procarchive/dropped")
+            raise DropItem(f"{item.url}: outside the source's allowed domains, no URL of its own")
         logger.warning(
             "%s names %s as its address, outside the source's allowed domains %s: "
             "kept at its own URL",

@@ -149,6 +149,12 @@ class StorePipeline:
         if self.gone:
             counts["gone"] = mark_gone(self.db, self.gone, self.crawl_id, at)
         self.articles, self.seen, self.gone = {}, [], []
+        if others := counts.pop("other_source", 0):
+            self.stats.inc_value("procarchive/warnings/other_source", others)
+            logger.warning(
+                "%d pages this crawl of %s read are archived as another source's: left as "
+                "that source archived them", others, self.source,
+            )  # fmt: skip
         for outcome, count in counts.items():
             self.stats.inc_value(f"procarchive/items_{outcome}", count)
 

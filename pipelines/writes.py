@@ -17,7 +17,7 @@ ARTICLE_COLUMNS = (
     "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
     "source_updated", "agencies", "canonical_claim",
 )  # fmt: skip
-# What a new state replaces; never `source`: a row stays with the source that found it.
+# What a new state replaces (`source` never changes: see write_articles).
 CONTENT_COLUMNS = (
     "url", "title", "published_at", "year", "author", "lang", "kind", "text",
     "reference", "content_hash", "capture_id", "source_updated", "agencies", "canonical_claim",
@@ -55,14 +55,18 @@ def _previous(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
 def write_articles(
     db: Database, rows: list[dict[str, Any]], crawl_id: int | None
 ) -> dict[str, int]:
-    """Insert new articles, version changed (or returned) ones, touch unchanged ones."""
+    """Insert new articles, version changed (or returned) ones, touch unchanged ones. A row
+    stays its source's: another source meeting the same page (an ad-hoc crawl of an
+    agency's URL) leaves it as it is, counted as `other_source`."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     with db.conn:
         previous = _previous(db, [row["id"] for row in rows])
         for row in rows:
             seen_at = row.get("fetched_at") or now()
             old = previous.get(row["id"])
-            if old is None:
+            if old is not None and old["source"] != row["source"]:
+                counts["other_source"] = counts.get("other_source", 0) + 1
+            elif old is None:
                 values = {
                     **row,
                     "first_seen_at": seen_at,
@@ -100,7 +104,18 @@ def write_articles(
 
 
 def write_records(db: Database, rows: list[dict[str, Any]]) -> None:
-    """Replace what was derived from these articles: organisations named, the MoU reported."""
+    """Replace what was derived from these articles: organisations named, the MoU reported
+    (of the rows their source owns: see write_articles)."""
+    stored = {
+        identifier: source
+        for identifier, source in db.execute(
+            f"SELECT id, source FROM articles WHERE id IN ({','.join('?' * len(rows))})",
+            [row["id"] for row in rows],
+        )
+    }
+    rows = [row for row in rows if stored.get(row["id"]) == row["source"]]
+    if not rows:
+        return
     ids = [row["id"] for row in rows]
     marks = ",".join("?" * len(ids))
     with db.conn:

@@ -42,6 +42,10 @@ class TooManyRedirects(Exception):
     pass
 
 
+class ListingLeftTheSite(Exception):
+    pass
+
+
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> int | None:
     """Seconds to wait by a Retry-After header (delay-seconds or an HTTP date, RFC 9110
     10.2.3), 0 for a date past; None when absent or unreadable."""
@@ -166,6 +170,10 @@ class RedirectMiddleware(redirect.RedirectMiddleware):
             ) from None
         if isinstance(result, Request):
             chain = [*request.meta.get("redirect_urls", []), request.url]
+            allowed = list(getattr(self.crawler.spider, "allowed_domains", None) or [])
+            if result.meta.get("revalidate") and allowed and not in_domains(result.url, allowed):
+                # Scrapy's offsite filter would drop it without a word: a listing page lost.
+                raise ListingLeftTheSite(f"the listing page {chain[0]} redirects to {result.url}")
             # A request the duplicate filter would drop on its way back is a loop at once; one
             # that bypasses it may come back once (a site that sets a cookie and sends the
             # client back to the page asked for), not twice.

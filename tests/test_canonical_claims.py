@@ -6,10 +6,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
 
 from pipelines.archive import open_archive
+from pipelines.confine import ConfinePipeline
+from pipelines.normalize import article_id, content_hash
+from pipelines.writes import write_articles
 from samples.server import Page, SampleServer, Site
+from scrapers.extract.wordpress import parse_posts
+from scrapers.items import ArticleItem
+from scrapers.sources import Source
+from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
 from tests.conftest import procarchive
 
 MOU_TEXT = (
@@ -104,29 +114,28 @@ def test_a_foreign_canonical_cannot_overwrite_another_sources_article(tmp_path: 
     assert "outside the source's allowed domains" in second.stderr
 
 
-def test_an_update_never_changes_a_rows_source(tmp_path: Path) -> None:
-    from pipelines.normalize import article_id, content_hash
-    from pipelines.writes import write_articles
-
+def test_another_source_never_rewrites_a_row(tmp_path: Path) -> None:
+    """An ad-hoc crawl of an agency's page (same URL, the generic extractor) leaves the
+    agency's row as its own spider read it: same source, text, capture and change hint."""
     db = open_archive(tmp_path / "archive.db")
-    row = {"url": "https://lkpp.go.id/berita/a", "source": "lkpp_news", "title": "A", "text": "x"}
+    row = {"url": "https://lkpp.go.id/berita/a", "source": "lkpp_news", "title": "A", "text": "x",
+           "source_updated": "2026-01-02"}  # fmt: skip
     row |= {"id": article_id(row["url"]), "content_hash": content_hash(row)}
     write_articles(db, [row], 1)
-    changed = {**row, "source": "lkpp.go.id", "title": "B"}
-    changed["content_hash"] = content_hash(changed)
-    assert write_articles(db, [changed], 2) == {"new": 0, "changed": 1, "unchanged": 0}
+    other = {**row, "source": "lkpp.go.id", "title": "B", "source_updated": None}
+    other["content_hash"] = content_hash(other)
+    assert write_articles(db, [other], 2) == {
+        "new": 0,
+        "changed": 0,
+        "unchanged": 0,
+        "other_source": 1,
+    }
     stored = db.table("articles").get(row["id"])
-    assert stored["source"] == "lkpp_news" and stored["title"] == "B"
+    assert (stored["source"], stored["title"], stored["crawl_id"]) == ("lkpp_news", "A", 1)
+    assert stored["source_updated"] == "2026-01-02" and db["article_versions"].count == 0
 
 
 def test_a_wordpress_post_linking_elsewhere_keeps_its_api_address() -> None:
-    from scrapy.utils.test import get_crawler
-
-    from pipelines.confine import ConfinePipeline
-    from scrapers.extract.wordpress import parse_posts
-    from scrapers.sources import Source
-    from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
-
     post = {"id": 7, "link": "https://lkpp.go.id/berita/mou", "title": {"rendered": "T"},
             "content": {"rendered": "<p>Isi tulisan yang cukup panjang.</p>"}}  # fmt: skip
     api = "https://blog.example.id/wp-json/wp/v2/posts?per_page=20&page=1"
@@ -137,3 +146,13 @@ def test_a_wordpress_post_linking_elsewhere_keeps_its_api_address() -> None:
     ConfinePipeline.from_crawler(crawler).process_item(item)
     assert item.url == "https://blog.example.id/wp-json/wp/v2/posts/7"
     assert item.canonical_claim == "https://lkpp.go.id/berita/mou"
+
+
+def test_a_claim_outside_the_domains_without_a_url_of_its_own_is_dropped() -> None:
+    crawler = get_crawler(WordpressMirrorSpider)
+    source = Source("blog", "wordpress_mirror", ("https://blog.example.id/",), ("blog.example.id",))
+    crawler.spider = crawler._create_spider(source=source)
+    item = ArticleItem(url="https://lkpp.go.id/berita/victim", source="blog", title="T")
+    with pytest.raises(DropItem, match="outside the source's allowed domains"):
+        ConfinePipeline.from_crawler(crawler).process_item(item)
+    assert crawler.stats and crawler.stats.get_value("procarchive/dropped/offsite_url") == 1

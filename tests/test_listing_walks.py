@@ -69,6 +69,10 @@ def api_page(number: str) -> Callable[[str, dict[str, str]], bool]:
     return lambda path, query: path.startswith("/wp-json/") and query.get("page") == number
 
 
+def redirect(to: Callable[[Page], str]) -> Callable[[Page], Page]:
+    return lambda page: Page(302, "text/html", b"", {"Location": to(page)})
+
+
 CASES = {
     "a listing page answering a maintenance notice": (
         "lkpp_news", "lkpp", listing_page("3"), lambda page: MAINTENANCE, "failed/empty_listing",
@@ -81,6 +85,14 @@ CASES = {
     ),
     "an Atom page short of the feed's total": (
         "catatan_pengadaan", "blogger", feed_page("6"), without_entries, "failed/listing_short",
+    ),
+    "a listing page redirected to one already read": (
+        "lkpp_news", "lkpp", listing_page("3"), redirect(lambda page: "/berita"),
+        "failed/listing_dropped",
+    ),
+    "a listing page redirected off the site": (
+        "lkpp_news", "lkpp", listing_page("3"), redirect(lambda page: "http://localhost:9/berita"),
+        "failed/ListingLeftTheSite",
     ),
     "an empty page of the WordPress API": (
         "warta_pbj", "wordpress", api_page("2"),

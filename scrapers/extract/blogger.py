@@ -43,8 +43,19 @@ def feed_url(blog_url: str, start_index: int = 1, max_results: int = 25) -> str:
 
 
 def parse_feed_page(body: bytes, url: str, max_results: int = 25) -> FeedPage:
-    """Parse one page of the feed; where Blogger leaves out rel=next, page by totalResults."""
+    """Parse one page of the feed; where Blogger leaves out rel=next, page by totalResults.
+    Blogger's own rel=next names www.blogger.com/feeds/<blog id>/...: the blog's next page is
+    read on the blog's host instead, which the crawl is confined to."""
     page = parse_feed(body, url)
+    if page.next_url and urlsplit(page.next_url).hostname != urlsplit(url).hostname:
+        query = parse_qs(urlsplit(page.next_url).query)
+        start, size = query.get("start-index", [""])[0], query.get("max-results", [""])[0]
+        own = None
+        if start.isdigit():
+            own = feed_url(
+                _blog_root(url), int(start), int(size) if size.isdigit() else max_results
+            )
+        page = dataclasses.replace(page, next_url=own)
     if page.next_url or page.total is None or not page.entries:
         return page
     start = _start_index(url)

@@ -78,5 +78,5 @@ def _post(post: dict[str, Any], source: str, offset: str, api: str) -> ArticleIt
         published_at=parse_date(post.get("date"), offset),
         reference=reference,
         source_updated=f"{modified}Z" if modified else None,
-        page_url=f"{api}/{post['id']}" if isinstance(post.get("id"), int) else None,
+        page_url=f"{api}/{post['id']}" if str(post.get("id", "")).isdigit() else None,
     )

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -38,6 +40,24 @@ class SourceSpider(scrapy.Spider):
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.start_urls = list(source.start_urls)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """A listing page the scheduler refused (its redirect led to a page already fetched)
+        was not read: the listing is incomplete."""
+        redirected = request.meta.get("redirect_urls")
+        if request.meta.get("revalidate") and redirected:  # not a page asked for twice
+            self.count("failed_listing")
+            self.count("failed/listing_dropped")
+            self.logger.warning(
+                "Failed %s: it led to %s, already fetched this crawl (listing_dropped)",
+                redirected[0], request.url,
+            )  # fmt: skip
 
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.request_failed, **kwargs)
@@ -69,6 +89,8 @@ class SourceSpider(scrapy.Spider):
             message = str(failure.value)
             declined = next((name for marker, name in DECLINED if marker in message), None)
             if declined:
+                if request.meta.get("revalidate"):  # a listing page not read: incomplete
+                    self.count("failed_listing")
                 self.count(f"skipped/{declined}")
                 self.logger.info("Not fetched %s: %s", request.url, message)
                 return

@@ -1,4 +1,5 @@
-"""A listing or feed page cut short is told from a whole one, on pages written by others."""
+"""Listings and feeds written by others: a page cut short is told from a whole one, and a
+Blogger feed is paged on the blog's own host."""
 
 from __future__ import annotations
 
@@ -39,3 +40,15 @@ def test_real_blogger_feeds_are_whole_and_a_cut_one_is_not() -> None:
         cut = blogger.parse_feed_page(body[: len(body) // 2], url)
         assert cut.problem and cut.problem.startswith("malformed XML")
         assert len(cut.entries) <= len(whole.entries)
+
+
+def test_a_real_blogger_feed_pages_on_the_blogs_own_host() -> None:
+    """Blogger's rel=next names www.blogger.com/feeds/<blog id>/...; the crawl stays on the
+    blog's host, so the next page is read there."""
+    path = realdata("real-sites/blogger") / "jorgeelconstructor.blogspot.com"
+    url = "http://jorgeelconstructor.blogspot.com/feeds/posts/default?start-index=1&max-results=25"
+    page = blogger.parse_feed_page((path / "feeds_posts_default.atom.xml").read_bytes(), url)
+    assert (len(page.entries), page.total) == (25, 39)
+    assert page.next_url == (
+        "http://jorgeelconstructor.blogspot.com/feeds/posts/default?start-index=26&max-results=25"
+    )
