@@ -49,12 +49,11 @@ def parse_feed_page(body: bytes, url: str, max_results: int = 25) -> FeedPage:
     page = parse_feed(body, url)
     if page.next_url and urlsplit(page.next_url).hostname != urlsplit(url).hostname:
         query = parse_qs(urlsplit(page.next_url).query)
-        start, size = query.get("start-index", [""])[0], query.get("max-results", [""])[0]
+        following, size = query.get("start-index", [""])[0], query.get("max-results", [""])[0]
         own = None
-        if start.isdigit():
-            own = feed_url(
-                _blog_root(url), int(start), int(size) if size.isdigit() else max_results
-            )
+        if following.isdigit():
+            size_of = int(size) if size.isdigit() else max_results
+            own = feed_url(_blog_root(url), int(following), size_of)
         page = dataclasses.replace(page, next_url=own)
     if page.next_url or page.total is None or not page.entries:
         return page
