@@ -162,7 +162,8 @@ class StorePipeline:
         if self.db is None or self.crawl_id is None:
             return
         self.flush()
-        self.check_totals()
+        if reason == "finished" and not self.crawler.settings.getbool("PROCARCHIVE_RESUMED"):
+            self.check_totals()  # a stopped or resumed crawl read part of the walk only
         try:
             self.mark_unlisted(reason)
         except WRITE_ERRORS as exc:
@@ -183,7 +184,7 @@ class StorePipeline:
             return
         assert self.db is not None
         complete = self.listing_complete(reason)
-        missing = unlisted(self.db, self.source, self.listed) if complete else []
+        missing = unlisted(self.db, self.source, self.listed) if complete else None
         gone, once = mark_unlisted(self.db, self.source, missing, self.listed, self.crawl_id, now())
         self.stats.inc_value("procarchive/items_gone", gone)
         if once:

@@ -188,12 +188,18 @@ def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | Non
 
 
 def mark_unlisted(
-    db: Database, source: str, missing: list[str], listed: set[str], crawl_id: int | None, at: str
+    db: Database,
+    source: str,
+    missing: list[str] | None,
+    listed: set[str],
+    crawl_id: int | None,
+    at: str,
 ) -> tuple[int, int]:
     """Articles a complete listing walk no longer names are gone only when the walk before
     did not name them either: a page that drops out for one night (a cache, a maintenance
     page that passed for a listing) is not a deletion. The first miss is kept in
-    `unlisted_at`; an article listed again is cleared. Returns (gone, missed once)."""
+    `unlisted_at`, cleared when the article is listed again or a complete walk (`missing`
+    is None for an incomplete one) does not miss it. Returns (gone, missed once)."""
     with db.conn:
         pending = [
             row[0]
@@ -201,10 +207,16 @@ def mark_unlisted(
                 "SELECT id FROM articles WHERE source = ? AND unlisted_at IS NOT NULL", [source]
             )
         ]
+        still = set(missing or ())
         db.conn.executemany(
             "UPDATE articles SET unlisted_at = NULL WHERE id = ?",
-            [(identifier,) for identifier in pending if identifier in listed],
+            [
+                (identifier,)
+                for identifier in pending
+                if identifier in listed or (missing is not None and identifier not in still)
+            ],
         )
+        missing = missing or []
         earlier = set(pending)
         first = [(identifier,) for identifier in missing if identifier not in earlier]
         db.conn.executemany(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pipelines.archive import open_archive
+from pipelines.writes import mark_unlisted
 from samples.server import Page, Site
 from tests.conftest import crawl, write_registry
 
@@ -154,3 +155,23 @@ def test_an_article_listed_again_before_the_second_walk_is_not_gone(
     agency.delete(hidden.slug)
     again = crawl(tmp_path, registry)  # missing once more: its first miss was forgiven
     assert again["items_gone"] == 0 and gone(tmp_path) == []
+
+
+def test_a_first_miss_is_forgotten_by_a_complete_walk_that_does_not_miss_it(
+    tmp_path: Path,
+) -> None:
+    db = open_archive(tmp_path / "archive.db")
+    for identifier in "abc":
+        db.table("articles").insert(
+            {"id": identifier, "url": f"http://x/{identifier}", "source": "s",
+             "content_hash": identifier, "first_seen_at": "t", "last_seen_at": "t"}
+        )  # fmt: skip
+    pending = "select id from articles where unlisted_at is not null"
+    assert mark_unlisted(db, "s", ["a"], {"b", "c"}, 1, "2026-01-01") == (0, 1)
+    assert mark_unlisted(db, "s", None, {"b"}, 2, "2026-01-02") == (0, 0)  # incomplete walk
+    assert db.execute(pending).fetchall() == [("a",)]
+    # a complete walk whose window no longer reaches it (it names only newer ones)
+    assert mark_unlisted(db, "s", [], {"c"}, 3, "2026-01-03") == (0, 0)
+    assert db.execute(pending).fetchall() == []
+    assert mark_unlisted(db, "s", ["a"], {"b", "c"}, 4, "2026-01-04") == (0, 1)  # once again
+    assert mark_unlisted(db, "s", ["a"], {"b", "c"}, 5, "2026-01-05") == (1, 0)
