@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -16,8 +17,20 @@ from sqlite_utils import Database
 from pipelines.migrations import migrate
 
 logger = logging.getLogger(__name__)
-# What a write to the archive raises when the disk or the file refuses it.
+# What a write to the archive raises when the disk or the file refuses it (refused_write
+# tells those from a bug's "no such column").
 WRITE_ERRORS = (sqlite3.OperationalError, OSError)
+REFUSING_SQLITE = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY,
+                   sqlite3.SQLITE_CANTOPEN}  # fmt: skip
+REFUSING_ERRNO = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EACCES}
+
+
+def refused_write(exc: BaseException) -> bool:
+    """Did the disk or the file refuse the write (full, read-only, an I/O error)?"""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in REFUSING_SQLITE  # extended codes too
+    return isinstance(exc, OSError) and exc.errno in REFUSING_ERRNO
 
 
 class ArchiveUnwritable(Exception):

@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.archive import WRITE_ERRORS, CrawlArchive
+from pipelines.archive import WRITE_ERRORS, CrawlArchive, refused_write
 from pipelines.normalize import article_id
 from pipelines.writes import (
     mark_gone,
@@ -131,6 +131,8 @@ class StorePipeline:
         try:
             self.write_batch()
         except WRITE_ERRORS as exc:
+            if not refused_write(exc):
+                raise
             lost = len(self.articles) + len(self.seen) + len(self.gone)
             self.articles, self.seen, self.gone = {}, [], []
             self.stats.inc_value("procarchive/failed/ArchiveUnwritable", lost)
@@ -167,6 +169,8 @@ class StorePipeline:
         try:
             self.mark_unlisted(reason)
         except WRITE_ERRORS as exc:
+            if not refused_write(exc):
+                raise
             CrawlArchive.of(self.crawler).write_failed(exc)
         summary = crawl_summary(
             self.stats.get_stats(), reason, self.crawler.settings.getbool("PROCARCHIVE_RESUMED")

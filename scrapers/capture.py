@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 
-from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive
+from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive, refused_write
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ class CaptureMiddleware:
         try:
             request.meta["capture_id"] = self.capture(request, response)
         except WRITE_ERRORS as exc:  # a full disk: no page goes on without its capture
+            if not refused_write(exc):
+                raise
             CrawlArchive.of(self.crawler).write_failed(exc)
             raise ArchiveUnwritable(str(exc)) from exc
         return response

@@ -4,6 +4,7 @@ full disk, the sample sites' ports taken, a capture path that leaves the WARC fo
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.archive import open_archive
+from pipelines.archive import open_archive, refused_write
 from samples.server import SampleServer
 from samples.sites import SAMPLE_PORTS, build_sites
 from tests.conftest import ROOT, procarchive, write_registry
@@ -218,3 +219,16 @@ def test_show_capture_never_reads_outside_the_warc_folder(tmp_path: Path) -> Non
         result = procarchive("show-capture", identifier, "--db", str(db), cwd=tmp_path)
         assert_message(result, 2, "outside")
         assert "root:" not in result.stdout + result.stderr
+
+
+def test_only_a_refused_write_counts_as_the_disk_refusing() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (x)")
+    conn.execute("pragma max_page_count = 2")  # the database can grow no further: SQLITE_FULL
+    with pytest.raises(sqlite3.OperationalError) as full:
+        conn.execute("insert into t values (?)", ["x" * 100_000])
+    with pytest.raises(sqlite3.OperationalError) as bug:
+        conn.execute("select nosuch from t")
+    assert refused_write(full.value) and not refused_write(bug.value)
+    assert refused_write(OSError(errno.ENOSPC, "No space left on device"))
+    assert not refused_write(OSError(errno.ECONNREFUSED, "Connection refused"))
