@@ -425,7 +425,7 @@ def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[
     if unknown:
         raise ValueError(f"unknown source(s): {', '.join(unknown)}; known: {', '.join(registry)}")
     if names:
-        return [registry[n] for n in names]
+        return [registry[n] for n in dict.fromkeys(names)]  # a source named twice runs once
     return [] if adhoc else [s for s in registry.values() if s.enabled]
 
 

@@ -27,6 +27,7 @@ from procarchive.notice_links import link_notices
 from scrapers.sources import Source, is_safe_name, name_for_host
 
 logger = logging.getLogger(__name__)
+JOB_MARKER = ".procarchive-job"  # in each job directory this program made
 SAMPLE_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.05}
 
 
@@ -64,7 +65,8 @@ def project_settings(db_path: str | Path, overrides: dict[str, Any] | None = Non
 
 def adhoc_sources(urls: Iterable[str]) -> list[Source]:
     """One source a host for `crawl --start-url`, confined to that host."""
-    by_host: dict[tuple[str, str], list[str]] = {}
+    by_host: dict[str, list[str]] = {}
+    hosts: dict[str, str] = {}  # example.go.id. is example.go.id: one source, links on-site
     for url in urls:
         parts = urlsplit(url)
         if not parts.hostname or parts.scheme not in ("http", "https"):
@@ -73,16 +75,19 @@ def adhoc_sources(urls: Iterable[str]) -> list[Source]:
             name = name_for_host(parts.hostname)
         except ValueError as exc:
             raise ValueError(f"{url}: {exc}") from None
-        by_host.setdefault((name, parts.hostname), []).append(url)
+        if not is_safe_name(name):
+            raise ValueError(f"{url}: a host that cannot name a source: {parts.hostname!r}")
+        by_host.setdefault(name, []).append(url)
+        hosts.setdefault(name, parts.hostname.rstrip("."))
     return [
         Source(
             name=name,
             spider="article",
             start_urls=tuple(found),
-            allowed_domains=(host,),
+            allowed_domains=(hosts[name],),
             kind="adhoc",
         )
-        for (name, host), found in by_host.items()
+        for name, found in by_host.items()
     ]
 
 
@@ -154,10 +159,17 @@ def job_dir(db_path: str | Path, source: str) -> Path:
 
 
 def remove_job_dir(db_path: str | Path, source: str) -> None:
-    """Empty a source's job directory: only ever a folder that `job_dir` names."""
+    """Empty a source's job directory: only ever a folder that `job_dir` names and that
+    `usable_job_dir` made (its marker file says so); another is moved aside, not removed."""
     jobs = job_dir(db_path, source)
-    if jobs.is_dir():
+    if not jobs.is_dir():
+        return
+    if (jobs / JOB_MARKER).is_file():
         shutil.rmtree(jobs)
+        return
+    aside = jobs.with_name(f"{source}.stale-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    logger.warning("%s was not made by procarchive: moved aside to %s", jobs, aside.name)
+    jobs.rename(aside)
 
 
 def usable_job_dir(db_path: str | Path, source: str) -> Path:
@@ -170,6 +182,8 @@ def usable_job_dir(db_path: str | Path, source: str) -> Path:
             "starting it over (the archive skips what it already has)", source
         )  # fmt: skip
         remove_job_dir(db_path, source)
+    jobs.mkdir(parents=True, exist_ok=True)
+    (jobs / JOB_MARKER).touch()
     return jobs
 
 
@@ -196,7 +210,8 @@ def crawl(
             if resume:  # the crawler's settings are its own copy until it starts
                 jobs = usable_job_dir(db_path, source.name)
                 # A resumed crawl has not read the whole listing itself: no "unlisted" verdicts.
-                crawler.settings.set("PROCARCHIVE_RESUMED", jobs.exists(), priority="cmdline")
+                resumed = (jobs / "spider.state").exists()
+                crawler.settings.set("PROCARCHIVE_RESUMED", resumed, priority="cmdline")
                 crawler.settings.set("JOBDIR", str(jobs), priority="cmdline")
                 crawler.signals.connect(
                     _forget_when_finished(crawler, db_path, source.name),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.archive import open_archive
-from procarchive.crawl import adhoc_sources, usable_job_dir
+from procarchive.crawl import adhoc_sources, remove_job_dir, usable_job_dir
 from scrapers.sources import RegistryError, load_registry
 from tests.conftest import procarchive
 
@@ -91,3 +91,30 @@ def test_a_symlinked_job_directory_is_not_followed(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="symbolic link"):
         usable_job_dir(folder / "archive.db", "linked")
     assert (outside / "precious").read_bytes() == b"keep"
+
+
+def test_one_host_is_one_source_however_spelt() -> None:
+    (source,) = adhoc_sources(["http://Example.go.id./a", "http://example.go.id/b"])
+    assert source.name == "example.go.id" and source.allowed_domains == ("example.go.id",)
+    assert source.start_urls == ("http://Example.go.id./a", "http://example.go.id/b")
+
+
+@pytest.mark.parametrize("url", ["http://[fe80::1%25eth0]/", f"http://{'a' * 60}.{'b' * 60}.id/"])
+def test_a_host_that_cannot_name_a_source_is_refused_at_once(url: str) -> None:
+    with pytest.raises(ValueError, match="host"):
+        adhoc_sources([url])
+
+
+def test_a_job_directory_procarchive_did_not_make_is_moved_aside_not_removed(
+    tmp_path: Path,
+) -> None:
+    folder = archive_folder(tmp_path)
+    stray = folder / ".jobs" / "warta_pbj"
+    stray.mkdir()
+    (stray / "notes.txt").write_bytes(b"keep")
+    jobs = usable_job_dir(folder / "archive.db", "warta_pbj")
+    assert jobs == stray and (jobs / ".procarchive-job").is_file()
+    (aside,) = (folder / ".jobs").glob("warta_pbj.stale-*")
+    assert (aside / "notes.txt").read_bytes() == b"keep"
+    remove_job_dir(folder / "archive.db", "warta_pbj")  # made by procarchive: removed
+    assert not jobs.exists() and aside.is_dir()
