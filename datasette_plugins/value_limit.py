@@ -13,9 +13,10 @@ from typing import Any
 
 from datasette import hookimpl
 
-# Above the 50 MB one document part may uncompress to (scrapers/extract/documents.py), so the
-# longest text a crawl stores, and its row, still read; a row past it would fail every page
-# showing it.
+# Above the 50 MB one document part may uncompress to (scrapers/extract/documents.py), so a
+# document's text, and its row, still read. A row past it fails every page that shows it:
+# an XLSX whose shared strings repeat can extract to more, which the caps on what a worker
+# reads (issue 14) are to bound.
 MAX_VALUE_BYTES = 64 * 1024 * 1024
 
 

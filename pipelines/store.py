@@ -230,6 +230,7 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
     HTTP errors after retries, timeouts, DNS and connection failures, oversized bodies),
     exceptions in callbacks, and unreadable feeds. Skips (not text, empty, robots.txt) and
     drops are reasons too, listed in error_reasons, but not errors."""
+    stats = {k: v for k, v in stats.items() if k != "spider_exceptions/count"}  # a total
     reasons = {
         key.split("/", 1)[1]: value
         for key, value in stats.items()

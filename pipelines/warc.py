@@ -140,6 +140,9 @@ class Record:
 def read_record(path: Path, offset: int) -> Record:
     with open(path, "rb") as handle:
         handle.seek(offset)
+        if not handle.read(5).startswith((b"\x1f\x8b", b"WARC/")):  # warcio reads anything
+            raise ValueError("not the start of a WARC record (gzipped or not)")
+        handle.seek(offset)
         record = next(iter(ArchiveIterator(handle)))
         raw = record.raw_stream.read()
         headers = list(record.http_headers.headers) if record.http_headers else []

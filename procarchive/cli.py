@@ -206,10 +206,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         chosen = _choose(registry, args.sources, bool(args.start_url)) + adhoc_sources(
             args.start_url
         )
-        overrides = {**(SAMPLE_SETTINGS if server else {}), **_settings(args.set)}
+        overrides = {**(SAMPLE_SETTINGS if server else {}), **_crawl_settings(args.set)}
         if getattr(args, "lpse", None):
+            _check_lpses(args.lpse, chosen)
             overrides["PROCARCHIVE_LPSE"] = args.lpse
         if getattr(args, "years", None):
+            _check_years(args.years)
             overrides["PROCARCHIVE_SPSE_YEARS"] = args.years
         agencies = [s.name for s in registry.values() if s.kind == "agency"]
         found = crawl(chosen, args.db, overrides, resume=args.resume, agency_sources=agencies)
@@ -225,7 +227,7 @@ def cmd_nightly(args: argparse.Namespace) -> int:
     from procarchive.nightly import nightly
 
     registry = _registry(args.registry, None)
-    found = nightly(list(registry.values()), args.db, _settings(args.set))
+    found = nightly(list(registry.values()), args.db, _crawl_settings(args.set))
     print(format_results(found))
     return 0 if all(r.status == "ok" for r in found) else 1
 
@@ -350,7 +352,7 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
     from procarchive.mirrors import link_mirrors
 
     registry = _registry(args.registry, None)
-    with crawl_lock(args.db):
+    with crawl_lock(args.db, existing=True):
         db = open_archive(args.db, create=False)
         summary = link_mirrors(
             db, [s.name for s in registry.values() if s.kind == "agency"], args.full
@@ -368,7 +370,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     from procarchive.crawl import crawl_lock
     from procarchive.reclassify import reclassify
 
-    with crawl_lock(args.db):
+    with crawl_lock(args.db, existing=True):
         kinds = reclassify(args.db)
     print(", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()))
     return 0
@@ -412,6 +414,46 @@ def _settings(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"--set takes NAME=VALUE, not {pair!r}")
         found[name.strip()] = value
     return found
+
+
+def _crawl_settings(pairs: list[str]) -> dict[str, str]:
+    """-s NAME=VALUE pairs, refused here where the value cannot be what the setting takes
+    (the crawl would otherwise fail inside Scrapy, with a traceback)."""
+    from scrapy.settings import Settings
+
+    found = _settings(pairs)
+    defaults = Settings()
+    defaults.setmodule("scrapers.settings", priority="project")
+    for name, value in found.items():
+        default = defaults.get(name)
+        try:
+            probe = Settings({name: value})
+            if isinstance(default, bool):
+                probe.getbool(name)
+            elif isinstance(default, int):
+                probe.getint(name)
+            elif isinstance(default, float):
+                probe.getfloat(name)
+        except ValueError:
+            kind = {bool: "true or false", int: "a whole number"}.get(type(default), "a number")
+            raise ValueError(f"-s {name}={value!r}: {name} takes {kind}") from None
+    return found
+
+
+def _check_lpses(slugs: str, sources: list[Source]) -> None:
+    from scrapers.lpse import choose_lpses
+
+    own = [e for s in sources for e in s.options.get("lpses") or [] if isinstance(e, dict)]
+    try:
+        choose_lpses(slugs, own)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+
+
+def _check_years(years: str) -> None:
+    bad = [y for y in years.split(",") if y.strip() and not y.strip().isdigit()]
+    if bad:
+        raise ValueError(f"--years takes budget years such as 2026,2025, not {', '.join(bad)}")
 
 
 def _placeholders() -> dict[str, str]:

@@ -96,9 +96,14 @@ class CrawlLocked(RuntimeError):
 
 
 @contextmanager
-def crawl_lock(db_path: str | Path) -> Iterator[None]:
+def crawl_lock(db_path: str | Path, existing: bool = False) -> Iterator[None]:
     """One writer at a time: an exclusive lock on `<db>.lock`, released even if the process
-    is killed (the kernel drops flock locks with the process)."""
+    is killed (the kernel drops flock locks with the process). `existing`: the archive must
+    be there already (reclassify, link-mirrors)."""
+    if existing and not Path(db_path).exists():
+        raise FileNotFoundError(f"no archive at {db_path}: run `procarchive crawl` first")
+    if not Path(db_path).resolve().parent.is_dir():
+        raise FileNotFoundError(f"no folder {Path(db_path).resolve().parent} for the archive")
     path = Path(f"{db_path}.lock")
     with open(path, "a+", encoding="utf-8") as handle:
         try:

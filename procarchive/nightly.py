@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.archive import open_archive
+from pipelines.archive import WRITE_ERRORS, open_archive, refused_write
 from procarchive.crawl import CrawlResult, crawl
 from scrapers.sources import Source
 
@@ -42,10 +42,15 @@ def nightly(
     results = crawl([s for s in sources if s.enabled], db_path, overrides, resume=True)
     db = open_archive(db_path, create=False)
     try:
-        for step in POST_CRAWL:
-            with db.conn:
-                step(db)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            for step in POST_CRAWL:
+                with db.conn:
+                    step(db)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except WRITE_ERRORS as exc:  # a full disk: the night's crawls still have a summary
+            if not refused_write(exc):
+                raise
+            logger.error("The post-crawl steps could not write to %s: %s", db_path, exc)
         return [flag_empty(db, result) for result in results]
     finally:
         db.close()

@@ -23,53 +23,61 @@ PERSON = "(perorangan)"  # "an individual", in place of a person's name
 # NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them. The
 # printed form may carry the canned queries' snippet marks ("[01].[234]...") between groups.
 # A digit first (not \b), so that the regex engine can skip ahead to the digits of a text.
-_DOT, _DASH = r"\]?\.\[?", r"\]?-\[?"
-_PRINTED = (
-    rf"\d{_DOT}\d{{3}}{_DOT}\d{{3}}{_DOT}\d{_DASH}\d{{3}}{_DOT}\d{{3}}"  # after the first digit
+# Between groups: a dot, a hyphen or an en dash with a space either side or not, or a space.
+_SEP = r"(?:\]?[ \t]?[.\-\u2013][ \t]?\[?|\][ \t]\[?|[ \t])"
+_PRINTED = (  # after the first digit: 01.234.567.8-901.000, 01 234 567 8 901 000, ...
+    rf"\d{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{_SEP}\d{{3}}{_SEP}\d{{3}}"
+    rf"|\d{{3}}{_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{4}}"  # the 16-digit (NIK) form, 4-4-4-4
 )
 NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
+# In a URL a bare run of 15 or 16 digits is as likely an id (a post's, a photo's): only the
+# printed forms are masked there.
+PRINTED_NPWP = re.compile(rf"\d(?<!\w\d)(?:{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
 WORD = re.compile(r"\w+")
 # Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
 GAP = re.compile(r"[\s.\[\]]{1,4}")
+URL_GAP = re.compile(r"(?:[\s.\-_+]|%20){1,3}")  # budi-santoso, Budi_Santoso, budi%20santoso
 
 
 class Rule(Enum):
     KEEP = "kept"  # procarchive's own values: ids, codes, hashes, its timestamps
     TEXT = "masked"  # NPWP-shaped numbers and person suppliers' names masked
+    URL = "url"  # masked as text, but a bare run of digits there is an id: kept
     DROP = "emptied"
     SUPPLIER = "supplier"  # PERSON for a person, masked as text for an organisation
     PERSONAL = "personal"  # emptied for a person (or when the row does not say), else masked
     RECORD = "record"  # a notice version's record: awards redacted, every text in it masked
 
 
-K = Rule.KEEP
+K, U = Rule.KEEP, Rule.URL
 _SEEN = {"first_seen_at": K, "last_seen_at": K, "capture_id": K}
 # Columns that are not masked as free text, by table or view.
 RULES: dict[str, dict[str, Rule]] = {
     "articles": {"id": K, "content_hash": K, "gone_at": K, "mirror_of": K, "sketched_hash": K,
-                 **_SEEN},
+                 "url": U, "canonical_claim": U, **_SEEN},
     "article_versions": {"article_id": K, "content_hash": K, "superseded_at": K, "gone_at": K,
                          **_SEEN},
     "article_agencies": {"article_id": K},
     "mous": {"article_id": K},
     "mou_parties": {"article_id": K},
-    "mou_overview": {"article_id": K},
+    "mou_overview": {"article_id": K, "url": U},
     "mirror_links": {"copy_id": K, "original_id": K, "linked_at": K},
-    "mirrors": {"copy_id": K, "original_id": K},
-    "captures": {"id": K, "fetched_at": K, "payload_sha256": K, "revisit_of": K},
+    "mirrors": {"copy_id": K, "original_id": K, "copy_url": U, "original_url": U},
+    "captures": {"id": K, "fetched_at": K, "payload_sha256": K, "revisit_of": K, "url": U},
     "crawls": {"started_at": K, "finished_at": K},
     # The record's hash would confirm a guessed name or tax number: not published.
     "notices": {"id": K, "package_code": K, "content_hash": Rule.DROP, "gone_at": K,
-                "last_changed_at": K, **_SEEN},
+                "last_changed_at": K, "url": U, **_SEEN},
     "notice_versions": {"notice_id": K, "seen_at": K, "capture_id": K, "record": Rule.RECORD},
     "notice_schedule": {"notice_id": K},
     "notice_awards": {"notice_id": K, "supplier_name": Rule.SUPPLIER, "npwp": Rule.DROP,
                       "address": Rule.PERSONAL},
     "article_notices": {"article_id": K, "notice_id": K},
-    "documents": {"id": K, "sha256": K, "superseded_at": K, **_SEEN},
-    "document_links": {"parent_id": K},
+    "documents": {"id": K, "sha256": K, "superseded_at": K, "url": U, **_SEEN},
+    "document_links": {"parent_id": K, "document_url": U},
 }  # fmt: skip
+OWN_ID = re.compile(r"(^|_)id$")
 # For a column of a table not above, or of a canned query's result (its origin unknown).
 BY_NAME = {
     "npwp": Rule.DROP, "content_hash": Rule.DROP, "supplier_name": Rule.SUPPLIER,
@@ -80,22 +88,34 @@ BY_NAME = {
 def rule(relation: str | None, column: str) -> Rule:
     """How `column` of `relation` (None: not known) leaves the archive."""
     declared = RULES.get(relation or "", {})
-    return declared.get(column) or BY_NAME.get(column, Rule.TEXT)
+    found = declared.get(column) or BY_NAME.get(column)
+    if found:
+        return found
+    if column.endswith(("url", "link")):  # atom_link, copy_url, ...
+        return Rule.URL
+    # An id of procarchive's (a hash: a 16-hex article id is all digits once in 1,850 times)
+    return Rule.KEEP if OWN_ID.search(column) else Rule.TEXT
 
 
 def person_names(conn: sqlite3.Connection) -> list[str]:
     """The names of suppliers who are people, as the archive's awards give them."""
     try:
         found = conn.execute(
-            "select distinct trim(supplier_name) from notice_awards "
-            "where supplier_is_person and length(trim(supplier_name)) >= 3"
+            "select trim(supplier_name) from notice_awards where supplier_is_person "
+            # and those of earlier versions of the notices, whom the current awards left out
+            "union select trim(json_extract(award.value, '$.supplier_name')) "
+            "from notice_versions, json_each(notice_versions.record, '$.awards') as award "
+            "where json_valid(notice_versions.record) "
+            "and json_extract(award.value, '$.supplier_is_person')"
         ).fetchall()
     except sqlite3.OperationalError:  # an archive from before the notices
         return []
-    return [row[0] for row in found]
+    return sorted({row[0] for row in found if row[0] and len(row[0]) >= 3})
 
 
-def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
+def text_masker(
+    names: list[str], numbers: re.Pattern[str] = NPWP, gap: re.Pattern[str] = GAP
+) -> Callable[[str | None], str | None]:
     """What masks a document's text: tax numbers, and the names of suppliers who are people
     wherever the text spells them (any case; spaces, line breaks or a dot between the words).
     Other names in free text cannot be told apart reliably and stay."""
@@ -110,13 +130,13 @@ def text_masker(names: list[str]) -> Callable[[str | None], str | None]:
     def spelling(present: tuple[str, ...]) -> re.Pattern[str]:
         """The names that start with these words, the longest first ("Budi Santoso Jr")."""
         candidates = sorted((n for first in present for n in by_first[first]), key=len)
-        spelled = "|".join(GAP.pattern.join(map(re.escape, n)) for n in reversed(candidates))
+        spelled = "|".join(gap.pattern.join(map(re.escape, n)) for n in reversed(candidates))
         return re.compile(rf"(?<!\w)(?:{spelled})(?!\w)", re.IGNORECASE)
 
     def mask(text: str | None) -> str | None:
         if not text:
             return text
-        text = NPWP.sub(NPWP_MASK, text)
+        text = numbers.sub(NPWP_MASK, text)
         if not by_first:
             return text
         # Most texts name no one: substring tests (while there are few first names) and a set
@@ -149,7 +169,9 @@ class Redactor:
     """RULES applied to the values of one archive (whose person suppliers' names it masks)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.mask = text_masker(person_names(conn))
+        names = person_names(conn)
+        self.mask = text_masker(names)
+        self.mask_url = text_masker(names, PRINTED_NPWP, URL_GAP)
 
     def text(self, value: Any) -> Any:
         """A text masked; JSON text (a list or object) masked inside its strings, so that it
@@ -218,6 +240,8 @@ class Redactor:
                 texts.append(index)
             elif kind is Rule.DROP:
                 steps.append((index, lambda value, row: None))
+            elif kind is Rule.URL:
+                steps.append((index, lambda value, row: self.mask_url(value)))
             elif kind is Rule.RECORD:
                 steps.append((index, lambda value, row: self.record(value)))
             elif kind is Rule.SUPPLIER:
@@ -312,6 +336,10 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
             for index in indexes:  # an index of its own content (redacted above) is rebuilt below
                 with contextlib.suppress(sqlite3.OperationalError):
                     conn.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('delete-all')")
+            # Planner samples (an SQLite built with STAT4) hold values as found; the counts
+            # of sqlite_stat1 hold none.
+            for samples in ("sqlite_stat3", "sqlite_stat4"):
+                conn.execute(f"DROP TABLE IF EXISTS {samples}")
         conn.execute("VACUUM")
         with conn:
             for index in indexes:

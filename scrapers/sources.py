@@ -21,6 +21,10 @@ LIVE_REGISTRY = Path(os.environ.get("PROCARCHIVE_REGISTRY") or ROOT / "sources.y
 SAMPLE_REGISTRY = ROOT / "sources.samples.yml"
 
 
+# The spiders of scrapers/spiders/ (tests check that these are all of them).
+SPIDERS = frozenset(
+    {"lkpp_news", "pps_news", "spse_notices", "blogger_mirror", "wordpress_mirror", "article"}
+)
 # A source's name is also a file name (its job directory, its WARC files): a safe identifier.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -89,7 +93,20 @@ def load_registry(
                 f"{path}: bad source name {entry['name']!r}: letters, digits, '_', '.' and '-' "
                 "only, starting with a letter or digit"
             )
+        if entry["spider"] not in SPIDERS:
+            raise RegistryError(
+                f"{path}: source {entry['name']!r}: no spider {entry['spider']!r} "
+                f"(one of {', '.join(sorted(SPIDERS))})"
+            )
         entry["start_urls"] = tuple(entry["start_urls"])
+        if not entry["start_urls"] or any(
+            not isinstance(u, str)
+            or (urlsplit(u).scheme not in ("http", "https") and not u.startswith("{"))
+            for u in entry["start_urls"]  # "{lkpp}/berita": a sample site's, filled later
+        ):
+            raise RegistryError(
+                f"{path}: source {entry['name']!r}: start_urls must be http(s) URLs"
+            )
         entry["allowed_domains"] = tuple(
             entry.get("allowed_domains") or {urlsplit(u).hostname for u in entry["start_urls"]}
         )

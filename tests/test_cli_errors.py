@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.archive import open_archive, refused_write
+from procarchive.cli import main
 from samples.server import SampleServer
 from samples.sites import SAMPLE_PORTS, build_sites
 from tests.conftest import ROOT, procarchive, write_registry
@@ -221,6 +222,31 @@ def test_show_capture_never_reads_outside_the_warc_folder(tmp_path: Path) -> Non
         assert "root:" not in result.stdout + result.stderr
 
 
+def test_show_capture_names_what_is_wrong_with_a_capture(tmp_path: Path) -> None:
+    db = a_real_archive(tmp_path / "archive.db")
+    (tmp_path / "warcs").mkdir()
+    (tmp_path / "warcs" / "garbage.warc.gz").write_bytes(b"not a WARC file at all" * 50)
+    conn = sqlite3.connect(db)
+    for row in (
+        ("dangling", "revisit", "gone", "a.warc.gz"),  # revisits a capture that is not there
+        ("self", "revisit", "self", "a.warc.gz"),  # revisits itself (it hung before)
+        ("nofile", "response", None, None),
+        ("garbage", "response", None, "garbage.warc.gz"),
+    ):
+        conn.execute(
+            "insert into captures (id, url, record_type, revisit_of, warc_file, warc_offset) "
+            "values (?, 'http://x/', ?, ?, ?, 0)",
+            row,
+        )
+    conn.commit()
+    conn.close()
+    expected = {"dangling": "no capture 'gone'", "self": "revisits itself",
+                "nofile": "names no WARC record", "garbage": "no readable WARC record"}  # fmt: skip
+    for identifier, words in expected.items():
+        result = procarchive("show-capture", identifier, "--db", str(db), cwd=tmp_path, timeout=30)
+        assert_message(result, 2, words)
+
+
 def test_only_a_refused_write_counts_as_the_disk_refusing() -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("create table t (x)")
@@ -232,3 +258,26 @@ def test_only_a_refused_write_counts_as_the_disk_refusing() -> None:
     assert refused_write(full.value) and not refused_write(bug.value)
     assert refused_write(OSError(errno.ENOSPC, "No space left on device"))
     assert not refused_write(OSError(errno.ECONNREFUSED, "Connection refused"))
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["crawl", "spse", "--lpse", "nosuch"], "unknown LPSE 'nosuch'"),
+        (["crawl", "spse", "--years", "abc"], "--years takes budget years"),
+        (["crawl", "--start-url", "http://127.0.0.1:9/", "-s", "CONCURRENT_REQUESTS=abc"],
+         "CONCURRENT_REQUESTS takes a whole number"),
+        (["crawl", "--start-url", "http://127.0.0.1:9/", "-s", "ROBOTSTXT_OBEY=maybe"],
+         "ROBOTSTXT_OBEY takes true or false"),
+        (["reclassify", "--db", "/nonexistent/archive.db"], "no archive at /nonexistent"),
+        (["crawl", "--start-url", "http://127.0.0.1:9/", "--db", "/nonexistent/archive.db"],
+         "no folder /nonexistent"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_named_before_any_crawl_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    if "--db" not in args:
+        args = [*args, "--db", str(tmp_path / "archive.db")]
+    assert main(args) == 2
+    assert words in capsys.readouterr().err

@@ -18,11 +18,22 @@ import pytest
 from pipelines.archive import open_archive
 from procarchive.export import ExportError, canned_queries, export_csv, export_json, export_ocds
 from procarchive.export_filters import DATASETS
-from procarchive.sensitive import redacted_copy
+from procarchive.sensitive import (
+    NPWP_MASK,
+    PRINTED_NPWP,
+    URL_GAP,
+    Rule,
+    redacted_copy,
+    rule,
+    text_masker,
+)
 from tests.test_metadata import build_archive
 
 PRINTED, BARE = "01.234.567.8-901.000", "012345678901234"
 PLANTED = f"Pemenang: budi SANTOSO, NPWP {PRINTED} ({BARE})"
+# In a URL: the name and the printed NPWP, beside a post's id of 15 digits, which stays.
+POST_ID = "545157958911993"
+PLANTED_URL = f"/budi-SANTOSO/{PRINTED}/?fbid={POST_ID}"
 # Budi Santoso is the person supplier of the archive (tests.test_metadata.add_notices).
 LEAKS = {
     "the name": re.compile(r"budi\W{0,4}santoso", re.IGNORECASE),
@@ -91,6 +102,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = build_archive(tmp_path_factory.mktemp("privacy") / "archive.db")
     conn = sqlite3.connect(path)
     conn.create_function("planted", 1, planted)
+    conn.create_function(
+        "planted_url", 1, lambda value: f"{value or 'https://x.example'}{PLANTED_URL}"
+    )
     with conn:
         conn.execute(
             "INSERT INTO notice_awards (notice_id, position, role, supplier_name, "
@@ -110,7 +124,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
             for column in columns:
                 # A person supplier's own name is what the redaction looks for: it stays.
                 where = " WHERE NOT supplier_is_person" if column == "supplier_name" else ""
-                conn.execute(f"UPDATE [{table}] SET [{column}] = planted([{column}]){where}")
+                plant = "planted_url" if rule(table, column) is Rule.URL else "planted"
+                conn.execute(f"UPDATE [{table}] SET [{column}] = {plant}([{column}]){where}")
         for index in full_text_indexes(conn):  # as a crawl would have indexed the rows
             conn.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('rebuild')")
     conn.close()
@@ -124,6 +139,7 @@ def test_the_public_copy_holds_none_of_the_planted_values(archive: Path, tmp_pat
     raw = public.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert leaks(raw.decode("utf-8", "replace")) == []
     assert b"santoso" not in raw.lower() and b"09.876.543.2-101.000" not in raw
+    assert f"/{NPWP_MASK}/?fbid={POST_ID}".encode() in raw  # a URL's own id is not an NPWP
     conn = sqlite3.connect(public)
     for index in full_text_indexes(conn):
         conn.execute(
@@ -205,7 +221,7 @@ def test_the_policy_keeps_only_procarchives_own_values_and_names_what_exists(
 ) -> None:
     """What the redaction keeps as stored is what the planting above leaves alone (ids,
     codes, hashes, procarchive's timestamps); every table and column it names exists."""
-    from procarchive.sensitive import RULES, Rule
+    from procarchive.sensitive import RULES
 
     conn = sqlite3.connect(archive)
     relations = {
@@ -217,7 +233,28 @@ def test_the_policy_keeps_only_procarchives_own_values_and_names_what_exists(
     for relation, rules in RULES.items():
         assert relation in relations, relation
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info([{relation}])")}
-        for column, rule in rules.items():
+        for column, kind in rules.items():
             assert column in columns, (relation, column)
-            assert rule is not Rule.KEEP or OWN.search(column), (relation, column)
+            assert kind is not Rule.KEEP or OWN.search(column), (relation, column)
     conn.close()
+
+
+@pytest.mark.parametrize(
+    "spelt",
+    ["01.234.567.8-901.000", "01 234 567 8 901 000", "01.234.567.8 - 901.000",
+     "01.234.567.8–901.000", "0123 4567 8901 2345", "012345678901234", "0123456789012345"],
+)  # fmt: skip
+def test_npwps_are_masked_however_printed(spelt: str) -> None:
+    mask = text_masker([])
+    assert mask(f"NPWP: {spelt}, alamat") == f"NPWP: {NPWP_MASK}, alamat"
+
+
+def test_numbers_that_are_not_npwps_stay() -> None:
+    text = "Rp 1.234.567.890.000, telepon 0812 3456 7890, tanggal 2026-03-02, kode 10012345"
+    assert text_masker([])(text) == text
+
+
+def test_a_urls_id_stays_where_its_printed_npwp_and_a_persons_name_go() -> None:
+    mask = text_masker(["Budi Santoso"], PRINTED_NPWP, URL_GAP)
+    url = f"https://x.example/budi-santoso/01.234.567.8-901.000/?fbid={POST_ID}"
+    assert mask(url) == f"https://x.example/(perorangan)/{NPWP_MASK}/?fbid={POST_ID}"

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
 
 from pipelines.archive import open_archive
 from procarchive.crawl import adhoc_sources, remove_job_dir, usable_job_dir
-from scrapers.sources import RegistryError, load_registry
+from scrapers.sources import SPIDERS, RegistryError, load_registry
 from tests.conftest import procarchive
 
 REGISTRY = """
@@ -118,3 +120,14 @@ def test_a_job_directory_procarchive_did_not_make_is_moved_aside_not_removed(
     assert (aside / "notes.txt").read_bytes() == b"keep"
     remove_job_dir(folder / "archive.db", "warta_pbj")  # made by procarchive: removed
     assert not jobs.exists() and aside.is_dir()
+
+
+def test_the_registry_names_only_spiders_that_exist(tmp_path: Path) -> None:
+    assert set(SpiderLoader.from_settings(get_project_settings()).list()) == SPIDERS
+    path = tmp_path / "sources.yml"
+    path.write_text(REGISTRY.format(name="x").replace("spider: article", "spider: artikel"))
+    with pytest.raises(RegistryError, match="no spider 'artikel'"):
+        load_registry(path)
+    path.write_text(REGISTRY.format(name="x").replace("http://127.0.0.1:9/", "ftp://x/"))
+    with pytest.raises(RegistryError, match="http"):
+        load_registry(path)

@@ -115,3 +115,13 @@ def test_crawl_summary_counts_errors_and_failure() -> None:
     nothing_left = {"response_received_count": 0}
     assert crawl_summary(nothing_left, "finished")["status"] == "failed"
     assert crawl_summary(nothing_left, "finished", resumed=True)["status"] == "ok"
+
+
+def test_an_exception_in_a_callback_is_one_error() -> None:
+    summary = crawl_summary(
+        {"spider_exceptions/ValueError": 1, "spider_exceptions/count": 1,
+         "response_received_count": 3, "item_scraped_count": 2},
+        "finished",
+    )  # fmt: skip
+    assert summary["errors"] == 1
+    assert summary["error_reasons"] == '{"ValueError": 1}'
