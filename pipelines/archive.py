@@ -48,7 +48,7 @@ def open_archive(path: str | Path, create: bool = True) -> Database:
         raise FileNotFoundError(f"no archive at {path}: run `procarchive crawl` first")
     conn = sqlite3.connect(str(path), timeout=30)
     try:
-        check_archive(conn, path, create)
+        check_archive(conn, path, create or str(path) == ":memory:")
     except BaseException:
         conn.close()
         raise

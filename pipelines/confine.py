@@ -9,6 +9,7 @@ keeps the URL it was read from, and the claim is stored beside it and counted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -20,6 +21,18 @@ from scrapers.sources import in_domains
 logger = logging.getLogger(__name__)
 
 
+def confine(item: ArticleItem, domains: Sequence[str]) -> str:
+    """Set aside a claim outside `domains`: "kept" (none to set aside), "claim" (the item is
+    back at its page's URL, the claim in `canonical_claim`) or "no_url" (no page URL to fall
+    back on: not to be archived)."""
+    if item.url == item.page_url or not domains or in_domains(item.url, domains):
+        return "kept"
+    if not item.page_url:
+        return "no_url"
+    item.canonical_claim, item.url = item.url, item.page_url
+    return "claim"
+
+
 class ConfinePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -29,22 +42,24 @@ class ConfinePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem) or item.url == item.page_url:
+        if not isinstance(item, ArticleItem):
             return item
-        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if not domains or in_domains(item.url, domains):
-            return item
-        if not item.page_url:  # nowhere of its own to keep it: not archived under the claim
-            if self.crawler.stats:
-                self.crawler.stats.inc_value("procarchive/dropped/offsite_url")
-                self.crawler.stats.inc_value("procarchive/dropped")
-            raise DropItem(f"{item.url}: outside the source's allowed domains, no URL of its own")
-        logger.warning(
-            "%s names %s as its address, outside the source's allowed domains %s: "
-            "kept at its own URL",
-            item.page_url, item.url, ", ".join(domains),
-        )  # fmt: skip
-        item.canonical_claim, item.url = item.url, item.page_url
-        if self.crawler.stats:
-            self.crawler.stats.inc_value("procarchive/warnings/offsite_canonical")
+        domains = list(getattr(self.crawler.spider, "allowed_domains", None) or [])
+        claimed = item.url
+        outcome = confine(item, domains)
+        if outcome == "no_url":  # nowhere of its own to keep it: not archived under the claim
+            self.count("dropped/offsite_url")
+            self.count("dropped")
+            raise DropItem(f"{claimed}: outside the source's allowed domains, no URL of its own")
+        if outcome == "claim":
+            logger.warning(
+                "%s names %s as its address, outside the source's allowed domains %s: "
+                "kept at its own URL",
+                item.url, claimed, ", ".join(domains),
+            )  # fmt: skip
+            self.count("warnings/offsite_canonical")
         return item
+
+    def count(self, key: str) -> None:
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"procarchive/{key}")

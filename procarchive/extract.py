@@ -12,6 +12,7 @@ from itemadapter import ItemAdapter
 from w3lib.encoding import html_to_unicode
 
 from pipelines.classify import ClassifyPipeline
+from pipelines.confine import confine
 from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.notice_writes import notice_id, notice_record
@@ -74,6 +75,10 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     record["spider"] = spider
     if item is None:
         return {**record, "error": "no article text found"}
+    item.page_url = url  # a claim outside the source's domains is set aside, as in a crawl
+    host = urlsplit(url).hostname
+    if confine(item, source.allowed_domains if source else [host] if host else []) == "no_url":
+        return {**record, "error": f"{item.url}: outside the page's domains"}
     for pipeline in (NormalizePipeline(), LanguagePipeline(), ClassifyPipeline()):
         item = pipeline.process_item(item)
     adapter = ItemAdapter(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ def is_safe_name(name: object) -> bool:
     return isinstance(name, str) and SAFE_NAME.fullmatch(name) is not None
 
 
-def in_domains(url: str, domains: list[str] | tuple[str, ...]) -> bool:
+def in_domains(url: str, domains: Sequence[str]) -> bool:
     """Is the URL's host one of the domains or under one (as Scrapy's offsite filter reads
     allowed_domains: ports aside)?"""
     host = (urlsplit(url).hostname or "").lower()

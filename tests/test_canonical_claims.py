@@ -15,6 +15,7 @@ from pipelines.archive import open_archive
 from pipelines.confine import ConfinePipeline
 from pipelines.normalize import article_id, content_hash
 from pipelines.writes import write_articles
+from procarchive.cli import main
 from samples.server import Page, SampleServer, Site
 from scrapers.extract.wordpress import parse_posts
 from scrapers.items import ArticleItem
@@ -39,7 +40,7 @@ FAKE_TEXT = (
 )
 
 
-def page(title: str, body: str, canonical: str) -> Page:
+def page_with(title: str, body: str, canonical: str) -> Page:
     return Page.html(
         f'<html><head><title>{title}</title><link rel="canonical" href="{canonical}">'
         '<meta property="article:published_time" content="2020-10-05T10:15:00+07:00">'
@@ -55,14 +56,14 @@ class TwoHosts(Site):
         if path == "/robots.txt":
             return Page.text("User-agent: *\nAllow: /\n")
         if path == "/berita/mou-pps":
-            return page(
+            return page_with(
                 "LKPP dan PPS Korea Teken Nota Kesepahaman", MOU_TEXT, f"{agency}/berita/mou-pps"
             )
         if path == "/impostor":  # on localhost, naming the agency's article as its canonical
-            return page("Pinjaman cepat", FAKE_TEXT, f"{agency}/berita/mou-pps")
+            return page_with("Pinjaman cepat", FAKE_TEXT, f"{agency}/berita/mou-pps")
         if path == "/own-canonical":  # on localhost, canonical to its own host: trusted
             other = agency.replace("127.0.0.1", "localhost")
-            return page("Tulisan sendiri", FAKE_TEXT, f"{other}/tulisan-sendiri")
+            return page_with("Tulisan sendiri", FAKE_TEXT, f"{other}/tulisan-sendiri")
         return Page.error(404, "Not Found")
 
 
@@ -156,3 +157,16 @@ def test_a_claim_outside_the_domains_without_a_url_of_its_own_is_dropped() -> No
     with pytest.raises(DropItem, match="outside the source's allowed domains"):
         ConfinePipeline.from_crawler(crawler).process_item(item)
     assert crawler.stats and crawler.stats.get_value("procarchive/dropped/offsite_url") == 1
+
+
+def test_extract_sets_a_foreign_claim_aside_as_a_crawl_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "impostor.html"
+    page.write_bytes(
+        page_with("Pinjaman cepat", FAKE_TEXT, "https://lkpp.go.id/berita/mou-pps").body
+    )
+    assert main(["extract", str(page), "--url", "https://blog.example.id/impostor"]) == 0
+    article = json.loads(capsys.readouterr().out)["article"]
+    assert article["url"] == "https://blog.example.id/impostor"
+    assert article["canonical_claim"] == "https://lkpp.go.id/berita/mou-pps"
