@@ -427,15 +427,12 @@ def _crawl_settings(pairs: list[str]) -> dict[str, str]:
     for name, value in found.items():
         default = defaults.get(name)
         try:
-            probe = Settings({name: value})
             if isinstance(default, bool):
-                probe.getbool(name)
-            elif isinstance(default, int):
-                probe.getint(name)
-            elif isinstance(default, float):
-                probe.getfloat(name)
+                Settings({name: value}).getbool(name)
+            elif isinstance(default, int | float):  # DOWNLOAD_DELAY's default is 0, not 0.0
+                Settings({name: value}).getfloat(name)
         except ValueError:
-            kind = {bool: "true or false", int: "a whole number"}.get(type(default), "a number")
+            kind = "true or false" if isinstance(default, bool) else "a number"
             raise ValueError(f"-s {name}={value!r}: {name} takes {kind}") from None
     return found
 

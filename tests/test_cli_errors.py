@@ -266,7 +266,7 @@ def test_only_a_refused_write_counts_as_the_disk_refusing() -> None:
         (["crawl", "spse", "--lpse", "nosuch"], "unknown LPSE 'nosuch'"),
         (["crawl", "spse", "--years", "abc"], "--years takes budget years"),
         (["crawl", "--start-url", "http://127.0.0.1:9/", "-s", "CONCURRENT_REQUESTS=abc"],
-         "CONCURRENT_REQUESTS takes a whole number"),
+         "CONCURRENT_REQUESTS takes a number"),
         (["crawl", "--start-url", "http://127.0.0.1:9/", "-s", "ROBOTSTXT_OBEY=maybe"],
          "ROBOTSTXT_OBEY takes true or false"),
         (["reclassify", "--db", "/nonexistent/archive.db"], "no archive at /nonexistent"),
@@ -281,3 +281,10 @@ def test_bad_values_are_named_before_any_crawl_starts(
         args = [*args, "--db", str(tmp_path / "archive.db")]
     assert main(args) == 2
     assert words in capsys.readouterr().err
+
+
+def test_settings_of_the_right_kind_pass() -> None:
+    from procarchive.cli import _crawl_settings
+
+    good = ["DOWNLOAD_DELAY=0.05", "ROBOTSTXT_OBEY=False", "LOG_LEVEL=INFO", "RETRY_TIMES=0"]
+    assert _crawl_settings(good) == dict(pair.split("=") for pair in good)
