@@ -25,11 +25,16 @@ REFUSING_SQLITE = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_REA
 REFUSING_ERRNO = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EACCES}
 
 
+def sqlite_code(exc: BaseException) -> int | None:
+    """The primary SQLite result code of an error (SQLITE_BUSY, SQLITE_FULL, ...), if any."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None  # extended codes share it
+
+
 def refused_write(exc: BaseException) -> bool:
     """Did the disk or the file refuse the write (full, read-only, an I/O error)?"""
     if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", None)
-        return code is not None and code & 0xFF in REFUSING_SQLITE  # extended codes too
+        return sqlite_code(exc) in REFUSING_SQLITE
     return isinstance(exc, OSError) and exc.errno in REFUSING_ERRNO
 
 

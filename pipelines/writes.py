@@ -201,28 +201,22 @@ def mark_unlisted(
     `unlisted_at`, cleared when the article is listed again or a complete walk (`missing`
     is None for an incomplete one) does not miss it. Returns (gone, missed once)."""
     with db.conn:
-        pending = [
+        earlier = {
             row[0]
             for row in db.execute(
                 "SELECT id FROM articles WHERE source = ? AND unlisted_at IS NOT NULL", [source]
             )
-        ]
-        still = set(missing or ())
+        }
+        missed = set(missing or ())
+        forgiven = {i for i in earlier if i in listed or (missing is not None and i not in missed)}
+        first = missed - earlier
         db.conn.executemany(
-            "UPDATE articles SET unlisted_at = NULL WHERE id = ?",
-            [
-                (identifier,)
-                for identifier in pending
-                if identifier in listed or (missing is not None and identifier not in still)
-            ],
+            "UPDATE articles SET unlisted_at = NULL WHERE id = ?", [(i,) for i in forgiven]
         )
-        missing = missing or []
-        earlier = set(pending)
-        first = [(identifier,) for identifier in missing if identifier not in earlier]
         db.conn.executemany(
-            "UPDATE articles SET unlisted_at = ? WHERE id = ?", [(at, i) for (i,) in first]
+            "UPDATE articles SET unlisted_at = ? WHERE id = ?", [(at, i) for i in first]
         )
-    gone = mark_gone(db, [(i, "unlisted") for i in missing if i in earlier], crawl_id, at)
+    gone = mark_gone(db, [(i, "unlisted") for i in missed & earlier], crawl_id, at)
     return gone, len(first)
 
 

@@ -175,14 +175,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def database_trouble(db: str, exc: sqlite3.DatabaseError) -> tuple[int, str]:
     """An exit status and a message for an archive SQLite cannot read or write."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
+    from pipelines.archive import refused_write, sqlite_code
+
+    code, text = sqlite_code(exc), str(exc)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return 3, f"another program is writing to {db}; try again when it has finished"
-    if "not a database" in text:
+    if code == sqlite3.SQLITE_NOTADB:
         return 2, f"{db} is not an SQLite database ({text})"
-    if "malformed" in text or "corrupt" in text:
+    if code == sqlite3.SQLITE_CORRUPT:
         return 2, f"{db} is damaged ({text}): restore it from a backup"
-    if "full" in text or "I/O" in text or "readonly" in text:
+    if refused_write(exc):
         return 2, f"{db} cannot be written ({text}): is the disk full, or the file read-only?"
     return 2, f"{db}: {text}"
 

@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from pipelines.archive import open_archive
+from pipelines.archive import WRITE_ERRORS, open_archive, refused_write, sqlite_code
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
 from scrapers.sources import Source, is_safe_name, name_for_host
@@ -139,7 +139,7 @@ def refuse_other_writers(db_path: str | Path, wait: float = 2.0) -> None:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
+        if sqlite_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise
         raise CrawlLocked(
             f"another program is writing to {db_path} (it holds SQLite's write lock); "
@@ -233,7 +233,9 @@ def crawl(
         )
         try:
             link_new_articles(db_path, agencies)
-        except sqlite3.OperationalError as exc:  # a full disk: the crawls' results still stand
+        except WRITE_ERRORS as exc:  # a full disk: the crawls' results still stand
+            if not refused_write(exc):
+                raise
             logger.error("Linking reposts and notices failed: %s; `link-mirrors` retries", exc)
     return found
 

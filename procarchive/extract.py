@@ -35,7 +35,7 @@ from scrapers.extract.spse3 import (
 )
 from scrapers.items import NoticeItem
 from scrapers.lpse import Lpse, lpse_registry
-from scrapers.sources import Source
+from scrapers.sources import Source, in_domains
 
 MIN_TEXT_CHARS = 200
 SPSE_MARKER = b"Aplikasi SPSE"
@@ -47,11 +47,7 @@ def read_page(path: Path) -> bytes:
 
 
 def source_for(url: str, registry: dict[str, Source]) -> Source | None:
-    host = urlsplit(url).hostname or ""
-    for source in registry.values():
-        if any(host == d or host.endswith("." + d) for d in source.allowed_domains):
-            return source
-    return None
+    return next((s for s in registry.values() if in_domains(url, s.allowed_domains)), None)
 
 
 def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 from scrapers.extract.documents import extract_document
 from scrapers.items import DocumentItem
 from scrapers.offload import WorkerPool
+from scrapers.politeness import declined
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
 EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
@@ -103,12 +104,7 @@ class DocumentFetcher:
             if isinstance(failure.value, HttpError):
                 problem = f"http_{failure.value.response.status}"
             elif failure.check(IgnoreRequest):
-                # Imported here: the spiders' base module imports this one.
-                from scrapers.spiders.base import DECLINED
-
-                message = str(failure.value)
-                declined = (name for marker, name in DECLINED if marker in message)
-                problem = next(declined, "not_fetched")  # "offsite", "robots"
+                problem = declined(str(failure.value)) or "not_fetched"  # offsite, robots
             else:
                 problem = type(failure.value).__name__
         yield DocumentItem(

@@ -30,6 +30,16 @@ from scrapers.sources import in_domains
 logger = logging.getLogger(__name__)
 
 
+# Requests that Scrapy declines on purpose (its IgnoreRequest message says why): skips, not
+# failures.
+DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
+
+
+def declined(failure_message: str) -> str | None:
+    """ "robots" or "offsite" for a request Scrapy declined on purpose, else None."""
+    return next((name for marker, name in DECLINED if marker in failure_message), None)
+
+
 class RetryAfterTooLong(Exception):
     pass
 
@@ -151,10 +161,13 @@ async def sleep(seconds: float) -> None:
 
 
 class RedirectMiddleware(redirect.RedirectMiddleware):
-    """Scrapy's, except that a redirect back to a URL the chain has visited (twice, for a
-    request that bypasses the duplicate filter) is a RedirectLoop (Scrapy's duplicate filter would drop it silently, or with dont_filter it
-    would go round until REDIRECT_MAX_TIMES) and a chain over REDIRECT_MAX_TIMES is TooManyRedirects (not
-    an anonymous IgnoreRequest)."""
+    """Scrapy's, except that:
+    - a redirect back to a URL the chain has visited (twice, for a request that bypasses the
+      duplicate filter) is a RedirectLoop: the duplicate filter would drop it silently, or
+      with dont_filter it would go round until REDIRECT_MAX_TIMES;
+    - a chain over REDIRECT_MAX_TIMES is TooManyRedirects, not an anonymous IgnoreRequest;
+    - a listing page redirected off the source's domains is ListingLeftTheSite (the offsite
+      filter would drop it without a word, and the listing would pass for complete)."""
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None

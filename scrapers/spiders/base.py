@@ -23,11 +23,10 @@ from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import redecode
 from scrapers.extract.pages import looks_truncated
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
+from scrapers.politeness import declined
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
-# Requests that Scrapy declines on purpose are skips, not failures.
-DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
 
 
 class SourceSpider(scrapy.Spider):
@@ -87,11 +86,11 @@ class SourceSpider(scrapy.Spider):
                 yield GoneItem(request.url, self.source.name, reason, capture)
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
-            declined = next((name for marker, name in DECLINED if marker in message), None)
-            if declined:
+            skipped = declined(message)
+            if skipped:
                 if request.meta.get("revalidate"):  # a listing page not read: incomplete
                     self.count("failed_listing")
-                self.count(f"skipped/{declined}")
+                self.count(f"skipped/{skipped}")
                 self.logger.info("Not fetched %s: %s", request.url, message)
                 return
             reason = "ignored"
