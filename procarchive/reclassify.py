@@ -25,14 +25,16 @@ def reclassify(db_path: str | Path) -> Counter[str]:
     refresh_agencies(db, gazetteer().agencies.values())
     try:
         rows = db.execute(
-            "SELECT id, url, source, title, text, published_at FROM articles"
+            "SELECT id, url, source, title, text, published_at, first_seen_at FROM articles"
         ).fetchall()
         for start in range(0, len(rows), BATCH):
             batch = []
-            for identifier, url, source, title, text, published_at in rows[start : start + BATCH]:
-                item = ArticleItem(
-                    url=url, source=source, title=title, text=text or "", published_at=published_at
-                )
+            for identifier, url, source, title, text, published_at, first in rows[
+                start : start + BATCH
+            ]:
+                # fetched_at: its first fetch, which an undated page's MoU is dated against
+                item = ArticleItem(url=url, source=source, title=title, text=text or "",
+                                   published_at=published_at, fetched_at=first)  # fmt: skip
                 row = article_row(classify.process_item(item))
                 batch.append({**row, "id": identifier})
                 kinds[row["kind"]] += 1

@@ -82,6 +82,20 @@ def _parse(raw: str, default_offset: str) -> str | None:
     return _fallback(raw, default_offset)
 
 
+def local_day(moment: str | None, offset: str = WIB) -> date | None:
+    """The calendar day an ISO date or datetime falls on at the site's UTC `offset` (a fetch
+    at 20:00 UTC is the next morning in Jakarta); a naive time is taken as the site's own."""
+    if not moment:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.date()
+    return parsed.astimezone(_offset_tz(offset)).date()
+
+
 def _from_iso(raw: str, default_offset: str) -> str | None:
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

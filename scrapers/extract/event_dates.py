@@ -1,9 +1,15 @@
 """Dates of events as Indonesian news writes them, resolved against the publication date.
 
-"Jumat (02/10)" has no year: it is the nearest date not after publication that falls on a
-Friday. "Kamis lalu" is the last Thursday before publication, "kemarin" the day before.
-A phrase whose parts disagree (a weekday that does not fit the date) resolves to nothing:
-the raw phrase is kept and nothing is guessed.
+"Jumat (02/10)" has no year: it is the latest 2 October not after publication, in the year
+of publication or the one before, that falls on a Friday. "Kamis lalu" is the last Thursday
+before publication, "kemarin" the day before. A phrase whose parts disagree (a weekday that
+does not fit the date) resolves to nothing: the raw phrase is kept and nothing is guessed.
+
+A page without a publication date may still have been fetched: then a date without a year
+("Senin (4/11)") is the latest one at or before the fetch date whose day, month and weekday
+match, however many years back (the page may be old; the weekday tells the year). Relative
+phrases ("kemarin", "Kamis lalu") stay unresolved: the fetch date is not the day they count
+from.
 """
 
 from __future__ import annotations
@@ -29,6 +35,13 @@ RELATIVE = re.compile(
 )
 BARE_WEEKDAY = re.compile(rf"\b(?:pada|hari)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)", re.IGNORECASE)
 
+# News reports recent events: a date without a year lies in the year of publication or the
+# one before, and a weekday that fits neither contradicts the date.
+PUBLICATION_YEARS = 2
+# A real day and month falls on every weekday within 28 years (29 February too, between 1901
+# and 2099); the Gregorian calendar repeats exactly every 400, the bound of the search back.
+CALENDAR_CYCLE_YEARS = 400
+
 
 @dataclass(frozen=True)
 class EventDate:
@@ -38,9 +51,12 @@ class EventDate:
     value: date | None  # None: written, but not resolvable without guessing
 
 
-def find_event_dates(text: str, published: date | None) -> list[EventDate]:
-    """Every date phrase in `text`, left to right, resolved where the text allows (phrases
-    that need the publication date stay unresolved without one)."""
+def find_event_dates(
+    text: str, published: date | None, fetched: date | None = None
+) -> list[EventDate]:
+    """Every date phrase in `text`, left to right, resolved where the text allows. Dates
+    without a year need the publication date or, on an undated page, the day it was first
+    `fetched`; relative phrases need the publication date."""
     found: list[EventDate] = []
 
     def add(match: re.Match[str], value: date | None) -> None:
@@ -62,7 +78,7 @@ def find_event_dates(text: str, published: date | None) -> list[EventDate]:
                 ),
             )
     for match in NUMERIC.finditer(text):
-        add(match, _numeric(match, published))
+        add(match, _numeric(match, published, fetched))
     for match in WEEKDAY_AGO.finditer(text):
         add(match, _last_weekday(published, WEEKDAYS[match["wd"].lower()], strictly_before=True))
     for match in RELATIVE.finditer(text):
@@ -88,17 +104,29 @@ def _calendar(year: int, month: int, day: int, weekday: int | None) -> date | No
     return value if weekday is None or value.weekday() == weekday else None
 
 
-def _numeric(match: re.Match[str], published: date | None) -> date | None:
+def _numeric(match: re.Match[str], published: date | None, fetched: date | None) -> date | None:
     day, month = int(match["d"]), int(match["m"])
     weekday = WEEKDAYS[match["wd"].lower()] if match["wd"] else None
     if match["y"]:
         year = int(match["y"])
         return _calendar(year + 2000 if year < 100 else year, month, day, weekday)
-    if published is None:
+    if published is not None:
+        return latest_on(day, month, weekday, published, years=PUBLICATION_YEARS)
+    if fetched is not None:
+        return latest_on(day, month, weekday, fetched, years=CALENDAR_CYCLE_YEARS)
+    return None
+
+
+def latest_on(
+    day: int, month: int, weekday: int | None, reference: date, years: int
+) -> date | None:
+    """The latest date at or before `reference` on this day and month (and weekday, if
+    given), looking at most `years` years back, counting the reference's own year."""
+    if _calendar(2000, month, day, None) is None:  # no such day in any year, leap or not
         return None
-    for year in (published.year, published.year - 1):
+    for year in range(reference.year, max(reference.year - years, 0), -1):
         candidate = _calendar(year, month, day, weekday)
-        if candidate and candidate <= published:
+        if candidate and candidate <= reference:
             return candidate
     return None
 

@@ -121,8 +121,13 @@ class MouRecord:
         return [p.agency for p in self.parties if p.role == role]
 
 
-def extract_mou(title: str | None, text: str, published: date | None) -> MouRecord | None:
-    """The signing an article reports, or None if it reports none."""
+def extract_mou(
+    title: str | None, text: str, published: date | None, fetched: date | None = None
+) -> MouRecord | None:
+    """The signing an article reports, or None if it reports none. On an undated page its
+    date, if written without a year, resolves against the day the page was first `fetched`
+    (scrapers.extract.event_dates); whether the article reports the signing at all is
+    decided on the publication date alone."""
     title = title or ""
     opening = sentences(lead(text))
     reporting = [s for s in [title, *opening] if reports_signing(s, published=published)]
@@ -133,7 +138,7 @@ def extract_mou(title: str | None, text: str, published: date | None) -> MouReco
     # memperpanjang kerja sama ...") name its parties too.
     context = [s for s in [title, *opening] if s in reporting or reports_signing(s, SIGNING)]
     return MouRecord(
-        *_signed_on(signing, opening, published),
+        *_signed_on(signing, opening, published, fetched),
         place=_place(signing, text),
         document_type=_document(" ".join(reporting)),
         renewal=any(RENEWAL.search(s) for s in context),
@@ -144,17 +149,18 @@ def extract_mou(title: str | None, text: str, published: date | None) -> MouReco
 
 
 def _signed_on(
-    signing: str, opening: list[str], published: date | None
+    signing: str, opening: list[str], published: date | None, fetched: date | None
 ) -> tuple[str | None, str | None]:
     """The date in the signing sentence; failing that, in a lead sentence about the signing."""
     others = [s for s in opening if s != signing and SIGNING.search(s) and not EARLIER.search(s)]
+    latest = published or fetched  # a page reports no signing after it was written or fetched
     for sentence in [signing, *others]:
         if QUOTED_SOURCE.search(sentence) and sentence is not signing:
             continue
         found = [
             d
-            for d in find_event_dates(_without_quotes(sentence), published)
-            if not d.value or not published or d.value <= published
+            for d in find_event_dates(_without_quotes(sentence), published, fetched)
+            if not d.value or not latest or d.value <= latest
         ]
         if found:
             return (found[0].value.isoformat() if found[0].value else None), found[0].raw

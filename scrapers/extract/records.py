@@ -22,9 +22,20 @@ def annotate(item: ArticleItem) -> ArticleItem:
     """Set kind, agencies and mou. Without a publication date, relative dates ("kemarin")
     stay unresolved: the day the crawl first saw the page would be a guess."""
     title, text = item.title or "", item.text or ""
-    published = publication_day(item.published_at)
-    item.kind = classify(title, text, published)
+    item.kind = classify(title, text, publication_day(item.published_at))
     item.agencies = dict(gazetteer().count(f"{title}\n\n{text}").most_common())
-    record = extract_mou(title, text, published) if item.kind == "mou" else None
+    return read_signing(item)
+
+
+def read_signing(item: ArticleItem, fetched_on: date | None = None) -> ArticleItem:
+    """Set mou: the signing an article of kind "mou" reports. On an undated page, a date of
+    it written without a year ("Senin (4/11)") resolves against `fetched_on`, the day the
+    archive first fetched the page, where the caller knows it (pipelines.classify)."""
+    published = publication_day(item.published_at)
+    record = (
+        extract_mou(item.title, item.text or "", published, None if published else fetched_on)
+        if item.kind == "mou"
+        else None
+    )
     item.mou = dataclasses.asdict(record) if record else None
     return item
