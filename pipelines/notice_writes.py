@@ -2,19 +2,22 @@
 in `notice_versions` (the first included), and the current schedule and awards beside them.
 
 A notice's record is what its pages said: the labelled fields, RUP codes, schedule and
-awards. A part the crawl could not read is carried over from the archived record, so a
-failed winner page never reads as "the winner was withdrawn".
+awards (winners, realisations, and the participants page's bidders, role "bidder"). A part
+the crawl could not read is carried over from the archived record, so a failed winner page
+never reads as "the winner was withdrawn".
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
 
 from pipelines.writes import now
+from scrapers.extract.spse import BIDDER
 from scrapers.items import NoticeItem
 
 FIELDS = (
@@ -51,11 +54,14 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
     record["funding_source"] = next(
         (row["sumber dana"] for row in item.rup if row.get("sumber dana")), None
     )
-    for part, key in (("schedule", "schedule"), ("awards", "awards")):
-        if part in item.parts or archived is None:
-            record[key] = getattr(item, key)
-        else:
-            record[key] = archived.get(key, [])
+    if item.fields.get("labels"):  # only where the page has some: other hashes stay as they were
+        record["labels"] = item.fields["labels"]
+    record["schedule"] = _part(item, "schedule", item.schedule, archived, lambda row: True)
+    # One list, two pages: the winner page's rows and the participants page's bidders.
+    record["awards"] = [
+        *_part(item, "awards", item.awards, archived, lambda row: row.get("role") != BIDDER),
+        *_part(item, "participants", item.bidders, archived, lambda row: row.get("role") == BIDDER),
+    ]
     record["status"] = status_of(record["stage"])
     opening = next(
         (
@@ -69,13 +75,41 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
     return record
 
 
+def _part(
+    item: NoticeItem,
+    part: str,
+    read: list[dict[str, Any]],
+    archived: dict[str, Any] | None,
+    belongs: Callable[[dict[str, Any]], bool],
+) -> list[dict[str, Any]]:
+    """The rows of a part as read, or, where its page was not read, as archived."""
+    if part in item.parts or archived is None:
+        return read
+    key = "schedule" if part == "schedule" else "awards"
+    return [row for row in archived.get(key, []) if belongs(row)]
+
+
 def record_hash(record: dict[str, Any]) -> str:
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+    """The record's keys that changed; "bidders" where the participants page's rows did."""
+    keys = {key for key in set(old) | set(new) if old.get(key) != new.get(key)}
+    if "awards" in keys:
+        before, after = _split_awards(old), _split_awards(new)
+        split = {name for name, rows in after.items() if rows != before[name]}
+        keys = (keys - {"awards"}) | (split or {"awards"})  # or only their order changed
+    return sorted(keys)
+
+
+def _split_awards(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    rows = record.get("awards") or []
+    return {
+        "awards": [row for row in rows if row.get("role") != BIDDER],
+        "bidders": [row for row in rows if row.get("role") == BIDDER],
+    }
 
 
 def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -> dict[str, int]:
@@ -132,7 +166,7 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
             )
             if not current or "schedule" in changes:
                 _replace(db, "notice_schedule", identifier, record["schedule"], SCHEDULE_COLUMNS)
-            if not current or "awards" in changes:
+            if not current or {"awards", "bidders"} & set(changes):
                 earlier = _award_versions(db, identifier)
                 rows = [
                     {**award, "since_version": earlier.get(_award_key(award), version)}

@@ -15,6 +15,7 @@ from samples.spse_content import (
     WINNER_STAGE,
     Package,
     PackageMaker,
+    attach_bidders,
     thousands,
     vocabulary,
 )
@@ -128,5 +129,6 @@ def _create(packages: list[Package], category: str, night: int, number: int) -> 
     maker.taken_names = {p.name for p in same_lpse}
     package = maker.package(category, TODAY + timedelta(days=night), TODAY.year)
     maker.number([*same_lpse, package], reserved=set())
+    attach_bidders([package])
     packages.append(package)
     return _change(package, "new", package.name)

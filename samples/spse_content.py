@@ -21,6 +21,7 @@ TODAY = date(2026, 6, 12)  # the sample's "now"
 BUDGET_YEARS = (2025, 2026)
 MIX = {"tender": 40, "nontender": 25, "pencatatan": 15, "swakelola": 10, "darurat": 10}
 WINNER_STAGE = "Pengumuman Pemenang"
+OPENING_STAGE = "Pembukaan Dokumen Penawaran"  # offers show on the participants page from here
 RUNNING, DONE, CANCELLED = "Paket Sedang Berjalan", "Paket Selesai", "Paket Dibatalkan"
 JUTA, MILIAR = 10**6, 10**9
 # (low, high) pagu in rupiah by category; a few tenders go up to 100 miliar.
@@ -71,6 +72,15 @@ class Winner:
     note: str = "Pemenang"
 
 
+@dataclass(frozen=True)
+class Bidder:
+    """A participant of a tender: registered, and with an offer once it made one."""
+
+    supplier: Supplier
+    offer: int | None = None
+    corrected: int | None = None
+
+
 @dataclass
 class Stage:
     name: str
@@ -118,6 +128,7 @@ class Package:
     cancel_reason: str = ""
     note: str = ""  # Keterangan
     winners: list[Winner] = field(default_factory=list)
+    bidders: list[Bidder] = field(default_factory=list)  # the winners among them
     documents: list[Document] = field(default_factory=list)
     status: str = RUNNING  # pencatatan, swakelola, darurat
     swakelola_type: str = ""
@@ -143,6 +154,11 @@ class Package:
         if self.cancel_reason or WINNER_STAGE not in names:
             return False
         return self.stage_index >= names.index(WINNER_STAGE)
+
+    @property
+    def offers_opened(self) -> bool:
+        names = [stage.name for stage in self.schedule]
+        return OPENING_STAGE in names and self.stage_index >= names.index(OPENING_STAGE)
 
     @property
     def realised(self) -> int:
@@ -376,6 +392,7 @@ def sample_packages(per_lpse: int = 100) -> list[Package]:
         packages += named + drawn
     _add_reserve_winners(packages, count=3)
     _make_winners_persons(packages, at_least=6)
+    attach_bidders(packages)
     attach_documents(packages)
     return packages
 
@@ -419,6 +436,30 @@ def _make_winners_persons(packages: list[Package], at_least: int) -> None:
         maker = PackageMaker(package.lpse, seed=f"person-{package.code}")
         package.winners[0].supplier = maker.supplier(person=True)
         persons += 1
+
+
+def attach_bidders(packages: list[Package]) -> None:
+    """The participants of each tender and non-tender: its winners, and for a tender others
+    who registered, some with an offer above the winners' and some with none. Drawn from the
+    package's own dice, so the rest of the sample stays as it was."""
+    for package in packages:
+        if package.category not in ("tender", "nontender") or package.bidders:
+            continue
+        maker = PackageMaker(package.lpse, seed=f"bidders-{package.code}")
+        rng = maker.rng
+        bidders = [Bidder(w.supplier, w.offer, w.corrected) for w in package.winners]
+        highest = max((w.offer for w in package.winners), default=package.hps)
+        others = rng.randint(2, 9) if package.category == "tender" else 0
+        for _ in range(others):
+            supplier = maker.supplier(person=rng.random() < 0.1)
+            if rng.random() < 0.5:
+                bidders.append(Bidder(supplier))  # registered, made no offer
+                continue
+            offer = thousands(highest * rng.uniform(1.01, 1.2))
+            corrected = offer - (thousands(offer * 0.003) if rng.random() < 0.2 else 0)
+            bidders.append(Bidder(supplier, offer, corrected))
+        # As SPSE lists them: the offers from the lowest, then those who made none.
+        package.bidders = sorted(bidders, key=lambda b: (b.corrected is None, b.corrected or 0))
 
 
 # Kinds of tender attachments, one per link: mostly text PDFs, a few of each awkward case.

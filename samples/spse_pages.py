@@ -1,5 +1,6 @@
 """HTML of the sample SPSE 4 pages, in the shape of the real templates: bgwarning label rows,
-nav tabs, the nested RUP and supplier tables, and a footer naming the LPSE's time zone."""
+nav tabs, the nested RUP and supplier tables, the participants list, and a footer naming the
+LPSE's time zone."""
 
 from __future__ import annotations
 
@@ -50,16 +51,19 @@ def waktu(moment: datetime) -> str:
 
 
 def urls(slug: str, package: Package) -> dict[str, str]:
-    """The package's pages by role: announcement, and schedule and winner where it has them."""
+    """The package's pages by role: announcement, and schedule, participants and winner where
+    it has them."""
     code, root = package.code, f"/{slug}"
     return {
         "tender": {
             "announcement": f"{root}/lelang/{code}/pengumumanlelang",
+            "participants": f"{root}/lelang/{code}/peserta",
             "schedule": f"{root}/lelang/{code}/jadwal",
             "winner": f"{root}/evaluasi/{code}/pemenang",
         },
         "nontender": {
             "announcement": f"{root}/nontender/{code}/pengumumanpl",
+            "participants": f"{root}/nontender/{code}/peserta",
             "schedule": f"{root}/nontender/{code}/jadwal",
             "winner": f"{root}/evaluasinontender/{code}/pemenang",
         },
@@ -107,6 +111,7 @@ def rup_table(package: Package) -> str:
 def tabs(slug: str, package: Package, active: str) -> str:
     labels = {
         "announcement": "Pengumuman",
+        "participants": "Peserta",
         "schedule": "Jadwal",
         "winner": "Pemenang"
         if package.category in ("tender", "nontender")
@@ -176,6 +181,39 @@ def schedule_page(lpse: Lpse, package: Package) -> str:
 </table>"""
     body = f'{tabs(lpse.slug, package, "schedule")}\n<div class="content">\n{head}\n{table}\n</div>'
     return layout(lpse, "Jadwal Tahapan", body)
+
+
+def participants_page(lpse: Lpse, package: Package) -> str:
+    """Who registered for the package, and what each offered once the offers are opened."""
+    opened = package.offers_opened
+    rows = "".join(
+        f"""
+<tr>
+    <td>{number}</td>
+    <td nowrap>
+        {escape(b.supplier.name)}
+    </td>
+    <td>{escape(b.supplier.npwp)}</td>
+    <td nowrap style="text-align:left">{rupiah(b.offer) if opened and b.offer else ""}</td>
+    <td nowrap style="text-align:left">{rupiah(b.corrected) if opened and b.corrected else ""}</td>
+</tr>"""
+        for number, b in enumerate(package.bidders, start=1)
+    )
+    table = f"""<table class="table table-sm">
+<thead>
+<tr>
+    <th width="10">No</th>
+    <th>Nama Peserta</th>
+    <th width="200">NPWP</th>
+    <th width="auto" style="text-align: left;">Harga Penawaran</th>
+    <th width="auto" style="text-align: left;">Harga Terkoreksi</th>
+</tr>
+</thead>
+<tbody>{rows}
+</tbody>
+</table>"""
+    body = f'{tabs(lpse.slug, package, "participants")}\n<div class="content">\n{table}\n</div>'
+    return layout(lpse, "Peserta", body)
 
 
 def winner_page(lpse: Lpse, package: Package) -> str:

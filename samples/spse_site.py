@@ -5,6 +5,8 @@ and `advance()` to let a night pass between two crawls.
 The handshake: a listing page (GET /{slug}/lelang) sets the SPSE_SESSION cookie and prints
 `authenticityToken`; the DataTables POST (/{slug}/dt/lelang) must bring the cookie, the same
 token in its form, `X-Requested-With: XMLHttpRequest` and a Referer under /{slug}/.
+
+`LegacyHost` serves one of its LPSEs in the shape of an LPSE's own host (/eproc4/...).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from html import escape
 from typing import Any
 
@@ -27,6 +29,7 @@ from samples.spse_pages import (
     home_page,
     listing_page,
     listing_row,
+    participants_page,
     realisation_page,
     schedule_page,
     winner_page,
@@ -46,9 +49,11 @@ MAX_LENGTH, DEFAULT_LENGTH = 100, 10
 CODE_IN_PATH = {
     ("lelang", "pengumumanlelang"): ("tender", "announcement"),
     ("lelang", "jadwal"): ("tender", "schedule"),
+    ("lelang", "peserta"): ("tender", "participants"),
     ("evaluasi", "pemenang"): ("tender", "winner"),
     ("nontender", "pengumumanpl"): ("nontender", "announcement"),
     ("nontender", "jadwal"): ("nontender", "schedule"),
+    ("nontender", "peserta"): ("nontender", "participants"),
     ("evaluasinontender", "pemenang"): ("nontender", "winner"),
     ("swakelola", "pengumuman"): ("swakelola", "announcement"),
 }
@@ -140,6 +145,8 @@ class SpseSite(Site):
                 return Page.html(announcement_page(lpse, package))
             if role == "schedule":
                 return Page.html(schedule_page(lpse, package))
+            if role == "participants":
+                return Page.html(participants_page(lpse, package))
             if category in ("tender", "nontender"):
                 return Page.html(winner_page(lpse, package))
             return Page.html(realisation_page(lpse, package))
@@ -224,6 +231,28 @@ class SpseSite(Site):
         if not request.headers.get("Referer").startswith(f"{self.base_url}/{lpse.slug}/"):
             return "bad referer"
         return ""
+
+
+class LegacyHost(Site):
+    """One LPSE of a sample SPSE on its own host, as SPSE 4 ran before spse.inaproc.id:
+    the same package pages under /eproc4/ (lpse.jakarta.go.id/eproc4/lelang/<code>/peserta),
+    their links too. GET pages only: the DataTables handshake is the national host's."""
+
+    PREFIX = "/eproc4/"
+
+    def __init__(self, site: SpseSite, slug: str) -> None:
+        self.site, self.slug = site, slug
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/robots.txt":
+            return Page.text(ROBOTS)
+        if not path.startswith(self.PREFIX):
+            return Page.error(404, "Halaman tidak ditemukan")
+        page = self.site.route(f"/{self.slug}/{path.removeprefix(self.PREFIX)}", query)
+        if page.content_type == "text/html":
+            own = f'"/{self.slug}/'.encode()
+            page = replace(page, body=page.body.replace(own, f'"{self.PREFIX}'.encode()))
+        return page
 
 
 def _json(status: int, data: dict[str, Any]) -> Page:

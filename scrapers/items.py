@@ -6,7 +6,7 @@ Extraction fills what a page says; the pipelines add what the archive knows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -66,7 +66,8 @@ class ListingItem:
 @dataclass
 class NoticeItem:
     """One SPSE package as its pages show it. `parts` names the pages read: a page that
-    failed leaves its part as archived (a missing winner page is not "no winner")."""
+    failed leaves its part as archived (a missing winner page is not "no winner"). `awards`
+    come from the announcement or winner page, `bidders` from the participants page."""
 
     url: str
     source: str
@@ -77,9 +78,10 @@ class NoticeItem:
     rup: list[dict[str, str]]
     schedule: list[dict[str, Any]]
     awards: list[dict[str, Any]]
-    parts: list[str]  # of "announcement", "schedule", "awards"
+    parts: list[str]  # of "announcement", "schedule", "participants", "awards"
     capture_id: str | None = None
     fetched_at: str | None = None
+    bidders: list[dict[str, Any]] = field(default_factory=list)  # award-style, role "bidder"
 
 
 @dataclass

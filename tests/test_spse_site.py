@@ -20,7 +20,7 @@ from samples.server import SampleServer
 from samples.spse_content import MIX, sample_lpses, sample_packages
 from samples.spse_pages import urls
 from samples.spse_site import UNCOUNTED, SpseSite
-from scrapers.extract.spse import parse_notice_page
+from scrapers.extract.spse import parse_notice_page, parse_participants
 
 CATALOGUE = "Pengembangan Sistem Katalog Elektronik Nasional Tahap II"
 EVALUATION = "Jasa Konsultansi Evaluasi Pengadaan Barang/Jasa Pemerintah 2026"
@@ -232,6 +232,35 @@ def test_tender_pages(client: Client) -> None:
     assert cells[0] == "PT Nusa Data Integrasi" and cells[-1] == "Pemenang"
     pending = client.get("/lkpp/evaluasi/10939152000/pemenang")[2].decode()
     assert "Belum ada pemenang" in pending and 'id="pemenang"' not in pending
+
+
+def test_participants_pages(served: tuple[SpseSite, str], client: Client) -> None:
+    site = served[0]
+    catalogue = site.package("lkpp", "tender", "10938471000")
+    assert catalogue and catalogue.offers_opened
+    status, _, body = client.get("/lkpp/lelang/10938471000/peserta")
+    page = Selector(text=body.decode())
+    heads = page.css("div.content table thead th::text").getall()
+    assert status == 200 and heads == [
+        "No", "Nama Peserta", "NPWP", "Harga Penawaran", "Harga Terkoreksi",
+    ]  # fmt: skip
+    bidders = parse_participants(body.decode())
+    winner = catalogue.winners[0]
+    assert (bidders[0]["supplier_name"], bidders[0]["offer"]) == (
+        winner.supplier.name,
+        winner.offer,
+    )
+    assert len(bidders) == len(catalogue.bidders) >= 3
+    assert any(b["offer"] is None for b in bidders)  # registered, made no offer
+    waiting = next(p for p in site.packages if p.category == "tender" and not p.offers_opened)
+    early = parse_participants(client.get(urls(waiting.lpse, waiting)["participants"])[2].decode())
+    assert early and all(b["offer"] is None and b["corrected_price"] is None for b in early)
+    invited = next(p for p in site.packages if p.category == "nontender")
+    (only,) = parse_participants(
+        client.get(urls(invited.lpse, invited)["participants"])[2].decode()
+    )
+    assert only["supplier_name"] == invited.winners[0].supplier.name
+    assert client.get("/lkpp/lelang/99999999/peserta")[0] == 404
 
 
 def test_other_package_pages_and_time_zones(served: tuple[SpseSite, str], client: Client) -> None:

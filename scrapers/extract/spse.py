@@ -1,11 +1,15 @@
-"""SPSE 4 (the LPSE e-procurement system) pages: a package's announcement or winner page,
-and the DataTables JSON of its listings. Labels are read from the page, so the tender,
-non-tender, swakelola and darurat variants share one parser."""
+"""SPSE 4 (the LPSE e-procurement system) pages: a package's announcement, schedule,
+participants or winner page, and the DataTables JSON of its listings. Labels are read from
+the page, so the tender, non-tender, swakelola and darurat variants share one parser.
+
+SPSE 4 ran on each LPSE's own host (`lpse.jakarta.go.id/eproc4/lelang/<code>/...`) before
+the move to spse.inaproc.id/{slug}/...: the pages are the same under either prefix."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +31,7 @@ LABELS = {
     "nilai total realisasi": "realised", "tanggal paket selesai": "completed_on",
     "jenis kontrak": "contract_type", "kualifikasi usaha": "qualification",
     "lokasi pekerjaan": "location", "tahap paket saat ini": "stage", "tahap tender saat ini": "stage",
-    "keterangan": "note", "alasan pembatalan": "cancel_reason",
+    "keterangan": "note", "alasan pembatalan": "cancel_reason", "peserta tender": "participants",
 }  # fmt: skip
 AMOUNT_FIELDS = frozenset({"pagu", "hps", "realised"})
 DATE_FIELDS = frozenset({"created_on", "completed_on"})
@@ -48,11 +52,26 @@ AWARD_COLUMNS = {
     "harga negosiasi": "negotiated_price", "keterangan": "role",
 }  # fmt: skip
 AWARD_AMOUNTS = frozenset({"offer", "corrected_price", "negotiated_price"})
+# The participants page (`peserta`): column header -> bidder field, award-style as in spse3.
+PARTICIPANT_COLUMNS = {
+    "nama peserta": "supplier_name", "npwp": "npwp", "alamat": "address",
+    "harga penawaran": "offer", "harga terkoreksi": "corrected_price",
+}  # fmt: skip
+BIDDER = "bidder"  # the role of a participants page's rows among a notice's awards
+PARTICIPANTS_TABLE = "//table[.//th[normalize-space()='Nama Peserta']]"
+SCHEDULE_TABLE = "//table[.//th[normalize-space()='Tahap'] and .//th[normalize-space()='Mulai']]"
+# Labels after the name ("Evaluasi Ulang", "Tender Ulang"): kept apart, not in the name.
+BADGE = "span[contains(concat(' ', normalize-space(@class), ' '), ' badge ')]"
+# What marks an SPSE 4 page whatever its host: the footer (national host), the assets of an
+# LPSE's own host, or the label cells of the package tables.
+SPSE4_MARKUP = re.compile(rb"Aplikasi SPSE|/eproc4/public/|<th[^>]*class=[\"']bgwarning[\"']")
+LEGACY_PREFIX = "eproc4"  # SPSE 4 on an LPSE's own host: /eproc4/lelang/<code>/...
+NATIONAL_HOST = "spse.inaproc.id"
 # Sole traders win small packages under their own names; these words mark an organisation.
 ORGANISATION_MARKERS = re.compile(
     r"^(pt|cv|ud|pd|fa|firma|koperasi|kop|perum|perseroan|yayasan|toko|tb|kso|konsorsium|persekutuan)\b"
     r"|\b(tbk|persero|kso|jo|joint operation|konsultan|consultant|engineering|group)\b"
-    r"|\b(pt|cv)\.",
+    r"|\b(pt|cv)\.|[\s.,](pt|cv)\.?$",  # "PT. Contoh", "Contoh Jaya, CV"
     re.IGNORECASE,
 )
 
@@ -67,10 +86,11 @@ LISTINGS = {
 PAGES = {
     "tender": (
         ("announcement", "lelang/{code}/pengumumanlelang"), ("schedule", "lelang/{code}/jadwal"),
-        ("awards", "evaluasi/{code}/pemenang"),
+        ("participants", "lelang/{code}/peserta"), ("awards", "evaluasi/{code}/pemenang"),
     ),
     "nontender": (
         ("announcement", "nontender/{code}/pengumumanpl"), ("schedule", "nontender/{code}/jadwal"),
+        ("participants", "nontender/{code}/peserta"),
         ("awards", "evaluasinontender/{code}/pemenang"),
     ),
     "pencatatan": (
@@ -85,8 +105,11 @@ PAGES = {
 }  # fmt: skip
 
 
-def locate(url: str) -> tuple[str, str, str, str] | None:
-    """(lpse, category, part, package code) of a package page's URL, or None."""
+def locate(
+    url: str, legacy_hosts: Mapping[str, str] | None = None
+) -> tuple[str, str, str, str] | None:
+    """(lpse, category, part, package code) of a package page's URL, or None. On an LPSE's
+    own host (/eproc4/...) the LPSE is the slug `legacy_hosts` gives the host, else the host."""
     parts = urlsplit(url)
     path = parts.path.strip("/")
     for category, pages in PAGES.items():
@@ -99,8 +122,30 @@ def locate(url: str) -> tuple[str, str, str, str] | None:
             code = match[2] if not query else re.fullmatch(query, parts.query or "")
             if code is None:
                 continue
-            return match[1], category, part, code if isinstance(code, str) else code[1]
+            lpse = match[1]
+            if lpse == LEGACY_PREFIX:
+                host = (parts.hostname or "").removeprefix("www.")
+                lpse = (legacy_hosts or {}).get(host) or host or lpse
+            return lpse, category, part, code if isinstance(code, str) else code[1]
     return None
+
+
+def is_spse4_page(body: bytes, url: str) -> bool:
+    """Whether a page is an SPSE 4 package page: by its markup, or by its URL's shape on an
+    SPSE host (a news site's /lelang/2024/jadwal is not one)."""
+    if SPSE4_MARKUP.search(body):
+        return True
+    parts = urlsplit(url)
+    on_spse = parts.path.startswith(f"/{LEGACY_PREFIX}/") or parts.hostname == NATIONAL_HOST
+    return on_spse and locate(url) is not None
+
+
+def page_part(html: str) -> str:
+    """What a package page is, read from the page where its URL does not say."""
+    page = Selector(text=html)
+    if page.xpath(PARTICIPANTS_TABLE):
+        return "participants"
+    return "schedule" if page.xpath(SCHEDULE_TABLE) else "announcement"
 
 
 class NotSpse(ValueError):
@@ -119,13 +164,18 @@ def parse_notice_page(html: str, offset: str = WIB) -> Notice:
     """The labelled fields of a package page; amounts in rupiah, dates in ISO."""
     page = Selector(text=html)
     notice = Notice()
-    for row in page.xpath("//tr[th and td]"):
-        label = " ".join(row.xpath("./th[1]//text()").getall()).strip().lower()
-        name = LABELS.get(" ".join(label.split()))
-        if not name or name in notice.fields:
+    # A row may pair two labels with their values (Nilai Pagu Paket | Nilai HPS Paket).
+    for head in page.xpath("//tr[th and td]/th"):
+        name = LABELS.get(_text(head).lower())
+        cell = head.xpath("following-sibling::*[1][self::td]")
+        if not name or name in notice.fields or not cell:
             continue
-        value = " ".join(" ".join(row.xpath("./td[1]//text()").getall()).split())
+        value = " ".join(
+            " ".join(cell.xpath(f".//text()[not(ancestor::{BADGE})]").getall()).split()
+        )
         notice.fields[name] = _value(name, value, offset)
+        if name == "name" and (labels := [_text(b) for b in cell.xpath(f".//{BADGE}")]):
+            notice.fields["labels"] = [label for label in labels if label]
     for table in page.xpath("//table[.//th[normalize-space()='Kode RUP']]"):
         heads = [
             " ".join(t.split()).lower()
@@ -154,9 +204,7 @@ def parse_notice_page(html: str, offset: str = WIB) -> Notice:
 def parse_schedule(html: str, offset: str = WIB) -> list[dict[str, Any]]:
     """The stages of a package's schedule page (`jadwal`), with local times made ISO."""
     page = Selector(text=html)
-    table = page.xpath(
-        "//table[.//th[normalize-space()='Tahap'] and .//th[normalize-space()='Mulai']]"
-    )
+    table = page.xpath(SCHEDULE_TABLE)
     if not table:
         raise NotSpse("no schedule table on the page")
     heads = [_text(th).lower() for th in table[0].xpath(".//tr[th][1]/th")]
@@ -175,6 +223,42 @@ def parse_schedule(html: str, offset: str = WIB) -> list[dict[str, Any]]:
             }
         )
     return stages
+
+
+def parse_participants(html: str) -> list[dict[str, Any]]:
+    """The bidders of a participants page (`peserta`), award-style with role "bidder": name,
+    NPWP, offer and corrected price (whole rupiah; None where the page shows none, as for
+    those who registered but made no offer). Columns a page lacks are None."""
+    tables = Selector(text=html).xpath(PARTICIPANTS_TABLE)
+    if not tables:
+        raise NotSpse("no participants table on the page")
+    table = tables[0]
+    heads = [
+        PARTICIPANT_COLUMNS.get(_text(th).lower())
+        for th in table.xpath("(./thead/tr[th] | ./tr[th] | ./tbody/tr[th])[1]/th")
+    ]
+    bidders = []
+    for row in table.xpath("./tr[td] | ./tbody/tr[td]"):
+        found = {
+            column: _text(cell)
+            for column, cell in zip(heads, row.xpath("./td"), strict=False)
+            if column
+        }
+        name = found.get("supplier_name")
+        if not name:
+            continue  # a "no participants yet" row
+        bidder: dict[str, Any] = {
+            "role": BIDDER,
+            "supplier_name": name,
+            "npwp": found["npwp"] if _has_digits(found.get("npwp")) else None,
+            "offer": parse_amount(found.get("offer")),
+            "corrected_price": parse_amount(found.get("corrected_price")),
+        }
+        if "address" in found:
+            bidder["address"] = found["address"] or None
+        bidder["supplier_is_person"] = is_person(name)
+        bidders.append(bidder)
+    return bidders
 
 
 def is_person(name: str | None) -> bool:
@@ -258,6 +342,9 @@ def _value(name: str, value: str, offset: str) -> Any:
     if name == "budget_year":
         digits = [token for token in value.split() if token.isdigit() and len(token) == 4]
         return int(digits[0]) if digits else None
+    if name == "participants":  # "137 peserta"
+        count = re.match(r"\d+", value)
+        return int(count[0]) if count else None
     return value
 
 

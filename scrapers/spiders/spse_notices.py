@@ -1,6 +1,6 @@
 """SPSE 4 notices of one or more LPSEs: the DataTables listings of each category and budget
-year (a session token handshake first), then each package's announcement, schedule and
-winner pages, and the documents the announcement links to.
+year (a session token handshake first), then each package's announcement, schedule,
+participants and winner pages, and the documents the announcement links to.
 
 The LPSEs come from the spider argument or setting `lpse` ("jatengprov,kemenkeu"), else the
 source's `lpses` option; years from `years` (default: this year and last). Nightly crawls do
@@ -44,6 +44,7 @@ class Visit:
     notice: spse.Notice | None = None
     schedule: list[dict[str, Any]] = field(default_factory=list)
     awards: list[dict[str, Any]] = field(default_factory=list)
+    bidders: list[dict[str, Any]] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     url: str = ""
     capture_id: str | None = None
@@ -192,7 +193,7 @@ class SpseNoticesSpider(SourceSpider):
             url=visit.url, source=self.source.name, lpse=visit.lpse.slug, category=visit.category,
             package_code=visit.code, fields={**listed, **visit.notice.fields}, rup=visit.notice.rup,
             schedule=visit.schedule, awards=visit.awards, parts=visit.parts,
-            capture_id=visit.capture_id,
+            capture_id=visit.capture_id, bidders=visit.bidders,
         )  # fmt: skip
 
     def parse_part(self, response: Response, visit: Visit, part: str) -> Iterator[Any]:
@@ -221,6 +222,8 @@ class SpseNoticesSpider(SourceSpider):
                 visit.awards = visit.notice.awards
         elif part == "schedule":
             visit.schedule = spse.parse_schedule(html, offset)
+        elif part == "participants":
+            visit.bidders = spse.parse_participants(html)
         elif part == "awards":
             visit.awards = spse.parse_notice_page(html, offset).awards
         visit.parts.append(part)

@@ -19,7 +19,7 @@ from samples.spse_site import SpseSite
 from scrapers.extract import spse
 from scrapers.lpse import Lpse
 from scrapers.sources import Source
-from scrapers.spiders.spse_notices import SpseNoticesSpider
+from scrapers.spiders.spse_notices import SpseNoticesSpider, Visit
 from tests.conftest import write_registry
 from tests.test_end_to_end import procarchive
 
@@ -103,6 +103,52 @@ def test_every_package_is_archived_with_its_pages(nights: Any, site: Any) -> Non
     assert (
         db.execute("select count(*) from notice_awards where supplier_is_person").fetchone()[0] >= 5
     )
+
+
+def test_every_tenders_participants_are_stored_as_bidders(nights: Any, site: Any) -> None:
+    """After the two crawls the archive shows each package's participants as the site
+    shows them after the night (offers appear once a tender's offers are opened)."""
+    db = open_archive(nights[0], create=False)
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    for row in db.execute(
+        "select notice_id, supplier_name, npwp, offer, corrected_price, supplier_is_person "
+        "from notice_awards where role = 'bidder' order by notice_id, position"
+    ):
+        stored.setdefault(row[0], []).append(row[1:])
+    expected = {
+        f"{p.lpse}-{p.category}-{p.code}": [
+            (
+                b.supplier.name,
+                b.supplier.npwp if any(ch.isdigit() for ch in b.supplier.npwp) else None,
+                b.offer if p.offers_opened else None,
+                b.corrected if p.offers_opened else None,
+                int(b.supplier.is_person),
+            )
+            for b in p.bidders
+        ]
+        for p in site[0].packages
+        if p.category in ("tender", "nontender")
+    }
+    assert stored == expected
+    offered = db.execute(
+        "select count(*) from notice_awards where role = 'bidder' and offer is not null"
+    ).fetchone()[0]
+    persons = db.execute(
+        "select count(*) from notice_awards where role = 'bidder' and supplier_is_person"
+    ).fetchone()[0]
+    assert offered > 100 and persons >= 5
+
+
+def test_a_participants_page_that_is_not_spse_is_skipped_not_emptied() -> None:
+    spider = listing_spider()
+    visit = Visit(Lpse("contoh", "LPSE Contoh"), "tender", "1001", {}, [])
+    response = TextResponse(
+        "http://spse.test/contoh/lelang/1001/peserta", body=b"<html>Login</html>", encoding="utf-8"
+    )
+    assert list(spider.parse_part(response, visit, "participants")) == []
+    assert visit.parts == [] and visit.bidders == []
+    stats = spider.crawler.stats.get_stats()
+    assert stats["procarchive/skipped/not_spse_participants"] == 1
 
 
 def test_documents_are_captured_read_and_flagged(nights: Any) -> None:
