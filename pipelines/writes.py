@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from pipelines.aliases import write_aliases
+
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
     "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
@@ -57,16 +59,21 @@ def write_articles(
 ) -> dict[str, int]:
     """Insert new articles, version changed (or returned) ones, touch unchanged ones. A row
     stays its source's: another source meeting the same page (an ad-hoc crawl of an
-    agency's URL) leaves it as it is, counted as `other_source`."""
+    agency's URL) leaves it as it is, counted as `other_source`. The URLs each row was read
+    at and claims become its aliases (pipelines.aliases) in the same transaction; one already
+    another article's stays so, counted as `alias_conflict`."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     with db.conn:
         previous = _previous(db, [row["id"] for row in rows])
+        owned = []
         for row in rows:
             seen_at = row.get("fetched_at") or now()
             old = previous.get(row["id"])
             if old is not None and old["source"] != row["source"]:
                 counts["other_source"] = counts.get("other_source", 0) + 1
-            elif old is None:
+                continue
+            owned.append(row)
+            if old is None:
                 values = {
                     **row,
                     "first_seen_at": seen_at,
@@ -100,6 +107,8 @@ def write_articles(
                     [*(row.get(c) for c in CONTENT_COLUMNS), seen_at, crawl_id, row["id"]],
                 )
                 counts["changed"] += 1
+        if conflicts := write_aliases(db, owned, now()):
+            counts["alias_conflict"] = conflicts
     return counts
 
 
@@ -174,14 +183,16 @@ def mark_seen(db: Database, ids: list[str], crawl_id: int | None, seen_at: str) 
 
 
 def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | None, at: str) -> int:
-    """Archived articles the site no longer has, with the reason; never deleted here."""
+    """Archived articles the site no longer has, with the reason; never deleted here. One
+    that crawl `crawl_id` met alive (at another of its URLs: pipelines.aliases) is not gone."""
     marked = 0
+    met = " AND crawl_id IS NOT ?" if crawl_id is not None else ""
     with db.conn:
         for identifier, reason in gone:
             cursor = db.execute(
                 "UPDATE articles SET gone_at = ?, gone_reason = ?, crawl_id = ? "
-                "WHERE id = ? AND gone_at IS NULL",
-                [at, reason, crawl_id, identifier],
+                f"WHERE id = ? AND gone_at IS NULL{met}",
+                [at, reason, crawl_id, identifier, *([crawl_id] if met else [])],
             )
             marked += cursor.rowcount
     return marked

@@ -14,6 +14,9 @@ Two middlewares with the archive's knowledge, so spiders stay routing-only:
 - A refresh slice (1/PROCARCHIVE_REFRESH_SLICES of the archive, a different slice every
   day) is never skipped, only revalidated, so silent edits and deletions are found without
   a full crawl.
+
+A request's URL is the article it was read at before (pipelines.aliases), so a page read at
+`?m=1` and archived under its rel=canonical is skipped and revalidated at either address.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 
+from pipelines.aliases import PageAliases
 from pipelines.archive import CrawlArchive, one_per_crawler
-from pipelines.normalize import article_id
 from pipelines.warc import read_record
 from scrapers.capture import warc_dir
 from scrapers.items import SeenItem
@@ -57,6 +60,7 @@ class ArchiveIndex:
         self.day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
         self.warcs = warc_dir(settings)
         self.archive = CrawlArchive.of(crawler)
+        self.aliases = PageAliases.of(crawler)
         self.db: Any = None
         self.hints: dict[str, tuple[str | None, str | None]] = {}  # id -> (hint, gone_at)
         crawler.signals.connect(self.open, signal=signals.spider_opened)
@@ -85,7 +89,7 @@ class ArchiveIndex:
         """The listing's hint for this archived article equals the stored one."""
         if self.db is None or not request.meta.get("article") or request.meta.get("refresh"):
             return False
-        identifier = article_id(request.url)
+        identifier = self.aliases.article_id(request.url)
         known = self.hints.get(identifier)
         if known is None or in_refresh_slice(identifier, self.slices, self.day):
             return False
@@ -150,19 +154,28 @@ class RevalidateMiddleware:
     def process_request(self, request: Request) -> None:
         if self.db is None or request.meta.get("refresh"):
             return
-        if (
-            request.meta.get("revalidate")
-            or request.meta.get("document")
-            or (request.meta.get("article") and article_id(request.url) in self.index.hints)
-        ):
+        if request.meta.get("revalidate") or request.meta.get("document"):
             self.add_validators(request)
+        elif request.meta.get("article"):
+            identifier = self.index.aliases.article_id(request.url)
+            if identifier in self.index.hints:
+                self.add_validators(request, identifier)
 
-    def add_validators(self, request: Request) -> None:
+    def add_validators(self, request: Request, article: str | None = None) -> None:
+        """The validators of the URL's last capture; for an archived `article` never
+        captured at this URL (the listing names another of its addresses), those of the
+        article's own last capture: a server that finds them current is serving that page."""
         row = self.db.execute(
             "SELECT etag, last_modified, id FROM captures WHERE url = ? AND status = 200 "
             "ORDER BY fetched_at DESC LIMIT 1",
             [request.url],
         ).fetchone()
+        if row is None and article is not None:
+            row = self.db.execute(
+                "SELECT c.etag, c.last_modified, c.id FROM articles a "
+                "JOIN captures c ON c.id = a.capture_id WHERE a.id = ? AND c.status = 200",
+                [article],
+            ).fetchone()
         if row is None:
             return
         etag, last_modified, capture_id = row
