@@ -1,14 +1,20 @@
 """A WordPress site that reposts agency news: post pages in a default theme's markup, the
-`/feed/` RSS, and the REST API at /wp-json/wp/v2/posts (paged, X-WP-Total headers)."""
+`/feed/` RSS, and the REST API at /wp-json/wp/v2/posts, paged, as WordPress 5.x answers it
+(block-editor content, `_links` with curies, X-WP-Total headers) or in the shapes real sites
+also give: without the X-WP-* headers (a cache or proxy drops them), or as the early API of
+2015-16 (no `status`, `featured_image` for `featured_media`). content/wordpress_sites.yml
+says which (`api:`)."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import format_datetime
 from functools import cache
 from html import escape
+from typing import Any
 
 import yaml
 
@@ -18,11 +24,22 @@ from samples.server import Page, Site
 
 ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 WIB_OFFSET = timedelta(hours=7)
+PAST_LAST_PAGE = {
+    "code": "rest_post_invalid_page_number",
+    "message": "The page number requested is larger than the number of pages available.",
+    "data": {"status": 400},
+}
+
+
+@dataclass(frozen=True)
+class ApiShape:
+    total_headers: bool = True  # X-WP-Total and X-WP-TotalPages sent
+    early: bool = False  # the 2015-16 API: no `status`, `featured_image`, no block editor
 
 
 @cache
-def wordpress_posts(site: str) -> tuple[str, str, tuple[Article, ...]]:
-    """(name, tagline, posts newest first) of a site in content/wordpress_sites.yml."""
+def wordpress_posts(site: str) -> tuple[str, str, tuple[Article, ...], ApiShape]:
+    """(name, tagline, posts newest first, API shape) of a site in content/wordpress_sites.yml."""
     config = yaml.safe_load((CONTENT_DIR / "wordpress_sites.yml").read_text(encoding="utf-8"))[site]
     originals = {a.slug: a for a in agency_articles()}
     posts = []
@@ -40,12 +57,14 @@ def wordpress_posts(site: str) -> tuple[str, str, tuple[Article, ...]]:
             )
         )  # fmt: skip
     ordered = tuple(sorted(posts, key=lambda a: a.published, reverse=True))
-    return config["name"], config["tagline"], ordered
+    return config["name"], config["tagline"], ordered, ApiShape(**config.get("api", {}))
 
 
 class WordPressSite(Site):
-    def __init__(self, name: str, tagline: str, posts: tuple[Article, ...]) -> None:
-        self.name, self.tagline, self.posts = name, tagline, posts
+    def __init__(
+        self, name: str, tagline: str, posts: tuple[Article, ...], shape: ApiShape = ApiShape()
+    ) -> None:
+        self.name, self.tagline, self.posts, self.shape = name, tagline, posts, shape
         self.by_path = {self.path(p): p for p in posts}
 
     @staticmethod
@@ -66,28 +85,64 @@ class WordPressSite(Site):
         return Page.error(404, "Halaman tidak ditemukan")
 
     def content(self, post: Article) -> str:
-        html = paragraphs_html(post.paragraphs)
-        return html + (f"\n<p>{escape(post.reference)}</p>" if post.reference else "")
+        if self.shape.early:  # the classic editor: paragraphs a line apart
+            html = paragraphs_html(post.paragraphs)
+            return html + (f"\n<p>{escape(post.reference)}</p>" if post.reference else "")
+        # The block editor's rendering: its comments are gone, their blank lines stay.
+        blocks = [f"<p>{escape(p)}</p>" for p in post.paragraphs]
+        blocks.insert(
+            1, f'<figure class="wp-block-image"><img src="{self.image(post)}" alt=""/></figure>'
+        )
+        blocks += [f"<p>{escape(post.reference)}</p>"] if post.reference else []
+        return "\n" + "\n\n\n\n".join(blocks) + "\n"
+
+    def image(self, post: Article) -> str:
+        return f"{self.base_url}/wp-content/uploads/{post.published:%Y/%m}/{post.slug}.jpg"
 
     def api(self, page: int, per_page: int) -> Page:
         pages = max(1, math.ceil(len(self.posts) / per_page))
         if page > pages:
-            return Page(400, "application/json", b'{"code":"rest_post_invalid_page_number"}')
+            return Page(400, "application/json", json.dumps(PAST_LAST_PAGE).encode())
         chunk = self.posts[(page - 1) * per_page : page * per_page]
-        body = [
-            {
-                "id": 1000 + self.posts.index(p), "date": f"{p.published:%Y-%m-%dT%H:%M:%S}",
-                "date_gmt": f"{p.published - WIB_OFFSET:%Y-%m-%dT%H:%M:%S}",
-                "modified_gmt": f"{(p.modified or p.published) - WIB_OFFSET:%Y-%m-%dT%H:%M:%S}",
-                "slug": p.slug, "status": "publish", "type": "post", "link": self.base_url + self.path(p),
-                "title": {"rendered": escape(p.title)}, "content": {"rendered": self.content(p), "protected": False},
-                "excerpt": {"rendered": f"<p>{escape(p.paragraphs[0][:150])}&hellip;</p>"}, "author": 1,
-            }
-            for p in chunk
-        ]  # fmt: skip
+        body = [self.post_json(p) for p in chunk]
         page_out = Page(200, "application/json", json.dumps(body, ensure_ascii=False).encode())
-        page_out.headers = {"X-WP-Total": str(len(self.posts)), "X-WP-TotalPages": str(pages)}
+        if self.shape.total_headers:
+            page_out.headers = {"X-WP-Total": str(len(self.posts)), "X-WP-TotalPages": str(pages)}
         return page_out
+
+    def post_json(self, post: Article) -> dict[str, Any]:
+        number = 1000 + self.posts.index(post)
+        api = f"{self.base_url}/wp-json/wp/v2"
+        links: dict[str, Any] = {
+            "self": [{"href": f"{api}/posts/{number}"}],
+            "collection": [{"href": f"{api}/posts"}],
+            "author": [{"embeddable": True, "href": f"{api}/users/1"}],
+        }
+        media = {"embeddable": True, "href": f"{api}/media/{number + 5000}"}
+        found: dict[str, Any] = {
+            "id": number, "date": f"{post.published:%Y-%m-%dT%H:%M:%S}",
+            "date_gmt": f"{post.published - WIB_OFFSET:%Y-%m-%dT%H:%M:%S}",
+            "guid": {"rendered": f"{self.base_url}/?p={number}"},
+            "modified": f"{post.last_change:%Y-%m-%dT%H:%M:%S}",
+            "modified_gmt": f"{post.last_change - WIB_OFFSET:%Y-%m-%dT%H:%M:%S}",
+            "slug": post.slug, "type": "post", "link": self.base_url + self.path(post),
+            "title": {"rendered": escape(post.title)},
+            "content": {"rendered": self.content(post)},
+            "excerpt": {"rendered": f"<p>{escape(post.paragraphs[0][:150])}&hellip;</p>\n"},
+            "author": 1, "comment_status": "open", "ping_status": "open", "sticky": False,
+            "format": "standard",
+        }  # fmt: skip
+        if self.shape.early:
+            links["https://api.w.org/featuredmedia"] = [media]
+            return {**found, "featured_image": number + 5000, "_links": links}
+        links["wp:featuredmedia"] = [media]
+        links["curies"] = [{"name": "wp", "href": "https://api.w.org/{rel}", "templated": True}]
+        found["content"]["protected"] = False
+        found["excerpt"]["protected"] = False
+        return {
+            **found, "status": "publish", "featured_media": number + 5000, "template": "",
+            "meta": [], "categories": [1], "tags": [], "_links": links,
+        }  # fmt: skip
 
     def feed(self) -> str:
         items = "".join(

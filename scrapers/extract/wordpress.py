@@ -1,7 +1,8 @@
 """WordPress sites through their REST API (/wp-json/wp/v2/posts): posts as articles.
 
-The API gives each post's rendered content, its local publication time and its last
-modification (the change hint for nightly crawls), so post pages need not be parsed.
+The API gives each post's rendered content, its publication time and its last modification
+(the change hint for nightly crawls), so post pages need not be parsed. Early versions of the
+API (2015-16: no `status`, `featured_image`) give the same fields this reads.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> PostsP
         raise NotWordPress(f"not JSON: {exc}") from exc
     if not isinstance(posts, list) or not all(isinstance(p, dict) and "link" in p for p in posts):
         raise NotWordPress("not a list of WordPress posts")
-    api = url.split(POSTS_PATH)[0] + POSTS_PATH
+    api = url.split(POSTS_PATH)[0] + POSTS_PATH if POSTS_PATH in url else None
     return PostsPage(
         [item for post in posts if (item := _post(post, source, offset, api))],
         [str(post["link"]) for post in posts],
@@ -55,28 +56,57 @@ def header_number(value: bytes | None) -> int | None:
 
 
 def next_page(url: str, total_pages: int | None, count: int) -> str | None:
-    """The next page of the listing, by the X-WP-TotalPages header (or a full page)."""
-    query = parse_qs(urlsplit(url).query)
-    page = int(query.get("page", ["1"])[0])
-    per_page = int(query.get("per_page", ["10"])[0])
-    more = page < total_pages if total_pages is not None else count >= per_page
+    """The next page of the listing: by the X-WP-TotalPages header, or, where a server left
+    the headers out, after any page with posts. A short page is no proof of the end then: a
+    server that caps or ignores `per_page` gives short pages all along (the listing ends at
+    an empty page or at WordPress's answer past the last page, see `past_last_page`)."""
+    page = page_number(url)
+    per_page = int(parse_qs(urlsplit(url).query).get("per_page", ["10"])[0])
+    more = page < total_pages if total_pages is not None else count > 0
     return posts_url(url.split(POSTS_PATH)[0], page + 1, per_page) if more else None
 
 
-def _post(post: dict[str, Any], source: str, offset: str, api: str) -> ArticleItem | None:
+def page_number(url: str) -> int:
+    value = parse_qs(urlsplit(url).query).get("page", ["1"])[0]
+    return int(value) if value.isdigit() else 1
+
+
+def past_last_page(body: bytes) -> bool:
+    """WordPress's 400 answer to a page after the last: the end of the listing."""
+    try:
+        error = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(error, dict) and error.get("code") == "rest_post_invalid_page_number"
+
+
+def _post(post: dict[str, Any], source: str, offset: str, api: str | None) -> ArticleItem | None:
     content = (post.get("content") or {}).get("rendered") or ""
-    paragraphs, reference = split_reference(html_paragraphs(content))
+    title = unescape(" ".join(html_paragraphs((post.get("title") or {}).get("rendered") or "")))
+    paragraphs = html_paragraphs(content)
+    if title and paragraphs and paragraphs[0] == title:  # a theme's heading kept in the content
+        paragraphs = paragraphs[1:]
+    paragraphs, reference = split_reference(paragraphs)
     if not paragraphs:
         return None
-    title = " ".join(html_paragraphs((post.get("title") or {}).get("rendered") or ""))
     modified = post.get("modified_gmt")
     return ArticleItem(
         url=post["link"],
         source=source,
-        title=unescape(title) or None,
+        title=title or None,
         text=join_paragraphs(paragraphs),
-        published_at=parse_date(post.get("date"), offset),
+        published_at=_published(post, offset),
         reference=reference,
         source_updated=f"{modified}Z" if modified else None,
-        page_url=f"{api}/{post['id']}" if str(post.get("id", "")).isdigit() else None,
+        page_url=f"{api}/{post['id']}" if api and str(post.get("id", "")).isdigit() else None,
     )
+
+
+def _published(post: dict[str, Any], offset: str) -> str | None:
+    """`date_gmt` is the moment; `date` is that moment in the timezone the site's settings
+    name, which is often WordPress's default (UTC) on an Indonesian site: the moment is
+    taken from `date_gmt` and given the source's offset; `date` only where it is missing."""
+    moment = str(post.get("date_gmt") or "")
+    if moment and not moment.startswith("0000"):
+        return parse_date(f"{moment}Z", offset) or parse_date(post.get("date"), offset)
+    return parse_date(post.get("date"), offset)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import Any
 
 from scrapy.http import Response
 
 from scrapers.extract import blogger
-from scrapers.extract.feeds import FeedError
+from scrapers.extract.feeds import FeedEntry, FeedError
 from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
 
@@ -38,9 +39,14 @@ class BloggerMirrorSpider(SourceSpider):
         urls = [entry.url for entry in page.entries]
         yield ListingItem(self.source.name, response.url, urls, page.total)
         for entry in page.entries:
-            yield self.article_request(entry.url, self.parse_post, hint=entry.updated)
+            request = self.article_request(entry.url, self.parse_post, hint=entry.updated)
+            request.cb_kwargs["entry"] = entry  # what the post's page may not show (its date)
+            yield request
         if page.next_url:
             yield self.listing_request(page.next_url, self.parse_feed)
 
-    def parse_post(self, response: Response) -> Iterator[Any]:
-        yield from self.article(response, blogger.parse_post)
+    def parse_post(self, response: Response, entry: FeedEntry | None = None) -> Iterator[Any]:
+        if blogger.page_kind(response.url) == "static_page":  # not a post: not in the feed
+            self.skip(response, "static_page", "a Blogger static page (/p/...), not a post")
+            return
+        yield from self.article(response, partial(blogger.parse_post, entry=entry))

@@ -20,7 +20,15 @@ class WordpressMirrorSpider(SourceSpider):
         for url in self.start_urls:
             yield self.listing_request(wordpress.posts_url(url, 1, size), self.parse_posts)
 
-    def parse_posts(self, response: Response) -> Iterator[Any]:
+    def parse_posts(self, response: Response, previous: tuple[str, ...] = ()) -> Iterator[Any]:
+        """One page of posts. `previous`: the links of the page before, on a listing without
+        X-WP-TotalPages (which then ends at an empty page or past the last one)."""
+        if response.status == 400 and wordpress.past_last_page(response.body):
+            self.logger.info("End of the posts listing at %s (past the last page)", response.url)
+            return
+        if response.status == 400:
+            self.listing_failed(response, "http_400", "the posts API refused the page")
+            return
         try:
             page = wordpress.parse_posts(
                 response.body, response.url, self.source.name, self.source.timezone
@@ -29,15 +37,28 @@ class WordpressMirrorSpider(SourceSpider):
             self.count("failed_listing")
             self.skip(response, "bad_feed", str(exc))
             return
+        pages = wordpress.header_number(response.headers.get("X-WP-TotalPages"))
+        if not page.links and pages is None and wordpress.page_number(response.url) > 1:
+            self.logger.info("End of the posts listing at %s (an empty page)", response.url)
+            return
         if not page.links:
             self.listing_failed(response, "empty_listing", "a page of the posts API without posts")
+            return
+        if previous and set(page.links) <= set(previous):
+            message = "the page repeats the one before: the API ignores `page`"
+            self.listing_failed(response, "repeated_page", message)
             return
         total = wordpress.header_number(response.headers.get("X-WP-Total"))
         yield ListingItem(self.source.name, response.url, page.links, total)
         for item in page.items:
             item.capture_id = response.meta.get("capture_id")
             yield item
-        pages = wordpress.header_number(response.headers.get("X-WP-TotalPages"))
         following = wordpress.next_page(response.url, pages, len(page.links))
-        if following:
-            yield self.listing_request(following, self.parse_posts)
+        if following is None:
+            return
+        request = self.listing_request(
+            following, self.parse_posts, cb_kwargs={"previous": tuple(page.links)}
+        )
+        if pages is None:  # past the last page WordPress answers 400: the end, not an error
+            request.meta["handle_httpstatus_list"] = [400]
+        yield request
