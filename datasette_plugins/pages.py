@@ -24,6 +24,9 @@ LAST_OK = """
 select source, max(finished_at) as finished_at from crawls
 where status = 'ok' group by source
 """
+HEALTH = """
+select source, last_status, last_crawl, drift, last_good_crawl from source_health order by source
+"""
 COUNTS = {
     "articles": "select coalesce(sum(n), 0) from articles_facet_counts",
     "MoU signings": "select count(*) from mous",
@@ -62,6 +65,7 @@ async def summary(datasette: Any) -> dict[str, Any] | None:
         {**dict(row), "last_ok": last_ok.get(row["source"])} for row in await db.execute(SOURCES)
     ]
     counts = {label: (await db.execute(sql)).first()[0] for label, sql in COUNTS.items()}
+    health = [dict(row) for row in await db.execute(HEALTH)]
     lpses = [dict(row) for row in await db.execute(
         "select lpse, count(*) as notices, max(announced_at) as last from notices group by lpse"
     )]  # fmt: skip
@@ -69,6 +73,7 @@ async def summary(datasette: Any) -> dict[str, Any] | None:
         "sources": sources,
         "counts": counts,
         "lpses": lpses,
+        "health": health,
         "lpse_last_ok": last_ok.get("spse"),
         "first": min((s["first"] for s in sources if s["first"]), default=None),
         "last": max((s["last"] for s in sources if s["last"]), default=None),

@@ -6,10 +6,13 @@ appended to MIGRATIONS, never an edit of an applied one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
+
+from pipelines.normalize import article_id
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
 
@@ -388,6 +391,82 @@ def unlisted_twice(db: Database) -> None:
     db.table("articles").add_column("unlisted_at", str)
 
 
+def source_health(db: Database) -> None:
+    """Each crawl's health (pages and article links by discovery path, articles by
+    extractor) and its drift; each source's latest crawl beside its last good one."""
+    db.table("crawls").add_column("health", str)
+    db.table("crawls").add_column("drift", str)
+    db.create_view(
+        "source_health",
+        """
+        SELECT c.source, c.status AS last_status, c.finished_at AS last_crawl, c.drift,
+          json_extract(h.health, '$.paths.sitemaps.links') AS sitemap_links,
+          json_extract(h.health, '$.paths.feeds.links') AS feed_links,
+          json_extract(h.health, '$.paths.listings.links') AS listing_links,
+          json_extract(h.health, '$.paths.listings.pages') AS listing_pages,
+          json_extract(h.health, '$.expected_extractor') AS expected_extractor,
+          (SELECT sum(value) FROM json_each(h.health, '$.articles')) AS articles_read,
+          json_extract(h.health, '$.articles.generic') AS articles_generic,
+          (SELECT max(g.finished_at) FROM crawls g
+            WHERE g.source = c.source AND g.status = 'ok') AS last_good_crawl
+        FROM crawls c
+        -- a health that is not JSON (written by hand, damaged) reads as none
+        JOIN (SELECT id, CASE WHEN json_valid(health) THEN health END AS health FROM crawls) h
+          ON h.id = c.id
+        WHERE c.id = (SELECT max(id) FROM crawls WHERE source = c.source)
+        """,
+    )
+
+
+def page_aliases(db: Database) -> None:
+    """Every URL an article was read at or claims (pipelines.aliases): `url_id` is the id the
+    URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
+    Filled from the articles' own URLs, then from the HTML pages their states were captured
+    at (a capture that several articles cite is a listing or an API page, not theirs)."""
+    db.table("article_urls").create(
+        {
+            "url_id": str, "url": str, "article_id": str, "source": str, "first_seen_at": str,
+            "last_seen_at": str,
+        },
+        pk="url_id",
+        not_null={"url", "article_id", "source"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )  # fmt: skip
+    db.table("article_urls").create_index(["article_id"])
+    db.table("article_urls").create_index(["source", "article_id"])
+    db.register_function(article_id, name="procarchive_url_id", deterministic=True, replace=True)
+    own = "SELECT url, id AS article_id, source, first_seen_at, last_seen_at FROM articles"
+    captured = """
+        SELECT c.url, min(a.id) AS article_id, min(a.source) AS source,
+          min(c.fetched_at) AS first_seen_at, max(c.fetched_at) AS last_seen_at
+        FROM (SELECT id AS article_id, capture_id FROM articles
+              UNION SELECT article_id, capture_id FROM article_versions) r
+        JOIN captures c ON c.id = r.capture_id JOIN articles a ON a.id = r.article_id
+        WHERE c.status = 200
+          AND (c.content_type LIKE 'text/html%' OR c.content_type LIKE 'application/xhtml%')
+        GROUP BY c.url HAVING count(DISTINCT a.id) = 1"""
+    conflicts = sum(_backfill_aliases(db, candidates) for candidates in (own, captured))
+    if conflicts:
+        logging.getLogger(__name__).warning(
+            "%d URLs of archived articles are already another article's address: each "
+            "stays the first article's (article_urls)", conflicts,
+        )  # fmt: skip
+
+
+def _backfill_aliases(db: Database, candidates: str) -> int:
+    """Insert (url, article id, source, first seen, last seen) rows; a URL already another
+    article's stays so. Returns the number of those."""
+    keyed = (
+        "SELECT procarchive_url_id(url) AS url_id, url, article_id, source, first_seen_at, "
+        f"last_seen_at FROM ({candidates})"
+    )
+    db.execute(f"INSERT OR IGNORE INTO article_urls {keyed} ORDER BY first_seen_at")
+    return db.execute(
+        f"SELECT count(*) FROM ({keyed}) k JOIN article_urls u ON u.url_id = k.url_id "
+        "WHERE u.article_id != k.article_id"
+    ).fetchone()[0]
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -403,6 +482,8 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0012_summary_indexes", summary_indexes),
     ("0013_canonical_claims", canonical_claims),
     ("0014_unlisted_twice", unlisted_twice),
+    ("0015_page_aliases", page_aliases),
+    ("0017_source_health", source_health),
 ]
 
 

@@ -3,6 +3,9 @@
 Articles are upserted by id (see pipelines.writes); articles found current without a
 fetch or a parse are marked seen; 404/410 answers and articles a complete listing no
 longer names are marked gone. Nothing is overwritten without a trace, nothing deleted.
+A URL that a listing names, or that answered 304 or 404, is the article it was read at
+before (pipelines.aliases); 404s are marked when the crawl ends, so that an article met
+alive at another of its URLs is not gone.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
+from pipelines.aliases import PageAliases
 from pipelines.archive import WRITE_ERRORS, CrawlArchive, refused_write
-from pipelines.normalize import article_id
+from pipelines.health import crawl_health
 from pipelines.writes import (
     mark_gone,
     mark_seen,
@@ -61,6 +65,7 @@ class StorePipeline:
         self.db: Database | None = None
         self.crawl_id: int | None = None
         self.source = ""
+        self.aliases = PageAliases.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -95,7 +100,7 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         # Every article this crawl met or a listing named is "listed": not unlisted.
         if isinstance(item, ListingItem):
-            named = {article_id(url) for url in item.article_urls}
+            named = {self.aliases.article_id(url) for url in item.article_urls}
             self.listed.update(named)
             walk = urlsplit(item.page_url)._replace(query="", fragment="").geturl()
             self.walked.setdefault(walk, set()).update(named)
@@ -104,41 +109,46 @@ class StorePipeline:
             self.stats.inc_value("procarchive/listings")
             return item
         if isinstance(item, SeenItem):
-            identifiers = [article_id(url) for url in item.urls]
+            identifiers = [self.aliases.article_id(url) for url in item.urls]
             self.seen.extend(identifiers)
             self.listed.update(identifiers)
         elif isinstance(item, GoneItem):
-            self.gone.append((article_id(item.url), item.reason))
-            self.listed.add(article_id(item.url))
+            identifier = self.aliases.article_id(item.url)
+            self.gone.append((identifier, item.reason))
+            self.listed.add(identifier)
+            return item  # marked when the crawl ends
         elif isinstance(item, ArticleItem):
             row = article_row(item)
             self.articles[row["id"]] = row  # a page met twice in one batch is stored once
-            self.listed.update((row["id"], article_id(item.url)))
+            self.listed.add(row["id"])
         else:
             return item
-        if len(self.articles) + len(self.seen) + len(self.gone) >= self.batch_size:
+        if len(self.articles) + len(self.seen) >= self.batch_size:
             self.flush()
         return item
 
     def close_spider(self) -> None:
-        self.flush()
+        self.flush(last=True)
 
-    def flush(self) -> None:
-        """Write the batch. One the archive refuses (a full disk) stops the crawl; its
-        articles are counted, and fetched again by the next crawl."""
+    def flush(self, last: bool = False) -> None:
+        """Write the batch (and, with the `last` one, the 404s). One the archive refuses (a
+        full disk) stops the crawl; its articles are counted, and fetched again by the next
+        crawl."""
         if self.db is None:
             return
         try:
-            self.write_batch()
+            self.write_batch(last)
         except WRITE_ERRORS as exc:
             if not refused_write(exc):
                 raise
-            lost = len(self.articles) + len(self.seen) + len(self.gone)
-            self.articles, self.seen, self.gone = {}, [], []
+            lost = len(self.articles) + len(self.seen) + (len(self.gone) if last else 0)
+            self.articles, self.seen = {}, []
+            if last:
+                self.gone = []
             self.stats.inc_value("procarchive/failed/ArchiveUnwritable", lost)
             CrawlArchive.of(self.crawler).write_failed(exc)
 
-    def write_batch(self) -> None:
+    def write_batch(self, last: bool = False) -> None:
         assert self.db is not None
         at = now()
         counts: dict[str, int] = {}
@@ -148,22 +158,25 @@ class StorePipeline:
         if self.seen:
             for outcome, count in mark_seen(self.db, self.seen, self.crawl_id, at).items():
                 counts[outcome] = counts.get(outcome, 0) + count
-        if self.gone:
+        if last and self.gone:
             counts["gone"] = mark_gone(self.db, self.gone, self.crawl_id, at)
-        self.articles, self.seen, self.gone = {}, [], []
+            self.gone = []
+        self.articles, self.seen = {}, []
         if others := counts.pop("other_source", 0):
             self.stats.inc_value("procarchive/warnings/other_source", others)
             logger.warning(
                 "%d pages this crawl of %s read are archived as another source's: left as "
                 "that source archived them", others, self.source,
             )  # fmt: skip
+        if conflicts := counts.pop("alias_conflict", 0):
+            self.stats.inc_value("procarchive/warnings/alias_conflict", conflicts)
         for outcome, count in counts.items():
             self.stats.inc_value(f"procarchive/items_{outcome}", count)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None or self.crawl_id is None:
             return
-        self.flush()
+        self.flush(last=True)
         if reason == "finished" and not self.crawler.settings.getbool("PROCARCHIVE_RESUMED"):
             self.check_totals()  # a stopped or resumed crawl read part of the walk only
         try:
@@ -250,8 +263,10 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
     # A resumed crawl may find nothing left to do: its stopped run had fetched it all.
     fetched_enough = fetched > 0 or (resumed and errors == 0)
     ok = reason == "finished" and fetched_enough and (items > 0 or errors == 0)
+    health = crawl_health(stats)
     return {
-        "status": "ok" if ok else "failed",
+        "status": ("drifted" if health["drift"] else "ok") if ok else "failed",
+        **health,
         "finish_reason": reason,
         "pages_fetched": fetched,
         "items_new": stats.get("procarchive/items_new", 0),

@@ -7,7 +7,9 @@ import errno
 import json
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapers.sources import LIVE_REGISTRY, SAMPLE_REGISTRY, RegistryError, Source, load_registry
 
@@ -141,6 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
         "reclassify", help="derive kinds, agencies and MoU records again from stored articles"
     )
     reclassify.add_argument("--db", default=DEFAULT_DB)
+
+    probe = commands.add_parser(
+        "probe", help="what a site offers a crawler (sitemaps, feeds, articles), and an entry"
+    )
+    probe.add_argument("url", metavar="URL", help="the site's news page or home page")
+    probe.add_argument("--name", help="the source name the entry gets (default: from the host)")
+    probe.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a Scrapy setting for the probe's requests",
+    )  # fmt: skip
 
     sources = commands.add_parser("sources", help="the registry with each source's last crawl")
     sources.add_argument("--db", default=DEFAULT_DB)
@@ -337,6 +349,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed == len(args.files) else 0
 
 
+def cmd_probe(args: argparse.Namespace) -> int:
+    from procarchive.crawl import project_settings
+    from procarchive.probe import probe, proposal, report
+
+    if urlsplit(args.url).scheme not in ("http", "https") or not urlsplit(args.url).hostname:
+        raise ValueError(f"{args.url}: not an http(s) URL")
+    with tempfile.TemporaryDirectory() as scratch:  # the probe archives nothing
+        settings = project_settings(Path(scratch) / "unused.db", _crawl_settings(args.set))
+        found = probe(args.url, settings)
+    entry = proposal(found, args.name)
+    print(report(found, entry))
+    return 0 if found.article_urls or found.spse else 1
+
+
 def cmd_show_capture(args: argparse.Namespace) -> int:
     from procarchive.captures import capture_payload
     from procarchive.crawl import project_settings
@@ -401,6 +427,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         )
         state = "" if source.enabled else " (disabled)"
         print(f"{source.name:<28}{source.spider:<18}{source.start_urls[0]:<52}{when}{state}")
+        if crawl and crawl.get("drift"):
+            print(f"{'':<28}drifted: {crawl['drift']}")
     return 0
 
 
@@ -482,6 +510,7 @@ COMMANDS = {
     "reclassify": cmd_reclassify,
     "link-mirrors": cmd_link_mirrors,
     "sources": cmd_sources,
+    "probe": cmd_probe,
 }
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class CrawlResult:
     errors: int = 0
     items_gone: int = 0
     finish_reason: str | None = None
+    drift: str | None = None  # what the source's pages were expected to show, and showed
     started_at: str | None = None
     finished_at: str | None = None
 
@@ -302,7 +303,10 @@ def format_results(found: list[CrawlResult]) -> str:
             + "".join(f"{n:>9}" for n in figures)
             + f"{r.seconds:>9.0f}"
         )
-    failed = [r.source for r in found if r.status != "ok"]
+    for r in found:
+        if r.drift:
+            lines.append(f"{r.status}: {r.source}: {r.drift}")
+    failed = [r.source for r in found if r.status not in ("ok", "drifted")]
     if failed:
         lines.append(f"failed: {', '.join(failed)}")
     return "\n".join(lines)

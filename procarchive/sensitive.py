@@ -58,6 +58,8 @@ RULES: dict[str, dict[str, Rule]] = {
                  "url": U, "canonical_claim": U, **_SEEN},
     "article_versions": {"article_id": K, "content_hash": K, "superseded_at": K, "gone_at": K,
                          **_SEEN},
+    "article_urls": {"url_id": K, "article_id": K, "url": U, "first_seen_at": K,
+                     "last_seen_at": K},
     "article_agencies": {"article_id": K},
     "mous": {"article_id": K},
     "mou_parties": {"article_id": K},

@@ -24,6 +24,12 @@ class AgencySite(Site):
     def __init__(self, articles: tuple[Article, ...]) -> None:
         self.articles = list(articles)
         self.by_slug = {a.slug: a for a in articles}
+        self.redesigned = False
+
+    def redesign(self) -> None:
+        """Serve the same pages in a new template (other classes, other structure), as an
+        agency relaunching its site does: the crawl must say so, not carry on quietly."""
+        self.redesigned = True
 
     def edit(self, slug: str, silent: bool = False) -> None:
         """Change an article's last paragraph, as an agency correcting a story; a `silent`
@@ -65,6 +71,8 @@ class AgencySite(Site):
         if not 1 <= page <= pages:
             return Page.error(404, "Halaman tidak ditemukan")
         chunk = self.articles[(page - 1) * PER_PAGE : page * PER_PAGE]
+        if self.redesigned:
+            return self.new_listing(chunk, page, pages)
         cards = "\n".join(
             f"""<div class="news-item">
   <h3 class="news-item-title"><a href="/berita/{a.slug}">{escape(a.title)}</a></h3>
@@ -93,6 +101,29 @@ class AgencySite(Site):
 <ul class="pagination">{"".join(nav)}</ul>"""
         return Page.html(self.layout(f"Berita - Halaman {page}", body, "/berita"))
 
+    def new_listing(self, chunk: list[Article], page: int, pages: int) -> Page:
+        cards = "\n".join(
+            f'<li class="kartu"><a class="kartu__judul" href="/berita/{a.slug}">'
+            f"{escape(a.title)}</a><time>{tanggal(a.published)}</time></li>"
+            for a in chunk
+        )
+        more = (
+            f'<a class="muat-lagi" href="/berita?page={page + 1}">Muat lagi</a>'
+            if page < pages
+            else ""
+        )
+        body = f'<section class="daftar"><ul class="kartu-list">{cards}</ul>{more}</section>'
+        return Page.html(self.layout(f"Berita - Halaman {page}", body, "/berita"))
+
+    def new_article(self, article: Article) -> str:
+        return f"""<div class="konten"><header class="konten__kepala">
+  <h2 class="konten__judul">{escape(article.title)}</h2>
+  <p class="konten__meta">{escape(article.author)} &middot; {tanggal(article.published)}</p>
+</header>
+<div class="konten__isi">
+{paragraphs_html(article.paragraphs)}
+</div></div>"""
+
     def sitemap(self) -> str:
         urls = "".join(
             f"<url><loc>{self.base_url}/berita/{a.slug}</loc>"
@@ -110,7 +141,10 @@ class AgencySite(Site):
             (f"/berita/{a.slug}", a.title)
             for a in self.articles[index + 1 : index + 6] or self.articles[:5]
         ]
-        body = f"""<ol class="breadcrumb">
+        body = (
+            self.new_article(article)
+            if self.redesigned
+            else f"""<ol class="breadcrumb">
   <li><a href="/">Beranda</a></li><li><a href="/berita">Berita</a></li>
   <li class="active">{escape(article.title)}</li>
 </ol>
@@ -136,6 +170,7 @@ class AgencySite(Site):
   <div class="widget agenda"><h3>Agenda</h3><p>Rapat koordinasi pengadaan nasional.</p></div>
 </aside>
 </div>"""
+        )
         page = Page.html(
             self.layout(article.title, body, f"/berita/{article.slug}", article.paragraphs[0][:150])
         )

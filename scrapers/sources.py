@@ -24,7 +24,15 @@ SAMPLE_REGISTRY = ROOT / "sources.samples.yml"
 
 # The spiders of scrapers/spiders/ (tests check that these are all of them).
 SPIDERS = frozenset(
-    {"lkpp_news", "pps_news", "spse_notices", "blogger_mirror", "wordpress_mirror", "article"}
+    {
+        "lkpp_news",
+        "pps_news",
+        "news",
+        "spse_notices",
+        "blogger_mirror",
+        "wordpress_mirror",
+        "article",
+    }
 )
 # A source's name is also a file name (its job directory, its WARC files): a safe identifier.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
@@ -108,11 +116,46 @@ def load_registry(
             raise RegistryError(
                 f"{path}: source {entry['name']!r}: start_urls must be http(s) URLs"
             )
+        problem = news_options_problem(entry.get("options") or {})
+        if problem:
+            raise RegistryError(f"{path}: source {entry['name']!r}: {problem}")
         entry["allowed_domains"] = tuple(
             entry.get("allowed_domains") or {urlsplit(u).hostname for u in entry["start_urls"]}
         )
         sources[entry["name"]] = Source(**entry)
     return sources
+
+
+NEWS_PATHS = ("sitemaps", "feeds", "listings")
+SELECTOR_FIELDS = frozenset({"title", "body", "date", "author"})
+
+
+def news_options_problem(options: dict[str, Any]) -> str | None:
+    """What is wrong with a news source's discovery options, said before any crawl starts."""
+    listing = options.get("listing_pages") or {}
+    if not isinstance(listing, dict) or set(listing) - {"urls", "pager"}:
+        return "listing_pages takes {urls: [...], pager: regex}"
+    for name, raw in (
+        ("article_links", options.get("article_links")),
+        ("listing_pages.pager", listing.get("pager")),
+    ):
+        if raw is None:
+            continue
+        try:
+            re.compile(raw)
+        except (re.error, TypeError) as exc:
+            return f"{name}: not a regular expression: {raw!r} ({exc})"
+    chosen = options.get("discovery")
+    if chosen is not None and (not isinstance(chosen, list) or set(chosen) - set(NEWS_PATHS)):
+        return f"discovery: a list of {', '.join(NEWS_PATHS)}"
+    selectors = options.get("selectors")
+    if selectors is not None and (
+        not isinstance(selectors, dict)
+        or set(selectors) - SELECTOR_FIELDS
+        or not {"title", "body"} <= set(selectors)
+    ):
+        return "selectors: {title, body} CSS selectors, and optionally date and author"
+    return None
 
 
 class _KeepMissing(dict[str, str]):

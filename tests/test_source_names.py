@@ -3,9 +3,11 @@ outside a directory the program made is ever removed."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
@@ -131,3 +133,28 @@ def test_the_registry_names_only_spiders_that_exist(tmp_path: Path) -> None:
     path.write_text(REGISTRY.format(name="x").replace("http://127.0.0.1:9/", "ftp://x/"))
     with pytest.raises(RegistryError, match="http"):
         load_registry(path)
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        ({"article_links": "/read/(bu|s"}, "article_links: not a regular expression"),
+        ({"listing_pages": {"pager": "[", "urls": []}}, "listing_pages.pager: not a regular"),
+        ({"listing_pages": ["/berita"]}, "listing_pages takes {urls"),
+        ({"discovery": ["sitemap"]}, "discovery: a list of sitemaps, feeds, listings"),
+        ({"selectors": {"title": "h1"}}, "selectors: {title, body}"),
+    ],
+)
+def test_news_options_are_checked_when_the_registry_is_read(
+    tmp_path: Path, options: dict[str, object], problem: str
+) -> None:
+    registry = tmp_path / "sources.yml"
+    entry = {
+        "name": "site",
+        "spider": "news",
+        "start_urls": ["https://a.example/"],
+        "options": options,
+    }
+    registry.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+    with pytest.raises(RegistryError, match=re.escape(problem)):
+        load_registry(registry)

@@ -13,6 +13,7 @@ TEMPLATE_MARKERS = (
     (b"content='blogger' name='generator'", "blogger_mirror"),
     (b'name="generator" content="blogger"', "blogger_mirror"),
     (b'class="news-detail', "lkpp_news"),
+    (b'class="board_view', "pps_news"),
     (b'class="bbs_view', "pps_news"),
 )
 

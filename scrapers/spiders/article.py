@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from scrapers.extract.article import read_article
+from scrapers.extract.dates import parse_date
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
 from scrapers.offload import WorkerPool
 from scrapers.spiders.base import SourceSpider
@@ -44,8 +45,8 @@ class ArticleSpider(SourceSpider):
                 return
             if feed.problem:  # what could be read is followed, and the breakage counted
                 self.fail(response, "malformed_feed", feed.problem)
-            for entry in feed.entries:
-                yield self.request(entry.url, self.parse)
+            for entry in feed.entries:  # its date stands in for a page that shows none
+                yield self.request(entry.url, self.parse, meta={"feed_date": entry.published})
             if feed.next_url:
                 yield self.request(feed.next_url, self.parse)
             return
@@ -63,6 +64,8 @@ class ArticleSpider(SourceSpider):
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
+        if item.published_at is None:
+            item.published_at = parse_date(response.meta.get("feed_date"), self.source.timezone)
         item.capture_id = response.meta.get("capture_id")
         item.page_url = response.url
         yield item

@@ -207,6 +207,6 @@ class SourceSpider(scrapy.Spider):
         self.count(f"skipped/{reason}")
         self.logger.warning("Skipped %s: %s (%s)", response.url, message, reason)
 
-    def count(self, key: str) -> None:
+    def count(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"procarchive/{key}")
+        self.crawler.stats.inc_value(f"procarchive/{key}", count)

@@ -1,27 +1,29 @@
-"""pps.go.kr/eng press releases: the board's list pages, then each release."""
+"""pps.go.kr/eng press releases: the news spider with the boards' own reading as a fast path.
+
+The registry entry's `article_links` names both boards' view pages; list pages are read by
+extract.pps (goView rows, fn_egov_link_page pager), and where their rows are not found the
+goView calls anywhere in the page still name the releases.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
-
-from scrapy.http import Response
-
 from scrapers.extract import pps
-from scrapers.spiders.base import SourceSpider
+from scrapers.extract.discovery import Listing
+from scrapers.items import ArticleItem
+from scrapers.spiders.news import NewsSpider
 
 
-class PpsNewsSpider(SourceSpider):
+class PpsNewsSpider(NewsSpider):
     name = "pps_news"
+    site_extractor = "pps"
 
-    async def start(self) -> AsyncIterator[Any]:
-        for url in self.start_urls:
-            yield self.listing_request(url, self.parse_listing, cb_kwargs={"first": True})
+    def read_site_listing(self, html: str, url: str) -> Listing | None:
+        listing = pps.parse_listing(html, url)
+        # A pager without rows is kept: the releases come from goView calls, the pages from it.
+        return listing if listing.article_urls or listing.page_urls else None
 
-    def parse_listing(self, response: Response, first: bool = False) -> Iterator[Any]:
-        yield from self.paged_listing(
-            response, pps.parse_listing, self.parse_listing, self.parse_article, first
-        )
+    def read_site_article(self, html: str, url: str) -> ArticleItem | None:
+        return pps.read_own(html, url, self.source.name, self.source.timezone)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        yield from self.article(response, pps.parse_article)
+    def extra_links(self, html: str, url: str) -> list[str]:
+        return pps.goview_links(html, url)

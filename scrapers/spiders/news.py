@@ -1,0 +1,405 @@
+"""Any news site, on markup never seen: its articles found, in this order, through what the
+site offers (sitemaps, then feeds, then listing pages read by URL pattern), and read by the
+site's own extractor where one is given, else by the source's selectors, else generically.
+
+Each step starts once the previous one's pages are all read (the spider is idle), so an
+article keeps the change hint of the first path that names it, night after night. What each
+path found and which extractor read each article are counted for the crawl's health
+(pipelines/health.py): a source whose pages no longer look as expected is `drifted`.
+
+Registry options (all optional):
+  sitemaps       sitemap URLs (default: robots.txt's Sitemap lines, else /sitemap.xml)
+  feeds          feed URLs (default: the start pages' <link rel=alternate> and the endpoints
+                 of the platform they show: WordPress /feed/, Blogger /feeds/posts/default)
+  article_links  a regular expression over URLs: which links of listing pages are articles
+                 (and which sitemap URLs); without it, sitemap URLs all count
+  listing_pages  {urls: [...], pager: regex}: the listing pages (default: start_urls) and the
+                 links that lead to their further pages (default: rel=next, page numbers)
+  selectors      {title, body, date, author}: CSS selectors of the article page
+  discovery      which paths to use, of [sitemaps, feeds, listings] (default: all)
+  max_listing_pages  listing pages a crawl reads at most (a pager trap ends there)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
+from typing import Any, Self
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+
+from scrapers.extract import discovery
+from scrapers.extract.article import read_article
+from scrapers.extract.dates import parse_date
+from scrapers.extract.discovery import Listing
+from scrapers.extract.feeds import FeedError, parse_feed
+from scrapers.extract.pages import looks_truncated
+from scrapers.extract.selectors import SelectorArticle
+from scrapers.items import ArticleItem, ListingItem, SeenItem
+from scrapers.offload import WorkerPool
+from scrapers.spiders.base import SourceSpider
+
+PATHS = ("sitemaps", "feeds", "listings")
+MAX_SITEMAP_DEPTH = 3  # an index of indexes of sitemaps, no deeper
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class NewsSpider(SourceSpider):
+    name = "news"
+    site_extractor = ""  # the name of the site's own extractor, where it has one
+
+    pool: WorkerPool
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.pool = WorkerPool(crawler.settings.getint("PROCARCHIVE_EXTRACT_WORKERS"))
+        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
+    # What a site-specific spider overrides: its fast paths (None: not this markup).
+
+    def read_site_listing(self, html: str, url: str) -> Listing | None:
+        return None
+
+    def read_site_article(self, html: str, url: str) -> ArticleItem | None:
+        return None
+
+    def extra_links(self, html: str, url: str) -> list[str]:
+        """Article links a site writes outside <a href> (a board's onclick handlers)."""
+        return []
+
+    # The registry entry's options.
+
+    @cached_property
+    def options(self) -> dict[str, Any]:
+        return self.source.options
+
+    @cached_property
+    def paths(self) -> list[str]:
+        chosen = self.options.get("discovery") or PATHS
+        return [p for p in PATHS if p in chosen]
+
+    @cached_property
+    def article_pattern(self) -> Any:
+        return discovery.compile_pattern(self.options.get("article_links"), "article_links")
+
+    @cached_property
+    def pager_pattern(self) -> Any:
+        listing = self.options.get("listing_pages") or {}
+        return discovery.compile_pattern(listing.get("pager"), "listing_pages.pager")
+
+    @cached_property
+    def listing_urls(self) -> list[str]:
+        listing = self.options.get("listing_pages") or {}
+        return list(listing.get("urls") or self.start_urls)
+
+    @cached_property
+    def selector_article(self) -> SelectorArticle | None:
+        chosen = self.options.get("selectors")
+        return SelectorArticle(**chosen) if chosen else None
+
+    @cached_property
+    def max_listing_pages(self) -> int:
+        default = self.crawler.settings.getint("PROCARCHIVE_MAX_LISTING_PAGES", 2000)
+        return int(self.options.get("max_listing_pages") or default)
+
+    # The walk: one step after another.
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints: dict[str, str] = {}
+        self.named: set[str] = set()  # article URLs some path has named
+        self.feeds: dict[str, None] = dict.fromkeys(self.options.get("feeds") or [])
+        self.asked: set[str] = set()  # discovery pages requested (feeds may page in circles)
+        self.listed_pages: set[str] = set()  # listing pages asked for
+        self.read_listings: set[str] = set()  # and read
+        self.feed_dates: dict[str, str] = {}  # a feed entry's date, for a page without one
+        self.landed: set[str] = set()
+        self.steps = [self.feed_step, self.listing_step]
+        self.started = False
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.expect()
+        for request in self.sitemap_step():
+            yield request
+        self.started = True
+
+    @cached_property
+    def own_extractor(self) -> str:
+        """The site's own extractor, unless the entry turns it off (`site_extractor: false`:
+        its selectors were written for other markup than the live site's)."""
+        return self.site_extractor if self.options.get("site_extractor", True) else ""
+
+    @cached_property
+    def expected_extractor(self) -> str:
+        return self.own_extractor or ("selectors" if self.selector_article else "generic")
+
+    def expect(self) -> None:
+        """What the source's pages should show, said in the crawl's stats for its verdict."""
+        assert self.crawler.stats is not None
+        links = self.options.get("article_links")
+        expected = f"article links matching {links}" if links else "article links"
+        self.crawler.stats.set_value("procarchive/health/expected", expected)
+        self.crawler.stats.set_value(
+            "procarchive/health/expected_extractor", self.expected_extractor
+        )
+
+    def idle(self) -> None:
+        """The previous step's pages are read: the next step, if any is left."""
+        if not self.started:  # start() has not yielded its last request
+            raise DontCloseSpider
+        while self.steps:
+            requests = list(self.steps.pop(0)())
+            if requests:
+                for request in requests:
+                    assert self.crawler.engine is not None
+                    self.crawler.engine.crawl(request)
+                raise DontCloseSpider
+
+    def sitemap_step(self) -> Iterator[Request]:
+        if "sitemaps" in self.paths:
+            configured = self.options.get("sitemaps") or self.options.get("sitemap")
+            if configured:
+                for url in [configured] if isinstance(configured, str) else configured:
+                    yield from self.discover(url, self.parse_sitemap, "sitemaps")
+            else:
+                for robots in dict.fromkeys(discovery.robots_url(u) for u in self.start_urls):
+                    yield from self.discover(robots, self.parse_robots, "sitemaps")
+        if "feeds" in self.paths and not self.options.get("feeds"):
+            for url in self.start_urls:  # their <head> names the feeds
+                self.landed.add(url)
+                yield from self.discover(url, self.parse_landing, "feeds")
+
+    def feed_step(self) -> Iterator[Request]:
+        if "feeds" not in self.paths:
+            return
+        for url in self.feeds:
+            yield from self.discover(url, self.parse_feed, "feeds")
+
+    def listing_step(self) -> Iterator[Request]:
+        if "listings" not in self.paths:
+            return
+        for url in self.listing_urls:
+            yield from self.listing_page(url, dont_filter=url in self.landed)
+
+    def discover(self, url: str, callback: Any, path: str, **cb_kwargs: Any) -> Iterator[Request]:
+        """A robots.txt, sitemap, feed or landing page, once a crawl: one that may be absent
+        (a 404 says the site does not offer it, counted as such, not as an error)."""
+        if url in self.asked:
+            return
+        self.asked.add(url)
+        meta = {"revalidate": True, "discovery": path, "handle_httpstatus_list": [404, 410]}
+        yield self.request(url, callback, meta=meta, dont_filter=True, cb_kwargs=cb_kwargs)
+
+    def listing_page(self, url: str, dont_filter: bool = False) -> Iterator[Request]:
+        if url in self.listed_pages:
+            return
+        self.listed_pages.add(url)
+        yield self.request(
+            url, self.parse_listing, meta={"revalidate": True}, dont_filter=dont_filter
+        )
+
+    # Reading what each step fetched.
+
+    def absent(self, response: Response) -> bool:
+        if response.status in (404, 410):
+            path = response.meta["discovery"]
+            self.count(f"discovery/{path}/absent")
+            self.logger.info("%s offers no %s at %s", self.source.name, path, response.url)
+            return True
+        return False
+
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        listed = [] if self.absent(response) else self.robots_sitemaps(response)
+        for url in listed or [discovery.default_sitemap(response.url)]:
+            yield from self.discover(url, self.parse_sitemap, "sitemaps")
+
+    def robots_sitemaps(self, response: Response) -> list[str]:
+        return discovery.sitemaps_in_robots(response.body, response.url)
+
+    def parse_sitemap(self, response: Response, depth: int = 0) -> Iterator[Any]:
+        if self.absent(response):
+            return
+        body = response.body
+        if body[:2] == GZIP_MAGIC:  # a .xml.gz served as a file, not as an encoding
+            try:
+                body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (OSError, ValueError) as exc:
+                self.fail(response, "bad_sitemap", f"cannot decompress: {exc}")
+                return
+        try:
+            sitemap = parse_feed(body, response.url)
+        except FeedError as exc:
+            self.fail(response, "bad_sitemap", str(exc))
+            return
+        if sitemap.problem:
+            self.listing_failed(response, "malformed_feed", sitemap.problem)
+        self.count("discovery/sitemaps/pages")
+        if sitemap.kind == "sitemapindex":
+            if depth >= MAX_SITEMAP_DEPTH:
+                self.fail(response, "sitemap_too_deep", "a sitemap index nested too deep")
+                return
+            for entry in sitemap.entries:
+                if discovery.matching([entry.url], None, self.allowed_domains):
+                    yield from self.discover(
+                        entry.url, self.parse_sitemap, "sitemaps", depth=depth + 1
+                    )
+            return
+        if sitemap.kind != "sitemap":  # a feed named as a sitemap: read as one
+            yield from self.read_feed(response, sitemap, "sitemaps")
+            return
+        urls = [e.url for e in sitemap.entries]
+        articles = discovery.matching(urls, self.article_pattern, self.allowed_domains)
+        if len(articles) < len(urls):
+            self.count("discovery/sitemaps/not_articles", len(urls) - len(articles))
+        hints = {e.url: e.updated for e in sitemap.entries if e.updated}
+        yield from self.found(response, "sitemaps", articles, hints)
+
+    def parse_landing(self, response: Response) -> None:
+        if self.absent(response):
+            return
+        html = self.page_text(response)
+        if html is None:
+            return
+        found = discovery.feed_links(html, response.url)
+        site = discovery.platform(html, response.url)
+        if site.name:
+            self.count(f"discovery/platform/{site.name}")
+        for url in [*found, *site.feeds]:
+            if discovery.matching([url], None, self.allowed_domains):
+                self.feeds.setdefault(url)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        if self.absent(response):
+            return
+        try:
+            feed = parse_feed(response.body, response.url)
+        except FeedError as exc:
+            self.fail(response, "bad_feed", str(exc))
+            return
+        if feed.problem:
+            self.listing_failed(response, "malformed_feed", feed.problem)
+        yield from self.read_feed(response, feed, "feeds")
+
+    def read_feed(self, response: Response, feed: Any, path: str) -> Iterator[Any]:
+        self.count(f"discovery/{path}/pages")
+        urls = [e.url for e in feed.entries]
+        articles = discovery.matching(urls, None, self.allowed_domains)
+        hints = {e.url: e.updated or e.published for e in feed.entries if e.updated or e.published}
+        self.feed_dates.update((e.url, e.published) for e in feed.entries if e.published)
+        yield from self.found(response, path, articles, hints, feed.total)
+        if feed.next_url and discovery.matching([feed.next_url], None, self.allowed_domains):
+            yield from self.discover(feed.next_url, self.parse_feed, path)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        html = self.page_text(response)
+        if html is None:
+            self.count("failed_listing")
+            return
+        redirected = response.meta.get("redirect_urls")
+        if redirected and response.url in self.read_listings:
+            self.listing_failed(
+                response, "listing_dropped", f"{redirected[0]} led to a page already read"
+            )
+            return
+        self.read_listings.add(response.url)
+        self.count("discovery/listings/pages")
+        self.listed_pages.add(response.url)  # its pager links to it too
+        if looks_truncated(html):
+            self.listing_failed(response, "truncated_listing", "the listing page is cut short")
+        listing = self.read_site_listing(html, response.url) if self.own_extractor else None
+        generic = discovery.read_listing(
+            html, response.url, self.article_pattern, self.pager_pattern, self.allowed_domains
+        )
+        extra = discovery.matching(
+            self.extra_links(html, response.url), self.article_pattern, self.allowed_domains
+        )
+        articles = listing.article_urls if listing else []
+        if not articles:
+            articles = list(dict.fromkeys([*generic.article_urls, *extra]))
+            if articles and self.own_extractor:
+                self.count("health/listing_fallback")
+        if not articles:
+            self.count("health/listing_pages_empty")
+            self.listing_failed(response, "empty_listing", "a listing page without article links")
+        else:
+            yield from self.found(response, "listings", articles, {})
+        own = [*listing.page_urls, *filter(None, [listing.next_url])] if listing else []
+        for url in dict.fromkeys([*own, *generic.page_urls]):
+            if url in self.listed_pages:
+                continue
+            if len(self.listed_pages) >= self.max_listing_pages:
+                self.listing_budget_spent()
+                return
+            yield from self.listing_page(url)
+
+    def listing_budget_spent(self) -> None:
+        """Once a crawl: the listing goes on past the pages a crawl reads (a pager trap, or a
+        site grown past the budget), so the walk is incomplete."""
+        if self.crawler.stats and self.crawler.stats.get_value(
+            "procarchive/skipped/listing_budget"
+        ):
+            return
+        self.count("skipped/listing_budget")
+        self.count("failed_listing")
+        self.logger.warning(
+            "%s: %d listing pages read, the most a crawl reads (max_listing_pages): the rest "
+            "of the listing is not", self.source.name, len(self.listed_pages),
+        )  # fmt: skip
+
+    def found(
+        self, response: Response, path: str, articles: list[str], hints: dict[str, str],
+        total: int | None = None,
+    ) -> Iterator[Any]:  # fmt: skip
+        """A page of `path` named these article URLs: the listing record, and requests for
+        the articles no earlier page named."""
+        yield ListingItem(self.source.name, response.url, articles, total)
+        new = [u for u in dict.fromkeys(articles) if u not in self.named]
+        self.count(f"discovery/{path}/links", len(articles))
+        self.count(f"discovery/{path}/new_links", len(new))
+        for url in new:
+            self.named.add(url)
+            if url in hints:
+                self.hints[url] = hints[url]
+            yield self.article_request(url, self.parse_article, hint=self.hints.get(url))
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if response.status == 304:  # revalidated: the archived copy is current
+            yield SeenItem([response.url], self.source.name)
+            return
+        html = self.page_text(response)
+        if html is None:
+            return
+        item, extractor = None, self.own_extractor
+        if self.own_extractor:
+            item = self.read_site_article(html, response.url)
+        if item is None and self.selector_article is not None:
+            item, extractor = (
+                self.selector_article.read(html, response.url, self.source),
+                "selectors",
+            )
+        if item is None:
+            item = await self.pool.run(
+                read_article, html, response.url, self.source.name, self.source.timezone,
+                self.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS"),
+            )  # fmt: skip
+            extractor = "generic"
+        if item is None:
+            self.skip(response, "no_article", "no article text found")
+            self.count("health/no_article")
+            return
+        self.count(f"health/articles/{extractor}")
+        if item.published_at is None and response.url in self.feed_dates:
+            item.published_at = parse_date(self.feed_dates[response.url], self.source.timezone)
+        item.capture_id = response.meta.get("capture_id")
+        item.source_updated = response.meta.get("hint")
+        item.page_url = response.url
+        yield item
+        for request in self.attachments(response, html, item.url):
+            yield request
