@@ -24,14 +24,16 @@ logger = logging.getLogger(__name__)
 
 
 def write_aliases(db: Database, rows: Iterable[dict[str, Any]], at: str) -> int:
-    """Record each article row's `url` and `page_url` as its aliases (seen at the row's
+    """Record each article row's `url`, `page_url` and the URLs that redirected to it as its
+    aliases (seen at the row's
     `fetched_at`, else `at`), in the caller's transaction. Returns the number of conflicts:
     URLs already another article's."""
     wanted: dict[str, tuple[str, str, str, str]] = {}  # url id -> (url, article, source, at)
     conflicts = 0
     for row in rows:
         seen_at = row.get("fetched_at") or at
-        for url in dict.fromkeys(u for u in (row["url"], row.get("page_url")) if u):
+        urls = (row["url"], row.get("page_url"), *(row.get("redirected_from") or ()))
+        for url in dict.fromkeys(u for u in urls if u):
             key = article_id(url)
             claim = wanted.setdefault(key, (url, row["id"], row["source"], seen_at))
             if claim[1] != row["id"]:

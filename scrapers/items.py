@@ -32,6 +32,7 @@ class ArticleItem:
     # from. A claim outside the source's domains is not followed (pipelines.confine).
     page_url: str | None = None
     canonical_claim: str | None = None  # such a claim, not followed
+    redirected_from: list[str] | None = None  # the URLs asked for that redirected to page_url
 
 
 @dataclass

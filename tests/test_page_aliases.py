@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
@@ -24,6 +25,7 @@ from pipelines.store import StorePipeline
 from pipelines.writes import mark_gone
 from samples.blogger_site import BloggerSite
 from samples.content import Article, blog_posts
+from samples.lkpp_live_site import LiveAgencySite, live_articles
 from samples.server import Page, SampleServer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 from tests.conftest import crawl, write_registry
@@ -315,3 +317,49 @@ def test_the_migration_keeps_every_url_an_archived_article_was_read_at(
         article_id(captures[0][1]): a,
         article_id(captures[1][1]): a,
     }
+
+
+class MovedSite(LiveAgencySite):
+    """A site whose sitemap still names its articles at their old addresses, which redirect
+    (301) to the new ones, as a site does after moving its news section."""
+
+    def sitemap_xml(self) -> str:
+        return super().sitemap_xml().replace("/read/", "/lama/read/")
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path.startswith("/lama/read/"):
+            moved = path.removeprefix("/lama")
+            if moved in self.by_path:
+                return Page(301, "text/html", b"", {"Location": moved})
+        return super().route(path, query)
+
+
+def test_a_page_reached_through_a_redirect_keeps_the_address_its_listing_names(
+    tmp_path: Path,
+) -> None:
+    """The sitemap names the old address; the article lives at the new one. Both are the
+    article's: it is listed, not unlisted, night after night, and a deletion is found."""
+    site = MovedSite(live_articles())
+    with SampleServer({"lkpp": site}) as server:
+        base = server.urls["lkpp"]
+        entry = {
+            "name": "moved", "spider": "news", "start_urls": [base + "/"],
+            "allowed_domains": ["127.0.0.1"],
+            "options": {"discovery": ["sitemaps"], "article_links": "/read/"},
+        }  # fmt: skip
+        registry = tmp_path / "sources.yml"
+        registry.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+        first = crawl(tmp_path, registry)
+        assert first["items_new"] == len(live_articles())
+        article = live_articles()[2]
+        new, old = base + article.path, base + "/lama" + article.path
+        aliases = dict(archive(tmp_path).execute("select url, article_id from article_urls"))
+        assert aliases[old] == aliases[new] == article_id(new)
+        for _ in range(2):
+            again = crawl(tmp_path, registry)
+            assert again["items_gone"] == 0 and "warnings/unlisted_once" not in reasons(again)
+        site.delete(article.path)  # and from the sitemap: unlisted twice, then gone
+        for _ in range(2):
+            crawl(tmp_path, registry)
+    gone = archive(tmp_path).execute("select url from articles where gone_at is not null")
+    assert [url for (url,) in gone] == [new]

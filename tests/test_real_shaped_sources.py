@@ -14,8 +14,9 @@ import yaml
 
 from pipelines.archive import open_archive
 from samples.lkpp_live_site import LiveAgencySite, live_articles
-from samples.server import SampleServer
+from samples.server import Page, SampleServer
 from samples.sites import build_sites
+from samples.wordpress_site import WordPressSite, wordpress_posts
 from scrapers.sources import LIVE_REGISTRY
 from tests.conftest import procarchive, write_registry
 
@@ -165,3 +166,41 @@ def test_a_full_crawl_of_a_redesigned_site_says_its_articles_fell_back(tmp_path:
         "; expected articles read by lkpp; all 36 read by the generic extractor"
     )
     assert crawl["items_new"] == 36  # archived still, by the fallback
+
+
+class WordPressHome(WordPressSite):
+    """The sample WordPress site with a home page whose <head> names its feed and API, as
+    WordPress themes print them."""
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/":
+            return Page.html(
+                '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/">'
+                '<link rel="https://api.w.org/" href="/wp-json/"></head>'
+                "<body><p>Beranda</p></body></html>"
+            )
+        return super().route(path, query)
+
+
+def test_the_news_spider_finds_a_wordpress_sites_posts_through_its_feed_and_api(
+    tmp_path: Path,
+) -> None:
+    posts = wordpress_posts("warta_pbj")
+    server = SampleServer({"wp": WordPressHome(*posts)}).start()
+    try:
+        entry = {
+            "name": "regional_news", "spider": "news", "start_urls": [server.urls["wp"] + "/"],
+            "allowed_domains": ["127.0.0.1"], "options": {"discovery": ["feeds"]},
+        }  # fmt: skip
+        registry = tmp_path / "sources.yml"
+        registry.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
+        code, output, [crawl] = run(tmp_path, registry)
+    finally:
+        server.stop()
+    assert code == 0, output[-3000:]
+    health = json.loads(crawl["health"])
+    count = len(posts[2])
+    # The feed names its posts first; the API names them all again, and no new one.
+    assert health["paths"]["feeds"]["new_links"] == count
+    assert health["paths"]["feeds"]["links"] == 2 * count
+    assert health["articles"] == {"generic": count} and crawl["items_new"] == count

@@ -178,6 +178,7 @@ class SourceSpider(scrapy.Spider):
         item.capture_id = response.meta.get("capture_id")
         item.source_updated = response.meta.get("hint")
         item.page_url = response.url
+        item.redirected_from = response.meta.get("redirect_urls")
         yield item
         yield from self.attachments(response, html, item.url)
 
