@@ -66,9 +66,6 @@ class ArticleSpider(SourceSpider):
             return
         if item.published_at is None:
             item.published_at = parse_date(response.meta.get("feed_date"), self.source.timezone)
-        item.capture_id = response.meta.get("capture_id")
-        item.page_url = response.url
-        item.redirected_from = response.meta.get("redirect_urls")
-        yield item
+        yield self.provenance(item, response)
         for request in self.attachments(response, html, item.url):
             yield request

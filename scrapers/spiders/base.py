@@ -175,12 +175,17 @@ class SourceSpider(scrapy.Spider):
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
+        yield self.provenance(item, response)
+        yield from self.attachments(response, html, item.url)
+
+    def provenance(self, item: ArticleItem, response: Response) -> ArticleItem:
+        """The item with how it was fetched: its capture, the listing's change hint, the URL
+        it was read at and the URLs that redirected there."""
         item.capture_id = response.meta.get("capture_id")
         item.source_updated = response.meta.get("hint")
         item.page_url = response.url
         item.redirected_from = response.meta.get("redirect_urls")
-        yield item
-        yield from self.attachments(response, html, item.url)
+        return item
 
     def attachments(self, response: Response, html: str, page_url: str) -> Iterator[Any]:
         """Requests for the documents an article links to (fetched once a crawl)."""

@@ -429,10 +429,6 @@ class NewsSpider(SourceSpider):
             self.count("warnings/extractor_fallback")
         if item.published_at is None and response.url in self.feed_dates:
             item.published_at = parse_date(self.feed_dates[response.url], self.source.timezone)
-        item.capture_id = response.meta.get("capture_id")
-        item.source_updated = response.meta.get("hint")
-        item.page_url = response.url
-        item.redirected_from = response.meta.get("redirect_urls")
-        yield item
+        yield self.provenance(item, response)
         for request in self.attachments(response, html, item.url):
             yield request
