@@ -90,6 +90,7 @@ PROCARCHIVE_SPSE_YEARS = os.environ.get("PROCARCHIVE_SPSE_YEARS", "")
 PROCARCHIVE_SPSE_MAX_LISTING_PAGES = 500  # of 100 packages, a listing and year
 # A news source's listing pages a crawl reads at most (a pager trap ends there, counted).
 PROCARCHIVE_MAX_LISTING_PAGES = 2000
+PROCARCHIVE_MAX_SITEMAPS = 1000  # sitemaps the indexes of one source lead to, a crawl
 PROCARCHIVE_EXTRACT_WORKERS = int(os.environ.get("PROCARCHIVE_EXTRACT_WORKERS", "0"))
 
 LOG_LEVEL = os.environ.get("PROCARCHIVE_LOG_LEVEL", "INFO")

@@ -204,3 +204,21 @@ def test_the_news_spider_finds_a_wordpress_sites_posts_through_its_feed_and_api(
     assert health["paths"]["feeds"]["new_links"] == count
     assert health["paths"]["feeds"]["links"] == 2 * count
     assert health["articles"] == {"generic": count} and crawl["items_new"] == count
+
+
+def test_nightly_says_which_source_drifted_and_exits_non_zero(tmp_path: Path) -> None:
+    server = SampleServer(build_sites()).start()
+    server.sites["lkpp"].redesign()  # type: ignore[attr-defined]
+    try:
+        registry = write_registry(tmp_path / "sources.yml", server.urls, ("lkpp_news", "warta_pbj"))
+        night = procarchive(
+            "nightly", "--registry", str(registry), "--db", str(tmp_path / "archive.db"),
+            "-s", "AUTOTHROTTLE_START_DELAY=0", cwd=tmp_path,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert night.returncode == 1
+    lines = night.stdout.splitlines()
+    assert any(line.startswith("lkpp_news") and " drifted " in line for line in lines)
+    assert any(line.startswith("warta_pbj") and " ok " in line for line in lines)
+    assert any(line.startswith("drifted: lkpp_news: expected") for line in lines)

@@ -106,6 +106,10 @@ class NewsSpider(SourceSpider):
         return SelectorArticle(**chosen) if chosen else None
 
     @cached_property
+    def max_sitemaps(self) -> int:
+        return self.crawler.settings.getint("PROCARCHIVE_MAX_SITEMAPS", 1000)
+
+    @cached_property
     def max_listing_pages(self) -> int:
         default = self.crawler.settings.getint("PROCARCHIVE_MAX_LISTING_PAGES", 2000)
         return int(self.options.get("max_listing_pages") or default)
@@ -122,15 +126,18 @@ class NewsSpider(SourceSpider):
         self.read_listings: set[str] = set()  # and read
         self.feed_dates: dict[str, str] = {}  # a feed entry's date, for a page without one
         self.apis: dict[str, None] = {}  # the WordPress posts API a start page names
+        self.sitemaps_asked = 0  # sitemaps an index led to
         self.landed: set[str] = set()
         self.steps = [self.feed_step, self.listing_step]
         self.started = False
 
     async def start(self) -> AsyncIterator[Any]:
-        self.expect()
-        for request in self.sitemap_step():
-            yield request
-        self.started = True
+        try:
+            self.expect()
+            for request in self.sitemap_step():
+                yield request
+        finally:  # an error in the first step must not keep the spider open forever
+            self.started = True
 
     @cached_property
     def own_extractor(self) -> str:
@@ -253,11 +260,14 @@ class NewsSpider(SourceSpider):
             if depth >= MAX_SITEMAP_DEPTH:
                 self.fail(response, "sitemap_too_deep", "a sitemap index nested too deep")
                 return
-            for entry in sitemap.entries:
-                if discovery.matching([entry.url], None, self.allowed_domains):
-                    yield from self.discover(
-                        entry.url, self.parse_sitemap, "sitemaps", depth=depth + 1
-                    )
+            for entry in discovery.matching(
+                [e.url for e in sitemap.entries], None, self.allowed_domains
+            ):
+                if self.sitemaps_asked >= self.max_sitemaps:
+                    self.budget_spent("sitemap_budget", "sitemaps", self.sitemaps_asked)
+                    return
+                self.sitemaps_asked += 1
+                yield from self.discover(entry, self.parse_sitemap, "sitemaps", depth=depth + 1)
             return
         if sitemap.kind != "sitemap":  # a feed named as a sitemap: read as one
             yield from self.read_feed(response, sitemap, "sitemaps")
@@ -365,22 +375,20 @@ class NewsSpider(SourceSpider):
             if url in self.listed_pages:
                 continue
             if len(self.listed_pages) >= self.max_listing_pages:
-                self.listing_budget_spent()
+                self.budget_spent("listing_budget", "listing pages", len(self.listed_pages))
                 return
             yield from self.listing_page(url)
 
-    def listing_budget_spent(self) -> None:
-        """Once a crawl: the listing goes on past the pages a crawl reads (a pager trap, or a
+    def budget_spent(self, reason: str, what: str, count: int) -> None:
+        """Once a crawl: the site offers more pages of a kind than a crawl reads (a trap, or a
         site grown past the budget), so the walk is incomplete."""
-        if self.crawler.stats and self.crawler.stats.get_value(
-            "procarchive/skipped/listing_budget"
-        ):
+        if self.crawler.stats and self.crawler.stats.get_value(f"procarchive/skipped/{reason}"):
             return
-        self.count("skipped/listing_budget")
+        self.count(f"skipped/{reason}")
         self.count("failed_listing")
         self.logger.warning(
-            "%s: %d listing pages read, the most a crawl reads (max_listing_pages): the rest "
-            "of the listing is not", self.source.name, len(self.listed_pages),
+            "%s: %d %s read, the most a crawl reads: the rest is not (%s)",
+            self.source.name, count, what, reason,
         )  # fmt: skip
 
     def found(
