@@ -35,7 +35,7 @@ def health_figures(stats: dict[str, Any]) -> dict[str, Any]:
     paths = {
         path: {
             name: value(f"discovery/{path}/{name}")
-            for name in ("pages", "links", "new_links", "absent")
+            for name in ("pages", "links", "new_links", "absent", "fewest_links", "most_links")
         }
         for path in PATHS
     }

@@ -77,6 +77,11 @@ def test_the_shipped_lkpp_entry_archives_a_live_shaped_site(
     assert health["paths"]["sitemaps"]["new_links"] == len(expected)
     assert health["paths"]["listings"]["links"] >= len(expected)  # the sidebar repeats some
     assert health["paths"]["listings"]["new_links"] == 0
+    # Each home page shows three articles and the four in its sidebar (some the same).
+    assert (
+        health["paths"]["listings"]["fewest_links"],
+        health["paths"]["listings"]["most_links"],
+    ) == (4, 6)
     assert health["articles"] == {"generic": len(expected)}
     assert "profil" not in " ".join(rows)
 

@@ -400,6 +400,9 @@ class NewsSpider(SourceSpider):
         yield ListingItem(self.source.name, response.url, articles, total)
         new = [u for u in dict.fromkeys(articles) if u not in self.named]
         self.count(f"discovery/{path}/links", len(articles))
+        assert self.crawler.stats is not None  # per page: the fewest and the most links
+        self.crawler.stats.min_value(f"procarchive/discovery/{path}/fewest_links", len(articles))
+        self.crawler.stats.max_value(f"procarchive/discovery/{path}/most_links", len(articles))
         self.count(f"discovery/{path}/new_links", len(new))
         for url in new:
             self.named.add(url)

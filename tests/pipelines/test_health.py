@@ -30,7 +30,9 @@ def test_a_site_as_expected_has_no_drift_and_its_figures() -> None:
     ))  # fmt: skip
     assert found["drift"] is None
     figures = json.loads(found["health"])
-    assert figures["paths"]["sitemaps"] == {"pages": 1, "links": 30, "new_links": 30, "absent": 0}
+    assert figures["paths"]["sitemaps"] == {
+        "pages": 1, "links": 30, "new_links": 30, "absent": 0, "fewest_links": 0, "most_links": 0,
+    }  # fmt: skip
     assert figures["articles"] == {"lkpp": 29, "generic": 1}
 
 
