@@ -84,6 +84,14 @@ def test_the_shipped_lkpp_entry_archives_a_live_shaped_site(
     ) == (4, 6)
     assert health["articles"] == {"generic": len(expected)}
     assert "profil" not in " ".join(rows)
+    # The MoU's only date is "pada Senin (4/11) di Gedung LKPP": the latest Monday 4 November
+    # at or before the page's first fetch, 2024-11-04 (until 2030 comes).
+    [mou] = db.execute(
+        "select signed_on, signed_on_raw, place from mous join articles on articles.id = article_id"
+    ).fetchall()
+    assert mou == ("2024-11-04", "Senin (4/11)", "Gedung LKPP")
+    parties = {name for (name,) in db.execute("select agency from mou_parties")}
+    assert parties == {"LKPP", "PPS"}
 
 
 def test_without_a_sitemap_the_listing_pages_find_every_article(tmp_path: Path) -> None:
