@@ -438,6 +438,7 @@ class NewsSpider(SourceSpider):
         self.count(f"health/articles/{extractor}")
         if extractor != self.expected_extractor:  # some fall back: said, if not yet drift
             self.count("warnings/extractor_fallback")
+        item.url = discovery.without_session(item.url)  # a redirect may have added one
         if item.published_at is None and response.url in self.feed_dates:
             item.published_at = parse_date(self.feed_dates[response.url], self.source.timezone)
         yield self.provenance(item, response)
