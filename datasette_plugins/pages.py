@@ -25,7 +25,8 @@ select source, max(finished_at) as finished_at from crawls
 where status = 'ok' group by source
 """
 HEALTH = """
-select source, last_status, last_crawl, drift, last_good_crawl from source_health order by source
+select source, last_status, last_crawl, drift, cut_short, last_good_crawl from source_health
+order by source
 """
 COUNTS = {
     "articles": "select coalesce(sum(n), 0) from articles_facet_counts",

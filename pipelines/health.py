@@ -16,6 +16,31 @@ from typing import Any
 
 PATHS = ("sitemaps", "feeds", "listings")
 PREFIX = "procarchive/"
+# What ends a walk before its end (scrapers/budget.py; the news spider's own page budgets).
+CUT_SHORT = {
+    "budget/pages": "the crawl's budget of pages was spent",
+    "budget/new_articles": "the crawl's budget of new articles was spent",
+    "budget/listing_depth": "listing pages led deeper than the crawl's budget",
+    "budget/listing_pages": "the site has more listing pages than a crawl reads",
+    "budget/sitemaps": "the sitemap indexes lead to more sitemaps than a crawl reads",
+    "trap/no_new_links": "a chain of listing pages kept going without a new article link",
+    "trap/near_identical": "pages at URLs of one shape kept showing the same text",
+}
+
+
+def cut_short(stats: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(`trapped` or `limited`, a sentence of what ended the walk early and how often) for a
+    crawl a trap or a budget stopped; (None, None) for one that walked to its end."""
+    found = {key: int(stats.get(f"{PREFIX}{key}", 0)) for key in CUT_SHORT}
+    said = [
+        f"{CUT_SHORT[key]} ({key}: {count} not fetched or kept)"
+        for key, count in found.items()
+        if count
+    ]
+    if not said:
+        return None, None
+    trapped = any(count for key, count in found.items() if key.startswith("trap/"))
+    return ("trapped" if trapped else "limited"), "; ".join(said)
 
 
 def crawl_health(stats: dict[str, Any]) -> dict[str, Any]:

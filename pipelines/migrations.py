@@ -391,31 +391,38 @@ def unlisted_twice(db: Database) -> None:
     db.table("articles").add_column("unlisted_at", str)
 
 
+SOURCE_HEALTH = """
+SELECT c.source, c.status AS last_status, c.finished_at AS last_crawl, c.drift{columns},
+  json_extract(h.health, '$.paths.sitemaps.links') AS sitemap_links,
+  json_extract(h.health, '$.paths.feeds.links') AS feed_links,
+  json_extract(h.health, '$.paths.listings.links') AS listing_links,
+  json_extract(h.health, '$.paths.listings.pages') AS listing_pages,
+  json_extract(h.health, '$.expected_extractor') AS expected_extractor,
+  (SELECT sum(value) FROM json_each(h.health, '$.articles')) AS articles_read,
+  json_extract(h.health, '$.articles.generic') AS articles_generic,
+  (SELECT max(g.finished_at) FROM crawls g
+    WHERE g.source = c.source AND g.status = 'ok') AS last_good_crawl
+FROM crawls c
+-- a health that is not JSON (written by hand, damaged) reads as none
+JOIN (SELECT id, CASE WHEN json_valid(health) THEN health END AS health FROM crawls) h
+  ON h.id = c.id
+WHERE c.id = (SELECT max(id) FROM crawls WHERE source = c.source)
+"""
+
+
 def source_health(db: Database) -> None:
     """Each crawl's health (pages and article links by discovery path, articles by
     extractor) and its drift; each source's latest crawl beside its last good one."""
     db.table("crawls").add_column("health", str)
     db.table("crawls").add_column("drift", str)
-    db.create_view(
-        "source_health",
-        """
-        SELECT c.source, c.status AS last_status, c.finished_at AS last_crawl, c.drift,
-          json_extract(h.health, '$.paths.sitemaps.links') AS sitemap_links,
-          json_extract(h.health, '$.paths.feeds.links') AS feed_links,
-          json_extract(h.health, '$.paths.listings.links') AS listing_links,
-          json_extract(h.health, '$.paths.listings.pages') AS listing_pages,
-          json_extract(h.health, '$.expected_extractor') AS expected_extractor,
-          (SELECT sum(value) FROM json_each(h.health, '$.articles')) AS articles_read,
-          json_extract(h.health, '$.articles.generic') AS articles_generic,
-          (SELECT max(g.finished_at) FROM crawls g
-            WHERE g.source = c.source AND g.status = 'ok') AS last_good_crawl
-        FROM crawls c
-        -- a health that is not JSON (written by hand, damaged) reads as none
-        JOIN (SELECT id, CASE WHEN json_valid(health) THEN health END AS health FROM crawls) h
-          ON h.id = c.id
-        WHERE c.id = (SELECT max(id) FROM crawls WHERE source = c.source)
-        """,
-    )
+    db.create_view("source_health", SOURCE_HEALTH.format(columns=""))
+
+
+def crawl_budgets(db: Database) -> None:
+    """What cut a crawl's walk short (a budget spent, a trap detected: scrapers/budget.py),
+    in the crawl and on the source's health."""
+    db.table("crawls").add_column("cut_short", str)
+    db.create_view("source_health", SOURCE_HEALTH.format(columns=", c.cut_short"), replace=True)
 
 
 def page_aliases(db: Database) -> None:
@@ -484,6 +491,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0014_unlisted_twice", unlisted_twice),
     ("0015_page_aliases", page_aliases),
     ("0017_source_health", source_health),
+    ("0018_crawl_budgets", crawl_budgets),
 ]
 
 

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 from pipelines.aliases import PageAliases
 from pipelines.archive import WRITE_ERRORS, CrawlArchive, refused_write
-from pipelines.health import crawl_health
+from pipelines.health import crawl_health, cut_short
 from pipelines.writes import (
     mark_gone,
     mark_seen,
@@ -248,7 +248,8 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
         key.split("/", 1)[1]: value
         for key, value in stats.items()
         if key.startswith(("procarchive/failed/", "procarchive/skipped/", "procarchive/dropped/",
-                           "procarchive/warnings/", "spider_exceptions/"))
+                           "procarchive/warnings/", "procarchive/budget/", "procarchive/trap/",
+                           "spider_exceptions/"))
     }  # fmt: skip
     if stats.get("offsite/filtered"):  # Scrapy's offsite filter counts these itself
         reasons["skipped/offsite"] = reasons.get("skipped/offsite", 0) + stats["offsite/filtered"]
@@ -264,9 +265,11 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
     fetched_enough = fetched > 0 or (resumed and errors == 0)
     ok = reason == "finished" and fetched_enough and (items > 0 or errors == 0)
     health = crawl_health(stats)
+    stopped, why = cut_short(stats)
     return {
-        "status": ("drifted" if health["drift"] else "ok") if ok else "failed",
+        "status": (stopped or ("drifted" if health["drift"] else "ok")) if ok else "failed",
         **health,
+        "cut_short": why,
         "finish_reason": reason,
         "pages_fetched": fetched,
         "items_new": stats.get("procarchive/items_new", 0),

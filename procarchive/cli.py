@@ -427,6 +427,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         )
         state = "" if source.enabled else " (disabled)"
         print(f"{source.name:<28}{source.spider:<18}{source.start_urls[0]:<52}{when}{state}")
+        if crawl and crawl.get("cut_short"):
+            print(f"{'':<28}{crawl['status']}: {crawl['cut_short']}")
         if crawl and crawl.get("drift"):
             print(f"{'':<28}drifted: {crawl['drift']}")
     return 0

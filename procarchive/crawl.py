@@ -44,6 +44,7 @@ class CrawlResult:
     items_gone: int = 0
     finish_reason: str | None = None
     drift: str | None = None  # what the source's pages were expected to show, and showed
+    cut_short: str | None = None  # a budget spent or a trap detected (scrapers/budget.py)
     started_at: str | None = None
     finished_at: str | None = None
 
@@ -304,9 +305,11 @@ def format_results(found: list[CrawlResult]) -> str:
             + f"{r.seconds:>9.0f}"
         )
     for r in found:
+        if r.cut_short:
+            lines.append(f"{r.status}: {r.source}: {r.cut_short}")
         if r.drift:
-            lines.append(f"{r.status}: {r.source}: {r.drift}")
-    failed = [r.source for r in found if r.status not in ("ok", "drifted")]
+            lines.append(f"drifted: {r.source}: {r.drift}")
+    failed = [r.source for r in found if r.status not in ("ok", "drifted", "limited", "trapped")]
     if failed:
         lines.append(f"failed: {', '.join(failed)}")
     return "\n".join(lines)

@@ -40,11 +40,16 @@ CONCURRENT_ITEMS = 1
 # Next to the downloader, so captures see responses as received (before decompression).
 # Nightly crawls skip or revalidate what the archive has (scrapers/incremental.py); the
 # conditional headers go on before anything else sees a request.
-SPIDER_MIDDLEWARES = {"scrapers.incremental.SkipUnchangedMiddleware": 950}
+# A crawl's budget and trap detection see what the skip leaves, what will be fetched.
+SPIDER_MIDDLEWARES = {
+    "scrapers.incremental.SkipUnchangedMiddleware": 950,
+    "scrapers.budget.CrawlBudgetMiddleware": 900,
+}
 # Requests keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100);
 # Retry-After is waited for just before RetryMiddleware (550) retries; redirect loops fail.
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.politeness.AllowedHostsMiddleware": 40,
+    "scrapers.budget.TrapGateMiddleware": 45,
     "scrapers.incremental.RevalidateMiddleware": 50,
     "scrapers.politeness.RetryAfterMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
@@ -91,6 +96,12 @@ PROCARCHIVE_SPSE_MAX_LISTING_PAGES = 500  # of 100 packages, a listing and year
 # A news source's listing pages a crawl reads at most (a pager trap ends there, counted).
 PROCARCHIVE_MAX_LISTING_PAGES = 2000
 PROCARCHIVE_MAX_SITEMAPS = 1000  # sitemaps the indexes of one source lead to, a crawl
+# Every crawl's budget (scrapers/budget.py); a source's `budget:` in sources.yml overrides it.
+PROCARCHIVE_BUDGET_PAGES = int(os.environ.get("PROCARCHIVE_BUDGET_PAGES", "50000"))
+PROCARCHIVE_BUDGET_NEW_ARTICLES = int(os.environ.get("PROCARCHIVE_BUDGET_NEW_ARTICLES", "5000"))
+PROCARCHIVE_BUDGET_LISTING_DEPTH = int(os.environ.get("PROCARCHIVE_BUDGET_LISTING_DEPTH", "1000"))
+PROCARCHIVE_TRAP_STALE_PAGES = 5  # listing pages in a row without a new article link
+PROCARCHIVE_TRAP_SAME_TEXT = 10  # pages of one URL shape whose text is the same
 PROCARCHIVE_EXTRACT_WORKERS = int(os.environ.get("PROCARCHIVE_EXTRACT_WORKERS", "0"))
 
 LOG_LEVEL = os.environ.get("PROCARCHIVE_LOG_LEVEL", "INFO")

@@ -78,6 +78,7 @@ class Source:
     timezone: str = "+07:00"
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
+    budget: dict[str, int] = field(default_factory=dict)  # overrides of scrapers/budget.py
 
 
 def load_registry(
@@ -116,7 +117,9 @@ def load_registry(
             raise RegistryError(
                 f"{path}: source {entry['name']!r}: start_urls must be http(s) URLs"
             )
-        problem = news_options_problem(entry.get("options") or {})
+        problem = news_options_problem(entry.get("options") or {}) or budget_problem(
+            entry.get("budget") or {}
+        )
         if problem:
             raise RegistryError(f"{path}: source {entry['name']!r}: {problem}")
         entry["allowed_domains"] = tuple(
@@ -124,6 +127,16 @@ def load_registry(
         )
         sources[entry["name"]] = Source(**entry)
     return sources
+
+
+BUDGET_NAMES = ("pages", "new_articles", "listing_depth")
+
+
+def budget_problem(budget: Any) -> str | None:
+    if not isinstance(budget, dict) or set(budget) - set(BUDGET_NAMES):
+        return f"budget takes {{{', '.join(BUDGET_NAMES)}}}"
+    bad = [k for k, v in budget.items() if not isinstance(v, int) or isinstance(v, bool) or v < 1]
+    return f"budget.{bad[0]}: a whole number above 0" if bad else None
 
 
 NEWS_PATHS = ("sitemaps", "feeds", "listings")

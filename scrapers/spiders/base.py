@@ -18,6 +18,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from pipelines.normalize import article_id
+from scrapers.budget import Trapped
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import redecode
@@ -84,6 +85,8 @@ class SourceSpider(scrapy.Spider):
             if request.meta.get("article") and status in (404, 410):
                 capture = failure.value.response.meta.get("capture_id")
                 yield GoneItem(request.url, self.source.name, reason, capture)
+        elif failure.check(Trapped):  # counted where the trap was found
+            return
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
             skipped = declined(message)

@@ -264,7 +264,7 @@ class NewsSpider(SourceSpider):
                 [e.url for e in sitemap.entries], None, self.allowed_domains
             ):
                 if self.sitemaps_asked >= self.max_sitemaps:
-                    self.budget_spent("sitemap_budget", "sitemaps", self.sitemaps_asked)
+                    self.budget_spent("sitemaps", self.sitemaps_asked)
                     return
                 self.sitemaps_asked += 1
                 yield from self.discover(entry, self.parse_sitemap, "sitemaps", depth=depth + 1)
@@ -375,20 +375,20 @@ class NewsSpider(SourceSpider):
             if url in self.listed_pages:
                 continue
             if len(self.listed_pages) >= self.max_listing_pages:
-                self.budget_spent("listing_budget", "listing pages", len(self.listed_pages))
+                self.budget_spent("listing_pages", len(self.listed_pages))
                 return
             yield from self.listing_page(url)
 
-    def budget_spent(self, reason: str, what: str, count: int) -> None:
+    def budget_spent(self, what: str, count: int) -> None:
         """Once a crawl: the site offers more pages of a kind than a crawl reads (a trap, or a
-        site grown past the budget), so the walk is incomplete."""
-        if self.crawler.stats and self.crawler.stats.get_value(f"procarchive/skipped/{reason}"):
+        site grown past the budget), so the walk is incomplete and the crawl `limited`."""
+        if self.crawler.stats and self.crawler.stats.get_value(f"procarchive/budget/{what}"):
             return
-        self.count(f"skipped/{reason}")
+        self.count(f"budget/{what}")
         self.count("failed_listing")
         self.logger.warning(
-            "%s: %d %s read, the most a crawl reads: the rest is not (%s)",
-            self.source.name, count, what, reason,
+            "%s: %d %s read, the most a crawl reads: the rest is not (budget/%s)",
+            self.source.name, count, what.replace("_", " "), what,
         )  # fmt: skip
 
     def found(

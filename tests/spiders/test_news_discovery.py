@@ -111,10 +111,12 @@ def test_a_hard_site_is_walked_whole_within_its_budgets_and_every_problem_counte
     assert health["paths"]["feeds"]["pages"] == 1 and health["paths"]["feeds"]["new_links"] == 1
     # The endless pager stopped at the budget, said once.
     assert health["paths"]["listings"]["pages"] == 5
-    assert reasons["skipped/listing_budget"] == 1
+    assert reasons["budget/listing_pages"] == 1
     assert row["finish_reason"] == "finished"
-    # Articles came, so the crawl is ok, its errors counted (and no unlisted verdict made).
-    assert code == 0 and row["status"] == "ok" and row["errors"] >= 1
+    # Articles came, their errors counted, but the walk was cut short: limited, and said.
+    assert code == 1 and row["status"] == "limited" and row["errors"] >= 1
+    assert "more listing pages than a crawl reads (budget/listing_pages: 1" in row["cut_short"]
+    assert "limited: tricky: the site has more listing pages" in output
 
 
 def test_the_sitemap_budget_ends_an_index_that_leads_too_far(tmp_path: Path) -> None:
@@ -122,6 +124,6 @@ def test_the_sitemap_budget_ends_an_index_that_leads_too_far(tmp_path: Path) -> 
         tmp_path, "-s", "PROCARCHIVE_MAX_SITEMAPS=2", "-s", "PROCARCHIVE_MAX_LISTING_PAGES=2"
     )
     reasons = json.loads(row["error_reasons"])
-    assert reasons["skipped/sitemap_budget"] == 1, output[-2000:]
+    assert reasons["budget/sitemaps"] == 1, output[-2000:]
     health = json.loads(row["health"])
     assert health["paths"]["sitemaps"]["pages"] == 2  # the index, and the gzipped child
