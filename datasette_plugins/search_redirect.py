@@ -5,7 +5,8 @@ The table page's own `_search` collects, counts and facets every match: for a wo
 of a million articles that takes seconds and ends at the SQL time limit. The canned queries
 read the full-text index newest first and stop at 50 hits. A plain search (the search box,
 nothing else asked of the page) is sent there; a search combined with filters, facets or a
-format other than HTML stays on the table page.
+format other than HTML stays on the table page. A blank `_search` (an empty search box) is
+no search: it is dropped before Datasette, which would match the empty text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from datasette import hookimpl
 
@@ -39,6 +40,21 @@ def search_target(scope: Scope) -> str | None:
     return f"{query}?" + urlencode({"term": term})
 
 
+def without_blank_searches(scope: Scope) -> Scope:
+    """The request without its blank `_search` and `_search_COLUMN` arguments."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    kept = [part for part in query.split("&") if not blank_search(part)]
+    if len(kept) == len(query.split("&")):
+        return scope
+    return {**scope, "query_string": "&".join(kept).encode("latin-1")}
+
+
+def blank_search(part: str) -> bool:
+    name, _, value = part.partition("=")
+    searching = name.startswith("_search") and name != "_searchmode"
+    return searching and not unquote_plus(value).strip()
+
+
 @hookimpl
 def extra_template_vars(template: str) -> dict[str, str]:
     """The same queries for the "search all tables" page (templates/search_all.html)."""
@@ -52,6 +68,7 @@ def extra_template_vars(template: str) -> dict[str, str]:
 def asgi_wrapper() -> Callable[[App], App]:
     def wrap(app: App) -> App:
         async def redirecting_app(scope: Scope, receive: Any, send: Any) -> None:
+            scope = without_blank_searches(scope) if scope.get("type") == "http" else scope
             target = search_target(scope)
             if target is None:
                 await app(scope, receive, send)

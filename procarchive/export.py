@@ -20,6 +20,7 @@ import yaml
 from sqlite_utils import Database
 
 from datasette_plugins.fast_csv import csv_lines
+from datasette_plugins.search_syntax import fts_query, read_search, search_parameters
 from procarchive import ocds
 from procarchive.export_filters import (
     DATASETS,
@@ -58,9 +59,9 @@ def query_parameters(sql: str) -> list[str]:
 
 
 FTS_SYNTAX = (
-    'FTS5 syntax: words match in any order (jalan raya), "a phrase" in closed double quotes, '
-    "AND, OR, NOT in capitals, a prefix with * (kerang*): "
-    "https://www.sqlite.org/fts5.html#full_text_query_syntax"
+    'Search syntax: words match in any order (jalan raya, e-katalog), "a phrase" in closed '
+    "double quotes, AND, OR, NOT in capitals between two terms, a prefix with * (kerang*), "
+    "(parentheses) to group: README.md, Searching"
 )
 
 
@@ -136,11 +137,20 @@ def _canned(name: str, sql: str, params: dict[str, str]) -> Query:
         raise ExportError(f"{name} takes {taken}, not {', '.join(f'-p {p}' for p in unknown)}")
     if missing := [p for p in takes if p not in params]:
         raise ExportError(f"{name} needs {' '.join(f'-p {p}=VALUE' for p in missing)}")
-    matched = re.findall(r"\bMATCH\s+:(\w+)", _NOT_CODE.sub(" ", sql), re.IGNORECASE)
+    matched = search_parameters(_NOT_CODE.sub(" ", sql))
     return Query(sql, params, searches={p: f"-p {p}=" for p in matched})
 
 
 def _execute(db: Database, query: Query) -> sqlite3.Cursor:
+    """The rows of `query`. Its searches are read as the site reads them (`fts_query`), but
+    one that had to be mended there (an unclosed quote, a dangling AND) is refused here."""
+    for name, given in query.searches.items():
+        value = str(query.params[name])
+        if notes := read_search(value).notes:
+            raise ExportError(
+                f"{given}{value!r} is not a valid full-text query ({'; '.join(notes)}). {FTS_SYNTAX}"
+            )
+    db.conn.create_function("fts_query", 1, fts_query, deterministic=True)
     try:
         cursor: sqlite3.Cursor = db.execute(query.sql, query.params)
     except sqlite3.OperationalError as exc:

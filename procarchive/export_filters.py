@@ -20,7 +20,7 @@ class Filters:
     until: str | None = None  # YYYY-MM-DD, that whole day included
     source: str | None = None
     agency: str | None = None
-    search: str | None = None  # an FTS5 query
+    search: str | None = None  # a search as the site reads it (datasette_plugins/search_syntax)
 
     def given(self) -> list[str]:
         return [f.name for f in fields(self) if getattr(self, f.name) not in (None, "")]
@@ -58,7 +58,7 @@ class Query:
     json_columns: frozenset[str] = frozenset()  # JSON text that JSON exports embed as values
     relation: str | None = None  # the table or view it reads whole, if it does
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)  # column: (table, column)
-    searches: dict[str, str] = field(default_factory=dict)  # FTS5 query params: how given
+    searches: dict[str, str] = field(default_factory=dict)  # params read by fts_query: how given
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ DOCUMENT_COLUMNS = (
 
 
 def _fts(rowids_of: str, table: str) -> str:
-    return f"{rowids_of} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :search)"
+    return (
+        f"{rowids_of} IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH fts_query(:search))"
+    )
 
 
 DATASETS = {
@@ -190,7 +192,7 @@ def dataset_query(name: str, filters: Filters | None = None) -> Query:
 
 
 def searches(params: dict[str, str]) -> dict[str, str]:
-    """The filter that is an FTS5 query, if given, and how (for an error message)."""
+    """The filter that is a full-text search, if given, and how (for an error message)."""
     return {"search": "--search "} if "search" in params else {}
 
 
