@@ -189,24 +189,32 @@ def _names_charset(path: str) -> bool:
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+    def __init__(self, site: Site, port: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__((host, port), _Handler)
         self.site = site
 
 
 class SampleServer:
-    """Serve several sites, each on its own loopback port, in background threads."""
+    """Serve several sites, each on its own loopback port, in background threads; `hosts`
+    puts a site on another loopback address (127.0.0.2 plays a second host)."""
 
-    def __init__(self, sites: dict[str, Site], ports: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        sites: dict[str, Site],
+        ports: dict[str, int] | None = None,
+        hosts: dict[str, str] | None = None,
+    ) -> None:
         self.sites = sites
         self.ports = ports or {}
+        self.hosts = hosts or {}
         self._servers: list[_SiteServer] = []
         self.urls: dict[str, str] = {}
 
     def start(self) -> Self:
         for name, site in self.sites.items():
-            server = _SiteServer(site, self.ports.get(name, 0))
-            site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+            host = self.hosts.get(name, "127.0.0.1")
+            server = _SiteServer(site, self.ports.get(name, 0), host)
+            site.base_url = f"http://{host}:{server.server_address[1]}"
             self.urls[name] = site.base_url
             threading.Thread(target=server.serve_forever, daemon=True, name=name).start()
             self._servers.append(server)

@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares import redirect
+from scrapy.downloadermiddlewares import redirect, robotstxt
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
@@ -111,6 +111,37 @@ class AllowedHostsMiddleware:
             + (" and document_hosts" if document else "")
             + (f", redirected from {redirected[0]}" if redirected else "")
         )
+
+
+class UnreadableRobotsTxt(logging.Filter):
+    """Drops Scrapy's traceback for a robots.txt it could not download: RobotsTxtMiddleware
+    below says it in one counted line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and str(record.msg).startswith("Error downloading"))
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, except that a robots.txt that cannot be downloaded (a host that hangs, a
+    refused connection) is one warning line and one count, `warnings/robots_unreadable`,
+    not an error with a traceback. As in Scrapy, the host is then crawled as if its
+    robots.txt allowed everything."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        robots_logger = logging.getLogger(robotstxt.__name__)
+        if not any(isinstance(f, UnreadableRobotsTxt) for f in robots_logger.filters):
+            robots_logger.addFilter(UnreadableRobotsTxt())
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, IgnoreRequest):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("procarchive/warnings/robots_unreadable")
+            logger.warning(
+                "robots.txt of %s not read: %s (%s); crawled as if it allowed everything",
+                netloc, exc, type(exc).__name__,
+            )  # fmt: skip
+        super()._robots_error(exc, netloc)
 
 
 class RetryAfterMiddleware:

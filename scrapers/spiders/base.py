@@ -102,7 +102,11 @@ class SourceSpider(scrapy.Spider):
         if request.meta.get("revalidate"):
             self.count("failed_listing")  # the listing is incomplete: no "unlisted" verdicts
         self.count(f"failed/{reason}")
-        self.logger.warning("Failed %s: %s (%s)", request.url, failure.getErrorMessage(), reason)
+        tries = request.meta.get("retry_times", 0) + 1
+        after = f" after {tries} tries" if tries > 1 else ""
+        self.logger.warning(
+            "Failed %s%s: %s (%s)", request.url, after, failure.getErrorMessage(), reason
+        )
 
     def paged_listing(
         self,
