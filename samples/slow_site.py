@@ -33,17 +33,20 @@ class SlowSite(Site):
         self._lock = threading.Lock()
         self.in_flight: Counter[str] = Counter()
         self.most_at_once: Counter[str] = Counter()  # Host -> the most served at once
+        self.first_request = self.last_response = 0.0  # time.monotonic(), for benchmarks
 
     def handle(self, request: SampleRequest) -> Page:
         host = request.headers.get("Host")
         with self._lock:
             self.in_flight[host] += 1
             self.most_at_once[host] = max(self.most_at_once[host], self.in_flight[host])
+            self.first_request = self.first_request or time.monotonic()
         try:
             return super().handle(request)
         finally:
             with self._lock:
                 self.in_flight[host] -= 1
+                self.last_response = time.monotonic()
 
     def route(self, path: str, query: dict[str, str]) -> Page:
         if path == "/robots.txt":
