@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from scrapers.extract.documents import extract_document
 from scrapers.items import DocumentItem
 from scrapers.offload import WorkerPool
-from scrapers.politeness import declined
+from scrapers.politeness import declined, over_size_cap
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
 EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
@@ -93,7 +93,7 @@ class DocumentFetcher:
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Counted and logged like any failure, and kept as a row saying why."""
         request = failure.request  # type: ignore[attr-defined]
-        if _over_size_cap(failure):
+        if over_size_cap(failure):
             problem = "too_large"
             self.spider.count("skipped/document_too_large")
             self.spider.logger.warning(
@@ -110,13 +110,3 @@ class DocumentFetcher:
         yield DocumentItem(
             request.url, self.spider.source.name, **request.meta["document"], problem=problem
         )
-
-
-def _over_size_cap(failure: Failure) -> bool:
-    """Scrapy cancels a download over the cap with a message where it knew the size ahead
-    (Content-Length), without one where it found out while receiving, and ignores a body
-    that outgrew the cap while being decompressed."""
-    message = str(failure.value)
-    if failure.check(DownloadCancelledError):
-        return not message or "max size" in message
-    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message

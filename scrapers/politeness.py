@@ -19,11 +19,12 @@ from urllib.parse import urldefrag, urlsplit
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares import redirect, robotstxt
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from scrapers.sources import in_domains
 
@@ -38,6 +39,16 @@ DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
 def declined(failure_message: str) -> str | None:
     """ "robots" or "offsite" for a request Scrapy declined on purpose, else None."""
     return next((name for marker, name in DECLINED if marker in failure_message), None)
+
+
+def over_size_cap(failure: Failure) -> bool:
+    """Scrapy cancels a download over the cap with a message where it knew the size ahead
+    (Content-Length), without one where it found out while receiving, and ignores a body
+    that outgrew the cap while being decompressed."""
+    message = str(failure.value)
+    if failure.check(DownloadCancelledError):
+        return not message or "max size" in message
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message
 
 
 class RetryAfterTooLong(Exception):
