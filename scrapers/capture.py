@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.utils.python import to_bytes
 from twisted.web.client import URI
+from twisted.web.http_headers import Headers as TxHeaders
 
 from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive, refused_write
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
@@ -50,21 +51,21 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
 def sent_headers(request: Request) -> list[tuple[str, str]]:
     """The request's headers as Scrapy's HTTP/1.1 handler sent them, in the order sent.
 
-    The handler (scrapy/core/downloader/handlers/http11.py) gives `request.headers` to
-    Twisted, which adds two without putting them on the request: Content-Length right after
-    the request line when there is a body, 0 for a POST or PUT without one
-    (twisted.web._newclient.Request.writeTo), and Host last unless the request has one: the
-    URL's host, with its port unless the scheme's default (twisted.web.client.Agent).
+    The handler (scrapy/core/downloader/handlers/http11.py) gives Twisted `request.headers`,
+    and Twisted adds two that never show on the request: Host last, unless there is one
+    (the URL's host, with its port unless the scheme's default: twisted.web.client.Agent),
+    and Content-Length right after the request line when there is a body, 0 for a POST or
+    PUT without one (twisted.web._newclient.Request.writeTo).
     """
-    headers = header_pairs(request.headers)
-    if request.body or request.method in ("POST", "PUT"):
-        headers.insert(0, ("Content-Length", str(len(request.body))))
-    if b"Host" not in request.headers:
+    headers = TxHeaders(request.headers)  # as the handler builds them: Twisted's names
+    if not headers.hasHeader(b"Host"):
         uri = URI.fromBytes(to_bytes(request.url))
         default = (uri.scheme, uri.port) in ((b"http", 80), (b"https", 443))
-        host = uri.host if default else b"%b:%d" % (uri.host, uri.port)
-        headers.append(("Host", host.decode("latin-1")))
-    return headers
+        headers.addRawHeader(b"Host", uri.host if default else b"%b:%d" % (uri.host, uri.port))
+    lines = [(name, value) for name, values in headers.getAllRawHeaders() for value in values]
+    if request.body or request.method in ("POST", "PUT"):
+        lines.insert(0, (b"Content-Length", b"%d" % len(request.body)))
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in lines]
 
 
 class CaptureMiddleware:
