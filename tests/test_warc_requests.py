@@ -31,6 +31,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from pipelines.warc import Exchange, WarcFiles
 from samples.server import FORM_TYPE, Page, SampleRequest, SampleServer
+from samples.spse_content import sample_lpses, sample_packages
 from samples.spse_site import SpseSite
 from scrapers.capture import sent_headers
 from tests.conftest import ROOT, procarchive, write_registry
@@ -134,7 +135,7 @@ def sha1(data: bytes) -> str:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RecordingSpse]:
     """The sample SPSE crawled once; the site is stopped after, so replay is the WARCs'."""
-    site = RecordingSpse.sample()
+    site = RecordingSpse(sample_lpses(), sample_packages())
     workdir = tmp_path_factory.mktemp("warc-requests")
     with SampleServer({"spse": site}) as server:
         registry = write_registry(workdir / "sources.yml", server.urls, only=("spse",))
