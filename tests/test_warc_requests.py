@@ -43,10 +43,8 @@ PYWB = Path(os.environ.get("PROCARCHIVE_PYWB", ROOT / ".venv" / "pywb")) / "bin"
 def test_sent_headers_add_what_twisted_sends() -> None:
     get = Request("http://127.0.0.1:8701/berita?page=2", headers={"Accept": "text/html"})
     assert sent_headers(get) == [("Accept", "text/html"), ("Host", "127.0.0.1:8701")]
-    assert sent_headers(Request("https://lpse.example.go.id/eproc4"))[-1] == (
-        "Host",
-        "lpse.example.go.id",
-    )  # the scheme's default port is not named
+    https = Request("https://lpse.example.go.id/eproc4")  # the scheme's default port: not named
+    assert sent_headers(https)[-1] == ("Host", "lpse.example.go.id")
     post = FormRequest("http://spse.example:8080/lkpp/dt/lelang", formdata={"start": "10"})
     assert sent_headers(post) == [
         ("Content-Length", "8"),
