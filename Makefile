@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pywb (replay) in a venv of its own: its brotlipy would shadow the brotli Scrapy decodes with.
+PYWB := $(VENV)/pywb
 
 .PHONY: install demo test lint typecheck pytest crawl serve bench snapshots clean
 
@@ -14,7 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(PYWB)/bin/wayback:
+	$(PYTHON) -m venv $(PYWB)
+	$(PYWB)/bin/python -m pip install --quiet "pywb>=2.10,<2.11"
+
+install: $(STAMP) $(PYWB)/bin/wayback
 
 demo: $(STAMP)
 	$(BIN)/procarchive demo

@@ -425,6 +425,14 @@ def crawl_budgets(db: Database) -> None:
     db.create_view("source_health", SOURCE_HEALTH.format(columns=", c.cut_short"), replace=True)
 
 
+def capture_methods(db: Database) -> None:
+    """The request method of a capture. Only a GET's payload is an original for revisits:
+    replay tools look a revisit's original up by its URL alone, and a POST capture is indexed
+    under its URL and form. Captures from before have none and are taken for GETs (the only
+    POSTs then were SPSE's DataTables listings)."""
+    db.table("captures").add_column("method", str)
+
+
 def page_aliases(db: Database) -> None:
     """Every URL an article was read at or claims (pipelines.aliases): `url_id` is the id the
     URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
@@ -492,6 +500,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0015_page_aliases", page_aliases),
     ("0017_source_health", source_health),
     ("0018_crawl_budgets", crawl_budgets),
+    ("0019_capture_methods", capture_methods),
 ]
 
 

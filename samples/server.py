@@ -48,6 +48,8 @@ class SampleRequest:
     form: dict[str, str] = field(default_factory=dict)  # an urlencoded POST body
     headers: Headers = field(default_factory=Headers)
     cookies: dict[str, str] = field(default_factory=dict)
+    received: list[tuple[str, str]] = field(default_factory=list)  # the header lines, in order
+    body: bytes = b""
 
 
 def parse_cookies(header: str) -> dict[str, str]:
@@ -124,6 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
             form=form,
             headers=Headers(dict(self.headers.items())),
             cookies=parse_cookies(self.headers.get("Cookie", "")),
+            received=list(self.headers.items()),
+            body=body,
         )
 
     def _respond(self, request: SampleRequest) -> None:

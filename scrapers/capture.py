@@ -17,6 +17,9 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
+from scrapy.utils.python import to_bytes
+from twisted.web.client import URI
+from twisted.web.http_headers import Headers as TxHeaders
 
 from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive, refused_write
 from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
@@ -27,7 +30,7 @@ logger = logging.getLogger(__name__)
 CAPTURE_COLUMNS = (
     "id", "url", "fetched_at", "status", "content_type", "payload_sha256", "payload_length",
     "warc_file", "warc_offset", "warc_length", "record_type", "revisit_of", "crawl_id", "etag",
-    "last_modified",
+    "last_modified", "method",
 )  # fmt: skip
 INSERT_CAPTURE = f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})"
 
@@ -43,6 +46,26 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
         for name, values in headers.items()
         for value in values
     ]
+
+
+def sent_headers(request: Request) -> list[tuple[str, str]]:
+    """The request's headers as Scrapy's HTTP/1.1 handler sent them, in the order sent.
+
+    The handler (scrapy/core/downloader/handlers/http11.py) gives Twisted `request.headers`,
+    and Twisted adds two that never show on the request: Host last, unless there is one
+    (the URL's host, with its port unless the scheme's default: twisted.web.client.Agent),
+    and Content-Length right after the request line when there is a body, 0 for a POST or
+    PUT without one (twisted.web._newclient.Request.writeTo).
+    """
+    headers = TxHeaders(request.headers)  # as the handler builds them: Twisted's names
+    if not headers.hasHeader(b"Host"):
+        uri = URI.fromBytes(to_bytes(request.url))
+        default = (uri.scheme, uri.port) in ((b"http", 80), (b"https", 443))
+        headers.addRawHeader(b"Host", uri.host if default else b"%b:%d" % (uri.host, uri.port))
+    lines = [(name, value) for name, values in headers.getAllRawHeaders() for value in values]
+    if request.body or request.method in ("POST", "PUT"):
+        lines.insert(0, (b"Content-Length", b"%d" % len(request.body)))
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in lines]
 
 
 class CaptureMiddleware:
@@ -86,13 +109,13 @@ class CaptureMiddleware:
         original = self.original(digest) if body else None
         exchange = Exchange(
             url=response.url, method=request.method,
-            request_headers=header_pairs(request.headers), status=response.status,
+            request_headers=sent_headers(request), status=response.status,
             reason=_reason(response.status), response_headers=header_pairs(response.headers),
             body=body, request_body=request.body,
         )  # fmt: skip
         written = self.files.write(exchange, original[1:] if original else None)
         capture_id = f"{written.warc_file}#{written.offset}"
-        if original is None and body:
+        if original is None and body and request.method == "GET":
             self.seen[digest] = (capture_id, response.url, written.warc_date)
         row = {
             "id": capture_id,
@@ -112,6 +135,7 @@ class CaptureMiddleware:
             else None,
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),
+            "method": request.method,
         }
         # Committed before the callback can cite it: a row never names a missing capture.
         with self.db.conn:
@@ -119,12 +143,13 @@ class CaptureMiddleware:
         return capture_id
 
     def original(self, digest: str) -> tuple[str, str, str] | None:
-        """The first capture of this payload, in this crawl or an earlier one."""
+        """The first GET capture of this payload, in this crawl or an earlier one (see
+        pipelines.migrations.capture_methods for why not a POST)."""
         if digest in self.seen:
             return self.seen[digest]
         row = self.db.execute(
             "SELECT id, url, fetched_at FROM captures WHERE payload_sha256 = ? "
-            "AND record_type = 'response' LIMIT 1",
+            "AND record_type = 'response' AND coalesce(method, 'GET') = 'GET' LIMIT 1",
             [digest],
         ).fetchone()
         if row:

@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from pipelines.archive import open_archive
 from procarchive.cli import main
@@ -126,3 +127,27 @@ def test_unknown_capture_is_a_clear_error(
 ) -> None:
     assert main(["show-capture", "nope#1", "--db", str(captured[0])]) == 2
     assert "no capture 'nope#1'" in capsys.readouterr().err
+
+
+def test_each_capture_has_its_request_as_sent(captured: Any) -> None:
+    """Responses and revisits alike: one request record each, with the Host Scrapy sent."""
+    records = []
+    for path in sorted((captured[0].parent / "warcs").glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            records += [
+                (r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(handle)
+            ]
+    captures = {
+        h.get_header("WARC-Record-ID"): h for t, h, _ in records if t in ("response", "revisit")
+    }
+    requests = [(h, http) for t, h, http in records if t == "request"]
+    assert sorted(h.get_header("WARC-Concurrent-To") for h, _ in requests) == sorted(captures)
+    assert any(h.get_header("WARC-Type") == "revisit" for h in captures.values())
+    for warc, request in requests:
+        url = urlsplit(warc.get_header("WARC-Target-URI"))
+        assert (
+            captures[warc.get_header("WARC-Concurrent-To")].get_header("WARC-Target-URI")
+            == url.geturl()
+        )
+        assert request.protocol == "GET" and request.get_header("Host") == url.netloc
+        assert url.netloc.startswith("127.0.0.1:") and request.get_header("Content-Length") is None
