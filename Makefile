@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(PYWB)/bin/wayback:
 	$(PYTHON) -m venv $(PYWB)
+	$(PYWB)/bin/python -m pip install --quiet --upgrade pip
 	$(PYWB)/bin/python -m pip install --quiet "pywb>=2.10,<2.11"
 
 install: $(STAMP) $(PYWB)/bin/wayback
@@ -34,7 +35,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(PYWB)/bin/wayback
 	$(BIN)/python -m pytest
 
 crawl: $(STAMP)
