@@ -26,13 +26,15 @@ KIDS_PER_NODE = 1000  # pypdf refuses arrays of more than 100,000 elements
 SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
-def many_pages_pdf(pages: int) -> bytes:
-    """`pages` blank pages under a two-level page tree: about 60 bytes a page."""
+def many_pages_pdf(pages: int, declared: int | None = None) -> bytes:
+    """`pages` blank pages under a two-level page tree, about 60 bytes a page; its root
+    declares `declared` pages (a lie) where given."""
     nodes = (pages + KIDS_PER_NODE - 1) // KIDS_PER_NODE
     first_page = 3 + nodes  # 1 catalog, 2 root of the tree, then the intermediate nodes
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
     node_refs = b" ".join(b"%d 0 R" % (3 + n) for n in range(nodes))
-    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (node_refs, pages))
+    count = pages if declared is None else declared
+    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (node_refs, count))
     for node in range(nodes):
         start = node * KIDS_PER_NODE
         count = min(KIDS_PER_NODE, pages - start)

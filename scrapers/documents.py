@@ -96,7 +96,8 @@ class DocumentFetcher:
         # The attachment's own file name says more about its kind than a download URL.
         disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
         named = FILENAME.search(disposition)
-        read = await self.read(response.body, content_type, named[1] if named else response.url)
+        name = named[1] if named else response.url
+        read = await read_document(self.pool, response.body, content_type, name, self.max_chars)
         if read.problem:
             self.spider.count(f"documents/{read.problem}")
             if read.problem in LIMIT_REASONS:
@@ -111,22 +112,6 @@ class DocumentFetcher:
             needs_ocr=read.needs_ocr, problem=read.problem, text=read.text,
             capture_id=response.meta.get("capture_id"),
         )  # fmt: skip
-
-    async def read(self, body: bytes, content_type: str | None, name: str) -> DocumentText:
-        """The document's text, or the limit that stopped its worker."""
-        try:
-            return await self.pool.run(
-                extract_document, body, content_type, name, max_chars=self.max_chars
-            )
-        except TaskTimedOut:
-            problem = "timeout"
-        except MemoryError:  # outside extract_document's own guard (sending the text back)
-            problem = "too_large"
-        except WorkerDied:
-            problem = "worker_died"
-        # Only the head is sniffed here: the crawl's process never parses the document.
-        kind = document_kind(content_type, name, body[:SNIFF_BYTES])
-        return DocumentText(kind, "", None, False, problem)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Counted and logged like any failure, and kept as a row saying why."""
@@ -148,6 +133,23 @@ class DocumentFetcher:
         yield DocumentItem(
             request.url, self.spider.source.name, **request.meta["document"], problem=problem
         )
+
+
+async def read_document(
+    pool: LimitedPool, body: bytes, content_type: str | None, name: str, max_chars: int
+) -> DocumentText:
+    """The document's text as a worker read it, or the limit that stopped the worker."""
+    try:
+        return await pool.run(extract_document, body, content_type, name, max_chars=max_chars)
+    except TaskTimedOut:
+        problem = "timeout"
+    except MemoryError:  # outside extract_document's own guard (sending the text back)
+        problem = "too_large"
+    except WorkerDied:
+        problem = "worker_died"
+    # Only the head is sniffed here: the crawl's process never parses a document.
+    kind = document_kind(content_type, name, body[:SNIFF_BYTES])
+    return DocumentText(kind, "", None, False, problem)
 
 
 def _over_size_cap(failure: Failure) -> bool:

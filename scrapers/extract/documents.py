@@ -446,7 +446,9 @@ def _sheet_lines(
             inline.append(text)
         elif tag == f"{S}c":
             match = CELL_REF.match(attrib.get("r", ""))
-            column = _column_index(match[1]) if match else position
+            column = _column_index(match[1]) if match else MAX_COLUMNS
+            if column >= MAX_COLUMNS:  # no reference, or one past the last column
+                column = position
             if column < MAX_COLUMNS and row_chars <= budget.left:
                 shown = _cell_value(attrib.get("t", "n"), value, inline, shared)
                 cells[column] = BLANKS.sub(" ", shown[: budget.left + 1]).strip()
