@@ -388,7 +388,10 @@ def _xlsx_text(body: bytes, budget: TextBudget) -> str:
         workbook_path = _main_part(archive, "xl/workbook.xml")
         targets = _relationship_targets(archive, workbook_path)
         strings_path = next((t for t in targets.values() if t.endswith("sharedStrings.xml")), None)
-        shared = _shared_strings(_xml_events(archive, strings_path), budget) if strings_path else []
+        shared: list[str] = []
+        cut = False
+        if strings_path:
+            shared, cut = _shared_strings(_xml_events(archive, strings_path), budget.left)
         sheet_ids = (
             attrib.get(f"{{{DOC_RELS}}}id", "")
             for kind, tag, attrib, _ in _xml_events(archive, workbook_path)
@@ -402,16 +405,18 @@ def _xlsx_text(body: bytes, budget: TextBudget) -> str:
                 break
             lines = _sheet_lines(_xml_events(archive, path), shared, budget)
             sheets.append("\n".join(budget.blocks(lines)))
+    # Cells may have shown what the table dropped.
+    budget.exhausted = budget.exhausted or cut
     return "\n\n".join(s for s in sheets if s)
 
 
-def _shared_strings(events: Iterator[XmlEvent], budget: TextBudget) -> list[str]:
-    """The shared strings, as many as the text budget (and MAX_SHARED_STRINGS) holds: a
-    table cut short makes the text truncated, since cells may show what was dropped."""
+def _shared_strings(events: Iterator[XmlEvent], room: int) -> tuple[list[str], bool]:
+    """The shared strings, as many as `room` characters (and MAX_SHARED_STRINGS) hold, and
+    whether the table was cut short."""
     # Rich text splits a string into runs (<r><t>); phonetic hints (<rPh><t>) are not text.
     strings: list[str] = []
     parts: list[str] = []
-    chars, room, phonetic = 0, budget.left, False
+    chars, phonetic = 0, False
     for kind, tag, _, text in events:
         if tag == f"{S}rPh":
             phonetic = kind == "start"
@@ -424,9 +429,8 @@ def _shared_strings(events: Iterator[XmlEvent], budget: TextBudget) -> list[str]
             strings.append("".join(parts))
             parts = []
             if chars >= room or len(strings) >= MAX_SHARED_STRINGS:
-                budget.exhausted = True
-                break
-    return strings
+                return strings, True
+    return strings, False
 
 
 def _sheet_lines(
