@@ -126,7 +126,6 @@ def _workbook(sheet: str, strings: str) -> bytes:
     )
 
 
-
 def _zip(members: list[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -97,4 +97,3 @@ def test_zip_parts_compressed_other_than_by_deflate_are_refused() -> None:
             copy.writestr(name, package.read(name), compress_type=method)
 
     assert extract_document(out.getvalue(), None, "x.docx").problem == "corrupt"
-
