@@ -22,6 +22,7 @@ import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -94,6 +95,8 @@ class LimitedPool:
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """The function's result, or TaskTimedOut, MemoryError (raised in the worker) or
         WorkerDied; the pool goes on either way, a killed worker replaced."""
+        if self._pool is not None and not self._pool.active:
+            self.close()  # broken: pebble gives up on a pool whose idle worker died
         if self._pool is None:
             self._pool = ProcessPool(
                 self.workers,
@@ -110,6 +113,8 @@ class LimitedPool:
             raise
         except ProcessExpired as error:
             raise WorkerDied(error.exitcode) from error
+        except BrokenProcessPool as error:  # the pool broke while the task waited
+            raise WorkerDied(None) from error
 
     def close(self) -> None:
         if self._pool is not None:

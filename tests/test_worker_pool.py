@@ -107,6 +107,23 @@ def alive(pid: int) -> bool:
         return False
 
 
+def test_a_pool_whose_idle_worker_was_killed_starts_anew() -> None:
+    """pebble gives up a pool whose worker dies between tasks (the OOM killer's choice)."""
+    pool = LimitedPool(1, timeout=30, memory_mb=0)
+
+    async def kill_the_idle_worker() -> list[object]:
+        first = await pool.run(worker_pid)
+        os.kill(first, signal.SIGKILL)
+        await asyncio.sleep(1)
+        return [first, await pool.run(worker_pid)]
+
+    try:
+        first, after = asyncio.run(kill_the_idle_worker())
+    finally:
+        pool.close()
+    assert isinstance(after, int) and after != first
+
+
 @pytest.mark.parametrize("kind", sorted(POOLS))
 def test_workers_die_with_a_crawl_killed_by_sigkill(kind: str) -> None:
     pool, workers_of = POOLS[kind]
