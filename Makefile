@@ -39,6 +39,7 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.crawl_throughput
+	$(BIN)/python -m benchmarks.concurrency
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.spse_crawl
 	$(BIN)/python -m benchmarks.datasette_scale

@@ -241,15 +241,16 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
 
     Errors are requests that failed for good (one each, counted by the spiders' errback:
     HTTP errors after retries, timeouts, DNS and connection failures, oversized bodies),
-    exceptions in callbacks, and unreadable feeds. Skips (not text, empty, robots.txt) and
-    drops are reasons too, listed in error_reasons, but not errors."""
+    exceptions in callbacks, and unreadable feeds. Skips (not text, empty, robots.txt), drops
+    and documents' problems (`documents/encrypted`, ...) are reasons too, listed in
+    error_reasons, but not errors."""
     stats = {k: v for k, v in stats.items() if k != "spider_exceptions/count"}  # a total
     reasons = {
         key.split("/", 1)[1]: value
         for key, value in stats.items()
         if key.startswith(("procarchive/failed/", "procarchive/skipped/", "procarchive/dropped/",
                            "procarchive/warnings/", "procarchive/budget/", "procarchive/trap/",
-                           "spider_exceptions/"))
+                           "procarchive/documents/", "spider_exceptions/"))
     }  # fmt: skip
     if stats.get("offsite/filtered"):  # Scrapy's offsite filter counts these itself
         reasons["skipped/offsite"] = reasons.get("skipped/offsite", 0) + stats["offsite/filtered"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import sys
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class Page:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     last_modified: datetime | None = None  # UTC; sent as Last-Modified
+    cut_after: int | None = None  # send this many bytes of the body, then close (a broken transfer)
 
     @classmethod
     def html(cls, text: str) -> Page:
@@ -146,7 +148,9 @@ class _Handler(BaseHTTPRequestHandler):
             headers["ETag"] = _etag(page.body)
             if page.last_modified:
                 headers["Last-Modified"] = format_datetime(page.last_modified, usegmt=True)
-        if textual and "gzip" in self.headers.get("Accept-Encoding", "") and len(body) > 200:
+        encoded = "Content-Encoding" in page.headers  # a page that comes compressed already
+        accepted = "gzip" in self.headers.get("Accept-Encoding", "")
+        if textual and accepted and not encoded and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers["Content-Encoding"] = "gzip"
         self.send_response(page.status)
@@ -154,6 +158,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        if page.cut_after is not None:
+            self.wfile.write(body[: page.cut_after])
+            self.close_connection = True
+            return
         self.wfile.write(body)
 
     def _not_modified(self, page: Page) -> bool:
@@ -189,24 +197,37 @@ def _names_charset(path: str) -> bool:
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+    def __init__(self, site: Site, port: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__((host, port), _Handler)
         self.site = site
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet for a client that hung up (a cancelled download); loud for anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class SampleServer:
-    """Serve several sites, each on its own loopback port, in background threads."""
+    """Serve several sites, each on its own loopback port, in background threads; `hosts`
+    puts a site on another loopback address (127.0.0.2 plays a second host)."""
 
-    def __init__(self, sites: dict[str, Site], ports: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        sites: dict[str, Site],
+        ports: dict[str, int] | None = None,
+        hosts: dict[str, str] | None = None,
+    ) -> None:
         self.sites = sites
         self.ports = ports or {}
+        self.hosts = hosts or {}
         self._servers: list[_SiteServer] = []
         self.urls: dict[str, str] = {}
 
     def start(self) -> Self:
         for name, site in self.sites.items():
-            server = _SiteServer(site, self.ports.get(name, 0))
-            site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+            host = self.hosts.get(name, "127.0.0.1")
+            server = _SiteServer(site, self.ports.get(name, 0), host)
+            site.base_url = f"http://{host}:{server.server_address[1]}"
             self.urls[name] = site.base_url
             threading.Thread(target=server.serve_forever, daemon=True, name=name).start()
             self._servers.append(server)

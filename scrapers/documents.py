@@ -9,7 +9,7 @@ each host's robots.txt (scrapers.politeness.AllowedHostsMiddleware).
 A document is read in a worker process with a time limit (PROCARCHIVE_WORKER_TIMEOUT) and a
 memory limit (PROCARCHIVE_WORKER_MEMORY_MB), its text capped at PROCARCHIVE_DOCUMENT_MAX_CHARS:
 whatever a file holds, the crawl goes on, its memory bounded. A limit reached is the
-document's `problem` and a reason in the crawl (LIMIT_REASONS).
+document's `problem`, and like every problem a reason in the crawl (documents/<problem>).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -31,21 +31,10 @@ from twisted.python.failure import Failure
 from scrapers.extract.documents import SNIFF_BYTES, DocumentText, document_kind, extract_document
 from scrapers.items import DocumentItem
 from scrapers.offload import LimitedPool, TaskTimedOut, WorkerDied
-from scrapers.politeness import declined
+from scrapers.politeness import declined, over_size_cap
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
 EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx")
-# The problems a reading limit caused, as counted among the crawl's reasons: skipped where
-# no text was kept, a warning where the text is cut short. (Every problem is also counted
-# as documents/<problem>, and is in the document's row.)
-LIMIT_REASONS = {
-    "timeout": "skipped/document_timeout",
-    "too_large": "skipped/document_too_large",
-    "too_large_uncompressed": "skipped/document_too_large_uncompressed",
-    "worker_died": "skipped/document_worker_died",
-    "truncated": "warnings/document_truncated",
-    "too_many_pages": "warnings/document_too_many_pages",
-}
 
 
 def is_document_link(url: str) -> bool:
@@ -100,8 +89,6 @@ class DocumentFetcher:
         read = await read_document(self.pool, response.body, content_type, name, self.max_chars)
         if read.problem:
             self.spider.count(f"documents/{read.problem}")
-            if read.problem in LIMIT_REASONS:
-                self.spider.count(LIMIT_REASONS[read.problem])
             self.spider.logger.warning("Document %s: %s", response.url, read.problem)
         if read.needs_ocr:
             self.spider.count("documents/needs_ocr")
@@ -116,7 +103,7 @@ class DocumentFetcher:
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Counted and logged like any failure, and kept as a row saying why."""
         request = failure.request  # type: ignore[attr-defined]
-        if _over_size_cap(failure):
+        if over_size_cap(failure):
             problem = "too_large"
             self.spider.count("skipped/document_too_large")
             self.spider.logger.warning(
@@ -151,12 +138,3 @@ async def read_document(
     kind = document_kind(content_type, name, body[:SNIFF_BYTES])
     return DocumentText(kind, "", None, False, problem)
 
-
-def _over_size_cap(failure: Failure) -> bool:
-    """Scrapy cancels a download over the cap with a message where it knew the size ahead
-    (Content-Length), without one where it found out while receiving, and ignores a body
-    that outgrew the cap while being decompressed."""
-    message = str(failure.value)
-    if failure.check(DownloadCancelledError):
-        return not message or "max size" in message
-    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message

@@ -18,12 +18,13 @@ from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares import redirect
-from scrapy.exceptions import IgnoreRequest
+from scrapy.downloadermiddlewares import redirect, robotstxt
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from scrapers.sources import in_domains
 
@@ -38,6 +39,16 @@ DECLINED = (("robots.txt", "robots"), ("offsite", "offsite"))
 def declined(failure_message: str) -> str | None:
     """ "robots" or "offsite" for a request Scrapy declined on purpose, else None."""
     return next((name for marker, name in DECLINED if marker in failure_message), None)
+
+
+def over_size_cap(failure: Failure) -> bool:
+    """Scrapy cancels a download over the cap with a message where it knew the size ahead
+    (Content-Length), without one where it found out while receiving, and ignores a body
+    that outgrew the cap while being decompressed."""
+    message = str(failure.value)
+    if failure.check(DownloadCancelledError):
+        return not message or "max size" in message
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in message
 
 
 class RetryAfterTooLong(Exception):
@@ -111,6 +122,37 @@ class AllowedHostsMiddleware:
             + (" and document_hosts" if document else "")
             + (f", redirected from {redirected[0]}" if redirected else "")
         )
+
+
+class UnreadableRobotsTxt(logging.Filter):
+    """Drops Scrapy's traceback for a robots.txt it could not download: RobotsTxtMiddleware
+    below says it in one counted line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and str(record.msg).startswith("Error downloading"))
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, except that a robots.txt that cannot be downloaded (a host that hangs, a
+    refused connection) is one warning line and one count, `warnings/robots_unreadable`,
+    not an error with a traceback. As in Scrapy, the host is then crawled as if its
+    robots.txt allowed everything."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        robots_logger = logging.getLogger(robotstxt.__name__)
+        if not any(isinstance(f, UnreadableRobotsTxt) for f in robots_logger.filters):
+            robots_logger.addFilter(UnreadableRobotsTxt())
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, IgnoreRequest):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("procarchive/warnings/robots_unreadable")
+            logger.warning(
+                "robots.txt of %s not read: %s (%s); crawled as if it allowed everything",
+                netloc, exc, type(exc).__name__,
+            )  # fmt: skip
+        super()._robots_error(exc, netloc)
 
 
 class RetryAfterMiddleware:

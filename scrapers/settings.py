@@ -23,8 +23,13 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy's downloader with the per-site limit made to hold on asyncio (scrapers/downloader.py).
+DOWNLOADER = "scrapers.downloader.SlotLimitedDownloader"
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# A request that fails for good is one warning line with its counted reason (the spiders'
+# errback), not also Scrapy's error line.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 # A 429 or 503 with Retry-After is retried after that long, up to this; a longer one gives up.
 PROCARCHIVE_RETRY_AFTER_MAX = float(os.environ.get("PROCARCHIVE_RETRY_AFTER_MAX", "60"))
 # A page larger than this is not an article; the download is cancelled and logged.
@@ -45,12 +50,15 @@ SPIDER_MIDDLEWARES = {
     "scrapers.incremental.SkipUnchangedMiddleware": 950,
     "scrapers.budget.CrawlBudgetMiddleware": 900,
 }
-# Requests keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100);
+# Requests keep to the source's hosts (before the offsite filter, 50, and robots.txt, 100,
+# whose download failure is one line);
 # Retry-After is waited for just before RetryMiddleware (550) retries; redirect loops fail.
 DOWNLOADER_MIDDLEWARES = {
     "scrapers.politeness.AllowedHostsMiddleware": 40,
     "scrapers.budget.TrapGateMiddleware": 45,
     "scrapers.incremental.RevalidateMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.politeness.RobotsTxtMiddleware": 100,
     "scrapers.politeness.RetryAfterMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "scrapers.politeness.RedirectMiddleware": 600,

@@ -33,7 +33,7 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
         "failed/http_404": 1,
         "failed/http_500": 1,
         "failed/DownloadTimeoutError": 1,
-        "failed/ignored": 1,  # the oversized body
+        "failed/too_large": 1,  # the oversized body
         "skipped/bad_feed": 1,
         "skipped/empty_body": 1,
         "skipped/not_text": 1,

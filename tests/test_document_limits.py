@@ -81,9 +81,9 @@ def test_a_crawl_reads_hostile_documents_within_its_limits_and_goes_on(tmp_path:
     assert "Isi dokumen biasa." in documents["ok.pdf"]["text"]
     crawl = next(db["crawls"].rows)
     assert json.loads(crawl["error_reasons"]) == {
-        "skipped/document_timeout": 1,
-        "warnings/document_too_many_pages": 1,
-        "warnings/document_truncated": 2,
+        "documents/timeout": 1,
+        "documents/too_many_pages": 1,
+        "documents/truncated": 2,
         "warnings/no_date": 1,
     }
     assert crawl["status"] == "ok" and crawl["errors"] == 0

@@ -4,10 +4,13 @@ Two cases from older Indonesian government sites: a windows-1252 body served as 
 (replacement characters that the body does not contain), and an 8-bit body that declares no
 charset at all, where statistical detection guesses badly on short Indonesian text (Baltic
 code pages for "café"). For the second, the web's own rule applies: undeclared legacy pages
-are windows-1252 (WHATWG Encoding Standard)."""
+are windows-1252 (WHATWG Encoding Standard). A third, mojibake, is in the text itself (UTF-8
+that the site once read as windows-1252 and stored so): ftfy undoes it."""
 
 from __future__ import annotations
 
+import ftfy
+from ftfy.badness import is_bad
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -42,3 +45,12 @@ def redecode(
             except (LookupError, UnicodeDecodeError):
                 continue
     return None
+
+
+def mend_mojibake(text: str) -> str | None:
+    """The text with mojibake undone ("â€“" back to "–": UTF-8 once read as windows-1252 or
+    latin-1 before it was served), by ftfy; None when there is none to undo."""
+    if not is_bad(text):
+        return None
+    mended = ftfy.fix_encoding(text)
+    return mended if mended != text else None

@@ -45,6 +45,9 @@ class ArticleSpider(SourceSpider):
                 return
             if feed.problem:  # what could be read is followed, and the breakage counted
                 self.fail(response, "malformed_feed", feed.problem)
+            elif not feed.entries and not feed.next_url:
+                self.count("warnings/empty_feed")
+                self.logger.warning("Empty %s at %s: it names no page", feed.kind, response.url)
             for entry in feed.entries:  # its date stands in for a page that shows none
                 yield self.request(entry.url, self.parse, meta={"feed_date": entry.published})
             if feed.next_url:

@@ -21,10 +21,10 @@ from pipelines.normalize import article_id
 from scrapers.budget import Trapped
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links
-from scrapers.extract.encoding import redecode
+from scrapers.extract.encoding import mend_mojibake, redecode
 from scrapers.extract.pages import looks_truncated
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
-from scrapers.politeness import declined
+from scrapers.politeness import declined, over_size_cap
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
 Extractor = Callable[[str, str, str, str], ArticleItem | None]
@@ -87,6 +87,8 @@ class SourceSpider(scrapy.Spider):
                 yield GoneItem(request.url, self.source.name, reason, capture)
         elif failure.check(Trapped):  # counted where the trap was found
             return
+        elif over_size_cap(failure):
+            reason = "too_large"
         elif failure.check(IgnoreRequest):
             message = str(failure.value)
             skipped = declined(message)
@@ -102,7 +104,11 @@ class SourceSpider(scrapy.Spider):
         if request.meta.get("revalidate"):
             self.count("failed_listing")  # the listing is incomplete: no "unlisted" verdicts
         self.count(f"failed/{reason}")
-        self.logger.warning("Failed %s: %s (%s)", request.url, failure.getErrorMessage(), reason)
+        tries = request.meta.get("retry_times", 0) + 1
+        after = f" after {tries} tries" if tries > 1 else ""
+        self.logger.warning(
+            "Failed %s%s: %s (%s)", request.url, after, failure.getErrorMessage(), reason
+        )
 
     def paged_listing(
         self,
@@ -157,14 +163,23 @@ class SourceSpider(scrapy.Spider):
             response.encoding,
             content_type.decode("latin-1") if content_type else None,
         )
-        if repaired is None:
-            return response.text
-        self.count("warnings/wrong_charset")
-        self.logger.warning(
-            "Wrong charset at %s: %s (declared or guessed) does not read it, read as %s",
-            response.url, response.encoding, repaired[0],
-        )  # fmt: skip
-        return repaired[1]
+        text = response.text
+        if repaired is not None:
+            self.count("warnings/wrong_charset")
+            self.logger.warning(
+                "Wrong charset at %s: %s (declared or guessed) does not read it, read as %s",
+                response.url, response.encoding, repaired[0],
+            )  # fmt: skip
+            text = repaired[1]
+        mended = mend_mojibake(text)
+        if mended is not None:
+            self.count("warnings/mojibake")
+            self.logger.warning(
+                "Mojibake at %s: text that was once decoded with the wrong charset, mended",
+                response.url,
+            )
+            text = mended
+        return text
 
     def article(self, response: Response, extract: Extractor) -> Iterator[Any]:
         """The page's article as `extract(html, url, source, offset)` reads it, if any."""
