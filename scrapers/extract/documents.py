@@ -47,7 +47,7 @@ OCR_CHARS_PER_PAGE = 20
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 SNIFF_BYTES = 8192
 DEFAULT_MAX_CHARS = 2_000_000
-# pypdf lists every page (~40 µs and a few KB each) before giving the first one; a longer
+# pypdf lists every page (~60 µs and ~3 KB each) before giving the first one; a longer
 # PDF is reported by the count its page tree declares, without being read.
 MAX_PDF_PAGE_TREE = 10_000
 MAX_SHARED_STRINGS = 1_000_000
