@@ -137,4 +137,3 @@ async def read_document(
     # Only the head is sniffed here: the crawl's process never parses a document.
     kind = document_kind(content_type, name, body[:SNIFF_BYTES])
     return DocumentText(kind, "", None, False, problem)
-
