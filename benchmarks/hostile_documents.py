@@ -67,6 +67,7 @@ def read_limited(path: Path) -> dict[str, Any]:
         "seconds": time.monotonic() - started,
         "outcome": read.problem or "ok",
         "chars": len(read.text),
+        # At least this process's size when it spawned the worker (ru_maxrss survives exec).
         "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
     }
 
@@ -127,7 +128,7 @@ def measured(mode: str, path: Path) -> dict[str, Any]:
     return result
 
 
-def _vm_hwm_kb(pid: int) -> int:
+def _vm_hwm_kb(pid: int | str) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
@@ -145,7 +146,8 @@ def main() -> None:
     if args.read:
         mode, path = args.read
         result = (read_limited if mode == "limited" else read_plain)(Path(path))
-        result["own_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        # Not ru_maxrss, which keeps the high-water mark of the process it was forked from.
+        result["own_mb"] = _vm_hwm_kb("self") // 1024
         print(json.dumps(result))
         return
     print(
