@@ -98,6 +98,7 @@ PROCARCHIVE_DOCUMENT_MAX_BYTES = int(
 )
 # Past these a document's text is cut (problem truncated), its reading killed (timeout) or
 # out of memory (too_large); each worker reading documents is capped so (scrapers.offload).
+# 0 lifts the time or the memory limit.
 PROCARCHIVE_DOCUMENT_MAX_CHARS = int(os.environ.get("PROCARCHIVE_DOCUMENT_MAX_CHARS", "2000000"))
 PROCARCHIVE_WORKER_TIMEOUT = float(os.environ.get("PROCARCHIVE_WORKER_TIMEOUT", "60"))
 PROCARCHIVE_WORKER_MEMORY_MB = int(os.environ.get("PROCARCHIVE_WORKER_MEMORY_MB", "1024"))
