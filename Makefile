@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.concurrency
 	$(BIN)/python -m benchmarks.nightly
 	$(BIN)/python -m benchmarks.spse_crawl
+	$(BIN)/python -m benchmarks.hostile_documents
 	$(BIN)/python -m benchmarks.datasette_scale
 	$(BIN)/python -m benchmarks.mou_quality
 	$(BIN)/python -m benchmarks.mirror_quality

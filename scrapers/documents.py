@@ -5,6 +5,11 @@ A document larger than PROCARCHIVE_DOCUMENT_MAX_BYTES is not downloaded; like an
 failure it becomes a `documents` row with the reason, linked to what named it. Documents keep
 to the source's allowed domains and its `document_hosts` option, redirects included, and to
 each host's robots.txt (scrapers.politeness.AllowedHostsMiddleware).
+
+A document is read in a worker process with a time limit (PROCARCHIVE_WORKER_TIMEOUT) and a
+memory limit (PROCARCHIVE_WORKER_MEMORY_MB), its text capped at PROCARCHIVE_DOCUMENT_MAX_CHARS:
+whatever a file holds, the crawl goes on, its memory bounded. A limit reached is the
+document's `problem`, and like every problem a reason in the crawl (documents/<problem>).
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from scrapers.extract.documents import extract_document
+from scrapers.extract.documents import SNIFF_BYTES, DocumentText, document_kind, extract_document
 from scrapers.items import DocumentItem
-from scrapers.offload import WorkerPool
+from scrapers.offload import LimitedPool, TaskTimedOut, WorkerDied
 from scrapers.politeness import declined, over_size_cap
 
 FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)', re.IGNORECASE)
@@ -45,9 +50,15 @@ class DocumentFetcher:
         self.enabled = settings.getbool("PROCARCHIVE_DOCUMENTS", True)
         self.max_bytes = settings.getint("PROCARCHIVE_DOCUMENT_MAX_BYTES")
         self.requested: set[str] = set()
-        # A 200-page PDF takes seconds to read: never in the crawl's thread.
+        self.max_chars = settings.getint("PROCARCHIVE_DOCUMENT_MAX_CHARS")
+        # A 200-page PDF takes seconds to read, a hostile one forever: never in the crawl's
+        # thread, never without limits.
         workers = settings.getint("PROCARCHIVE_EXTRACT_WORKERS")
-        self.pool = WorkerPool(min(workers or 2, 2))
+        self.pool = LimitedPool(
+            min(workers or 2, 2),
+            timeout=settings.getfloat("PROCARCHIVE_WORKER_TIMEOUT"),
+            memory_mb=settings.getint("PROCARCHIVE_WORKER_MEMORY_MB"),
+        )
         spider.crawler.signals.connect(self.pool.close, signal=signals.spider_closed)
 
     def request(
@@ -74,9 +85,8 @@ class DocumentFetcher:
         # The attachment's own file name says more about its kind than a download URL.
         disposition = (response.headers.get("Content-Disposition") or b"").decode("latin-1")
         named = FILENAME.search(disposition)
-        read = await self.pool.run(
-            extract_document, response.body, content_type, named[1] if named else response.url
-        )
+        name = named[1] if named else response.url
+        read = await read_document(self.pool, response.body, content_type, name, self.max_chars)
         if read.problem:
             self.spider.count(f"documents/{read.problem}")
             self.spider.logger.warning("Document %s: %s", response.url, read.problem)
@@ -110,3 +120,20 @@ class DocumentFetcher:
         yield DocumentItem(
             request.url, self.spider.source.name, **request.meta["document"], problem=problem
         )
+
+
+async def read_document(
+    pool: LimitedPool, body: bytes, content_type: str | None, name: str, max_chars: int
+) -> DocumentText:
+    """The document's text as a worker read it, or the limit that stopped the worker."""
+    try:
+        return await pool.run(extract_document, body, content_type, name, max_chars=max_chars)
+    except TaskTimedOut:
+        problem = "timeout"
+    except MemoryError:  # outside extract_document's own guard (sending the text back)
+        problem = "too_large"
+    except WorkerDied:
+        problem = "worker_died"
+    # Only the head is sniffed here: the crawl's process never parses a document.
+    kind = document_kind(content_type, name, body[:SNIFF_BYTES])
+    return DocumentText(kind, "", None, False, problem)

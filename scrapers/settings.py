@@ -96,6 +96,12 @@ PROCARCHIVE_DOCUMENTS = os.environ.get("PROCARCHIVE_DOCUMENTS", "1") == "1"
 PROCARCHIVE_DOCUMENT_MAX_BYTES = int(
     os.environ.get("PROCARCHIVE_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))
 )
+# Past these a document's text is cut (problem truncated), its reading killed (timeout) or
+# out of memory (too_large); each worker reading documents is capped so (scrapers.offload).
+# 0 lifts the time or the memory limit.
+PROCARCHIVE_DOCUMENT_MAX_CHARS = int(os.environ.get("PROCARCHIVE_DOCUMENT_MAX_CHARS", "2000000"))
+PROCARCHIVE_WORKER_TIMEOUT = float(os.environ.get("PROCARCHIVE_WORKER_TIMEOUT", "60"))
+PROCARCHIVE_WORKER_MEMORY_MB = int(os.environ.get("PROCARCHIVE_WORKER_MEMORY_MB", "1024"))
 # SPSE: the LPSEs (slugs of scrapers/data/lpse.yml, comma-separated) and budget years to
 # crawl, overriding the source's options; empty: the source's options.
 PROCARCHIVE_LPSE = os.environ.get("PROCARCHIVE_LPSE", "")

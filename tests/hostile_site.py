@@ -6,6 +6,12 @@ import threading
 import time
 
 from samples.documents import make_pdf
+from samples.hostile_documents import (
+    amplifying_xlsx,
+    many_elements_docx,
+    many_pages_pdf,
+    slow_text_pdf,
+)
 from samples.server import Page, Site
 
 ARTICLE = """<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>
@@ -16,6 +22,8 @@ provinsi. Pemerintah daerah diminta memperbarui rencana umum pengadaan sebelum a
 pengadaan berjalan transparan, akuntabel, dan bebas dari konflik kepentingan.</p></article></body></html>"""
 
 GOOD = {"ok", "wrong-charset", "undeclared-latin1", "broken-html"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = {"timeout", "huge", "binary", "gone", "error", "empty", "bad-feed"}
 
 
@@ -186,4 +194,29 @@ class NeighbourSite(Site):
             )
         if path.startswith("/news/"):
             return Page.html(article(f"Berita {path[6:]}", "Berita tetangga yang biasa saja."))
+        return Page.error(404, "Not Found")
+
+
+class HostileDocumentSite(Site):
+    """An article linking attachments made to exhaust a reader (samples.hostile_documents),
+    and one ordinary PDF."""
+
+    def __init__(self) -> None:
+        self.files = {
+            "slow.pdf": ("application/pdf", slow_text_pdf(pages=50, operations=200_000)),
+            "pages.pdf": ("application/pdf", many_pages_pdf(20_000)),
+            "amplify.xlsx": (XLSX, amplifying_xlsx(string_chars=1_000_000, cells=1000)),
+            "elements.docx": (DOCX, many_elements_docx(1_400_000, "kata")),
+            "ok.pdf": ("application/pdf", make_pdf("Pengumuman", ["Isi dokumen biasa."])),
+        }
+
+    def route(self, path: str, query: dict[str, str]) -> Page:
+        if path == "/robots.txt":
+            return Page.text("User-agent: *\nAllow: /\n")
+        if path == "/notice":
+            links = " ".join(f'<a href="/files/{name}">{name}</a>' for name in self.files)
+            return Page.html(article("Pengumuman lelang", f"Dokumen pengadaan: {links}"))
+        name = path.removeprefix("/files/")
+        if name in self.files:
+            return Page(200, *self.files[name])
         return Page.error(404, "Not Found")
