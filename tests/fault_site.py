@@ -12,6 +12,12 @@ import time
 from pypdf import PdfReader, PdfWriter
 
 from samples.documents import make_pdf
+from samples.hostile_documents import (
+    amplifying_xlsx,
+    many_elements_docx,
+    many_pages_pdf,
+    slow_text_pdf,
+)
 from samples.server import Page, SampleRequest, Site
 from samples.slow_site import word
 from tests.hostile_site import article, redirect
@@ -40,6 +46,16 @@ PAGES = (
 )  # fmt: skip
 FEEDS = ("malformed.atom", "laughs.atom", "xxe.atom", "agenda.atom")
 SITEMAPS = ("sitemap-laughs.xml", "sitemap-xxe.xml")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Documents that would stop or sink a crawl read without limits (samples/hostile_documents.py).
+BOMBS = {
+    "pages.pdf": ("application/pdf", lambda: many_pages_pdf(150_000)),
+    "slow.pdf": ("application/pdf", slow_text_pdf),
+    "amplifying.xlsx": (XLSX, amplifying_xlsx),
+    "elements.docx": (DOCX, lambda: many_elements_docx(1_000_000)),
+}
+DOCUMENTS = ("encrypted.pdf", "malformed.pdf", *BOMBS)
 AGENDA_DAYS = 40  # the trap: /agenda?day=N, each the same page but for its day
 
 
@@ -118,14 +134,15 @@ class FaultSite(Site):
             time.sleep(8)
             return Page.html(article("Terlambat", "Tidak pernah sampai."))
         if name == "with-documents":
-            files = " ".join(
-                f'<a href="/files/{n}.pdf">{n}</a>' for n in ("encrypted", "malformed")
-            )
+            files = " ".join(f'<a href="/files/{n}">{n}</a>' for n in DOCUMENTS)
             return Page.html(article("Dokumen lelang", f"Unduh dokumen: {files}"))
         if name == "files/encrypted.pdf":
             return Page(200, "application/pdf", encrypted_pdf())
         if name == "files/malformed.pdf":
             return Page(200, "application/pdf", make_pdf("Rusak", ["Isi."])[:700])
+        if name.startswith("files/") and name[6:] in DOCUMENTS:
+            kind, make = BOMBS[name[6:]]
+            return Page(200, kind, make())
         if name == "malformed.atom":
             return Page.xml(
                 '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry>'

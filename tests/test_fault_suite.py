@@ -26,6 +26,7 @@ def test_one_crawl_through_every_fault(tmp_path: Path) -> None:
         run = procarchive(
             "crawl", "--db", str(tmp_path / "archive.db"), *starts,
             "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=1", "-s", "AUTOTHROTTLE_START_DELAY=0",
+            "-s", "PROCARCHIVE_WORKER_TIMEOUT=5", "-s", "PROCARCHIVE_WORKER_MEMORY_MB=600",
             cwd=tmp_path,
         )  # fmt: skip
     assert run.returncode == 1, run.stderr[-3000:]  # trapped: cut short, said so
@@ -51,6 +52,10 @@ def test_one_crawl_through_every_fault(tmp_path: Path) -> None:
         "failed/DownloadTimeoutError": 1,  # the hang
         "documents/encrypted": 1,
         "documents/corrupt": 1,
+        "documents/too_many_pages": 1,  # 150,000 pages
+        "documents/timeout": 1,  # a PDF whose text takes minutes to read
+        "documents/truncated": 1,  # an XLSX whose one shared string fills a thousand cells
+        "documents/no_text": 1,  # a DOCX of a million empty paragraphs
         "failed/malformed_feed": 3,  # malformed Atom, billion laughs in a feed and a sitemap
         "warnings/empty_feed": 1,  # the XXE sitemap, its only URL an entity left unread
         "warnings/no_date": 14,
@@ -69,6 +74,11 @@ def test_one_crawl_through_every_fault(tmp_path: Path) -> None:
     assert {"/ok", "/wrong-charset", "/mojibake", "/with-documents"} <= set(stored)
     assert "–" in stored["/mojibake"]["title"] and "‘wajar’" in stored["/mojibake"]["text"]
     assert "kafé" in stored["/wrong-charset"]["text"]
+    problems = dict(db.execute("select url, problem from documents").fetchall())
+    assert {url.removeprefix(f"{base}/files/"): p for url, p in problems.items()} == {
+        "encrypted.pdf": "encrypted", "malformed.pdf": "corrupt", "pages.pdf": "too_many_pages",
+        "slow.pdf": "timeout", "amplifying.xlsx": "truncated", "elements.docx": "no_text",
+    }  # fmt: skip
     assert not any(url.startswith("http") for url in stored)  # nothing from another host
     assert offsite.requested == [] and "/private" not in site.requested
     with sqlite3.connect(tmp_path / "archive.db") as conn:
