@@ -30,7 +30,7 @@ order by source
 """
 COUNTS = {
     "articles": "select coalesce(sum(n), 0) from articles_facet_counts",
-    "MoU signings": "select count(*) from mous",
+    "MoU signings": "select count(*) from mou_signings",
     "tender notices": "select count(*) from notices",
     "documents": "select count(*) from documents where superseded_at is null",
 }

@@ -433,6 +433,30 @@ def capture_methods(db: Database) -> None:
     db.table("captures").add_column("method", str)
 
 
+def mou_signings(db: Database) -> None:
+    """One MoU signing, one row, whatever number of articles report it (the agency's news,
+    its reposts, the partner's release): `mous.signing_id` names it; procarchive/signings.py
+    groups them after every crawl. The readable columns are the signing's first report's."""
+    db.table("mou_signings").create(
+        {
+            "id": str, "signed_on": str, "year": int, "place": str, "renewal": int,
+            "document_type": str, "parties": str, "party_list": str, "signatories": str,
+            "first_report_id": str, "first_reported_at": str, "reports": int, "report_ids": str,
+        },
+        pk="id",
+        foreign_keys=[("first_report_id", "articles", "id")],
+    )  # fmt: skip
+    db.table("mou_signings").create_index(["year"])
+    db.table("mous").add_column("signing_id", str, fk="mou_signings", fk_col="id")
+    db.table("mous").create_index(["signing_id"])
+    # The overview shows each report with its signing (0006's view, signing_id added).
+    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'mou_overview'").fetchone()[0]
+    db.execute("DROP VIEW mou_overview")
+    db.execute(
+        view.replace("SELECT mous.article_id,", "SELECT mous.article_id, mous.signing_id,", 1)
+    )
+
+
 def page_aliases(db: Database) -> None:
     """Every URL an article was read at or claims (pipelines.aliases): `url_id` is the id the
     URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
@@ -501,6 +525,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0017_source_health", source_health),
     ("0018_crawl_budgets", crawl_budgets),
     ("0019_capture_methods", capture_methods),
+    ("0020_mou_signings", mou_signings),
 ]
 
 

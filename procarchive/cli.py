@@ -378,6 +378,7 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
     from pipelines.archive import open_archive
     from procarchive.crawl import crawl_lock
     from procarchive.mirrors import link_mirrors
+    from procarchive.signings import group_signings
 
     registry = _registry(args.registry, None)
     with crawl_lock(args.db, existing=True):
@@ -385,12 +386,14 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
         summary = link_mirrors(
             db, [s.name for s in registry.values() if s.kind == "agency"], args.full
         )
+        signings = group_signings(db)
         stories = db.execute(
             "SELECT count(*) FROM articles WHERE mirror_status = 'original'"
         ).fetchone()[0]
         db.close()
     print(f"{summary.indexed} articles compared, {summary.linked} reposts linked, "
-          f"{summary.attributed} attributed to an unarchived source; {stories} stories have reposts")  # fmt: skip
+          f"{summary.attributed} attributed to an unarchived source; {stories} stories have reposts; "
+          f"{signings} MoU signings")  # fmt: skip
     return 0
 
 

@@ -24,6 +24,7 @@ from scrapy.settings import Settings
 from pipelines.archive import WRITE_ERRORS, open_archive, refused_write, sqlite_code
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
+from procarchive.signings import group_signings
 from scrapers.sources import Source, is_safe_name, name_for_host
 
 logger = logging.getLogger(__name__)
@@ -258,6 +259,7 @@ def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> Non
     db = open_archive(db_path)
     try:
         summary = link_mirrors(db, agency_sources)
+        signings = group_signings(db)
         notices = link_notices(db)
     finally:
         db.close()
@@ -265,6 +267,7 @@ def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> Non
         "Mirror linking: %d articles indexed, %d reposts linked, %d attributed only",
         summary.indexed, summary.linked, summary.attributed,
     )  # fmt: skip
+    logger.info("MoU signings: %d", signings)
     logger.info(
         "Notice linking: %d articles and %d notices read, %d links",
         notices.articles_scanned, notices.notices_scanned, notices.linked,

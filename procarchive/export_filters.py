@@ -99,10 +99,11 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 
 MOU_COLUMNS = (
-    "article_id", "signed_on", "signed_on_raw", "year", "parties", "party_list",
-    "witnesses", "signatories", "place", "document_type", "renewal", "duration_months",
-    "duration_text", "scope", "title", "source", "published_at", "url",
+    "id", "signed_on", "signed_on_raw", "year", "parties", "party_list", "witnesses",
+    "signatories", "place", "document_type", "renewal", "duration_months", "duration_text",
+    "scope", "reports", "report_ids", "first_report_id", "title", "source", "published_at", "url",
 )  # fmt: skip
+REPORTS = "SELECT m.signing_id FROM mous m JOIN articles r ON r.id = m.article_id"
 
 NOTICE_COLUMNS = (
     "id", "lpse", "category", "package_code", "name", "agency", "work_unit",
@@ -141,22 +142,35 @@ DATASETS = {
         order="a.published_at, a.rowid",
         json_columns=frozenset({"agencies"}),
     ),
+    # One row a signing, however many articles report it; a filter holds when any report
+    # meets it. Each report on its own: `mou_overview`.
     "mous": Dataset(
-        source="mou_overview o JOIN mous m ON m.article_id = o.article_id",
+        source="mou_signings s JOIN articles a ON a.id = s.first_report_id "
+        "JOIN mou_overview f ON f.article_id = s.first_report_id "
+        "JOIN mous m ON m.article_id = s.first_report_id",
         columns=MOU_COLUMNS,
         conditions={
-            "since": "o.signed_on >= :since",
-            "until": "o.signed_on < :until",
-            "source": "o.source = :source",
-            "agency": "o.article_id IN (SELECT article_id FROM mou_parties "
-            "WHERE role = 'party' AND agency = :agency COLLATE NOCASE)",
-            "search": "o.article_id IN (SELECT id FROM articles WHERE "
-            + _fts("rowid", "articles")
-            + ")",
+            "since": "s.signed_on >= :since",
+            "until": "s.signed_on < :until",
+            "source": f"s.id IN ({REPORTS} WHERE r.source = :source)",
+            "agency": "s.id IN (SELECT m.signing_id FROM mous m JOIN mou_parties p ON "
+            "p.article_id = m.article_id WHERE p.role = 'party' AND p.agency = :agency "
+            "COLLATE NOCASE)",
+            "search": f"s.id IN ({REPORTS} WHERE {_fts('r.rowid', 'articles')})",
         },
-        order="o.signed_on, o.article_id",
-        expressions={"signed_on_raw": "m.signed_on_raw", "duration_text": "m.duration_text"},
-        json_columns=frozenset({"party_list"}),
+        order="s.signed_on, s.id",
+        expressions={
+            "signed_on_raw": "m.signed_on_raw",
+            "witnesses": "f.witnesses",
+            "duration_months": "f.duration_months",
+            "duration_text": "m.duration_text",
+            "scope": "f.scope",
+            "title": "a.title",
+            "source": "a.source",
+            "published_at": "a.published_at",
+            "url": "a.url",
+        },
+        json_columns=frozenset({"party_list", "report_ids"}),
     ),
     "notices": Dataset(
         source="notices n",

@@ -11,6 +11,7 @@ from pipelines.archive import open_archive
 from pipelines.classify import ClassifyPipeline
 from pipelines.store import article_row
 from pipelines.writes import refresh_agencies, write_records
+from procarchive.signings import group_signings
 from scrapers.extract.agencies import gazetteer
 from scrapers.items import ArticleItem
 
@@ -44,6 +45,7 @@ def reclassify(db_path: str | Path) -> Counter[str]:
                     [(row["kind"], row["agencies"], row["id"]) for row in batch],
                 )
             write_records(db, batch)
+        group_signings(db)  # the reports' dates and parties may have changed
     finally:
         db.close()
     return kinds

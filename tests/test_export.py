@@ -30,6 +30,7 @@ from procarchive.export import (
 )
 from procarchive.export_filters import DATASETS
 from procarchive.sensitive import PERSON, redacted_copy
+from procarchive.signings import group_signings
 from tests.conftest import ROOT
 from tests.pipelines.test_notice_writes import notice
 from tests.test_metadata import add_notices, fetch_all
@@ -180,6 +181,7 @@ def add_reports(db: Any) -> None:
             ("mou-jabar", "LKPP", "witness"),
         )
     )  # fmt: skip
+    group_signings(db)
     laptops = {"name": "Pengadaan Laptop Pegawai", "agency": "Kementerian Keuangan",
                "work_unit": "Biro Umum", "hps": 900_000_000, "created_on": "2026-06-10",
                "budget_year": 2026}  # fmt: skip
@@ -205,8 +207,7 @@ def export(db: Any, what: str, **filters: str) -> list[dict[str, str]]:
 
 
 def ids(db: Any, what: str, **filters: str) -> list[str]:
-    key = "article_id" if what == "mous" else "id"
-    return [row[key] for row in export(db, what, **filters)]
+    return [row["id"] for row in export(db, what, **filters)]
 
 
 def test_datasets_have_the_columns_the_readme_documents_in_that_order(reports: Any) -> None:

@@ -19,6 +19,7 @@ from pipelines.store import article_row
 from pipelines.writes import mark_gone, write_articles, write_records
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
+from procarchive.signings import group_signings
 from samples.content import agency_articles
 from scrapers.items import ArticleItem, DocumentItem
 from tests.conftest import ROOT
@@ -58,6 +59,7 @@ def build_archive(path: Path) -> Path:
     write_articles(db, rows, 1)
     write_records(db, rows)
     link_mirrors(db, ["lkpp_news"])
+    group_signings(db)
     write_articles(
         db, [{**rows[0], "text": rows[0]["text"] + " Ralat.", "content_hash": "edited"}], 2
     )
