@@ -53,7 +53,7 @@ BOMBS = {
     "pages.pdf": ("application/pdf", lambda: many_pages_pdf(150_000)),
     "slow.pdf": ("application/pdf", slow_text_pdf),
     "amplifying.xlsx": (XLSX, amplifying_xlsx),
-    "elements.docx": (DOCX, lambda: many_elements_docx(1_000_000)),
+    "elements.docx": (DOCX, lambda: many_elements_docx(200_000)),
 }
 DOCUMENTS = ("encrypted.pdf", "malformed.pdf", *BOMBS)
 AGENDA_DAYS = 40  # the trap: /agenda?day=N, each the same page but for its day
