@@ -17,6 +17,7 @@ import ocdsmerge
 
 from procarchive.ocds_schema import load_schema, validate_package
 from procarchive.sensitive import PERSON
+from scrapers.extract.stages import notice_status
 
 __all__ = ["load_schema", "validate_package"]  # the package's validation, with the rest
 
@@ -29,8 +30,6 @@ NPWP_SCHEME = "ID-DJP"  # org-id.guide: Indonesian Directorate General of Taxes,
 IDENTITY = ("lpse", "lpse_name", "category", "package_code", "url")
 
 # SPSE stage words -> tenderStatus; any other stage is "active".
-STATUS_WORDS = (("batal", "cancelled"), ("gagal", "unsuccessful"), ("selesai", "complete"))
-NOT_STARTED = re.compile(r"\bbelum (dimulai|diumumkan|ada|tayang)\b")
 # SPSE method phrase -> method codelist; first match wins. Swakelola has no method.
 METHODS = (
     ("swakelola", None),
@@ -68,13 +67,9 @@ def ocid(prefix: str, lpse: str, category: str, package_code: str) -> str:
 
 
 def tender_status(stage: str | None, fallback: str | None = None) -> str | None:
-    """The tenderStatus code for an SPSE stage ("Tender Batal" -> "cancelled")."""
-    if not stage:
-        return fallback
-    lowered = stage.lower()
-    if NOT_STARTED.search(lowered):
-        return "planned"
-    return next((status for word, status in STATUS_WORDS if word in lowered), "active")
+    """The tenderStatus code for an SPSE stage ("Tender Batal" -> "cancelled"), as the
+    archive's notices.status has it; `fallback` without a stage."""
+    return notice_status(stage) or fallback
 
 
 def procurement_method(method: str | None, category: str | None, prequalified: bool) -> str | None:
