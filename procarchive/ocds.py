@@ -15,6 +15,7 @@ from typing import Any
 
 import ocdsmerge
 
+from pipelines.notice_writes import notice_id
 from procarchive.ocds_schema import load_schema, validate_package
 from procarchive.sensitive import PERSON
 from scrapers.extract.stages import notice_status
@@ -63,7 +64,7 @@ def ocid(prefix: str, lpse: str, category: str, package_code: str) -> str:
     """The prefix and the notice's archive id: SPSE numbers each category on its own."""
     if not PREFIX.fullmatch(prefix):
         raise ValueError(f"an ocid prefix is 'ocds-' and 6 lowercase letters or digits: {prefix!r}")
-    return f"{prefix}-{lpse}-{category}-{package_code}"
+    return f"{prefix}-{notice_id(lpse, category, package_code)}"
 
 
 def tender_status(stage: str | None, fallback: str | None = None) -> str | None:
