@@ -119,6 +119,22 @@ class CrawlArchive:
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason="archive unwritable"))
 
+    def batch_failed(self, exc: sqlite3.Error | OSError, rows: int, what: str) -> None:
+        """A batch of `rows` the archive did not take, said once and counted, whoever wrote
+        it: a refusal (a full disk) stops the crawl, as `failed/ArchiveUnwritable`; any other
+        database error (a value SQLite cannot store, a broken constraint) loses that batch
+        only, counted as `failed/<what>`, and the crawl goes on. Either way the pages are in
+        the WARC and the next crawl reads them again."""
+        stats = self.crawler.stats
+        if refused_write(exc):
+            if stats is not None:
+                stats.inc_value("procarchive/failed/ArchiveUnwritable", rows)
+            self.write_failed(exc)
+            return
+        if stats is not None:
+            stats.inc_value(f"procarchive/failed/{what}", rows)
+        logger.error("Could not store %d rows (%s): %s: %s", rows, what, type(exc).__name__, exc)
+
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlArchive:
         return one_per_crawler(crawler, cls)

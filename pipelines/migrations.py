@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from pipelines.normalize import article_id
+from scrapers.extract.stages import notice_status
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
 
@@ -457,6 +458,16 @@ def mou_signings(db: Database) -> None:
     )
 
 
+def planned_notices(db: Database) -> None:
+    """A notice whose stage says it has not started ("Belum Dimulai") is planned, as its
+    OCDS tenderStatus always was (scrapers/extract/stages.py); before, it was stored active."""
+    rows = db.execute("SELECT id, stage FROM notices WHERE status = 'active'").fetchall()
+    db.conn.executemany(
+        "UPDATE notices SET status = 'planned' WHERE id = ?",
+        [(id_,) for id_, stage in rows if notice_status(stage) == "planned"],
+    )
+
+
 def page_aliases(db: Database) -> None:
     """Every URL an article was read at or claims (pipelines.aliases): `url_id` is the id the
     URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
@@ -526,6 +537,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0018_crawl_budgets", crawl_budgets),
     ("0019_capture_methods", capture_methods),
     ("0020_mou_signings", mou_signings),
+    ("0022_planned_notices", planned_notices),
 ]
 
 

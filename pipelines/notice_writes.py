@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from pipelines.writes import now
 from scrapers.extract.spse import BIDDER
+from scrapers.extract.stages import notice_status
 from scrapers.items import NoticeItem
 
 FIELDS = (
@@ -31,20 +32,11 @@ AWARD_COLUMNS = (
     "role", "supplier_name", "supplier_is_person", "npwp", "address", "offer",
     "corrected_price", "negotiated_price", "contract_value", "realised_on", "realisation_type",
 )  # fmt: skip
-# SPSE's stage and status words, to the states a researcher filters on.
-STATUS_WORDS = (("batal", "cancelled"), ("gagal", "unsuccessful"), ("selesai", "complete"))
 ANNOUNCEMENT_STAGES = ("pengumuman", "undangan")
 
 
 def notice_id(lpse: str, category: str, package_code: str) -> str:
     return f"{lpse}-{category}-{package_code}"
-
-
-def status_of(stage: str | None) -> str | None:
-    if not stage:
-        return None
-    lowered = stage.lower()
-    return next((status for word, status in STATUS_WORDS if word in lowered), "active")
 
 
 def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str, Any]:
@@ -62,7 +54,7 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
         *_part(item, "awards", item.awards, archived, lambda row: row.get("role") != BIDDER),
         *_part(item, "participants", item.bidders, archived, lambda row: row.get("role") == BIDDER),
     ]
-    record["status"] = status_of(record["stage"])
+    record["status"] = notice_status(record["stage"])
     opening = next(
         (
             row["starts_at"]

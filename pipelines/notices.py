@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from typing import Any, Self
 
@@ -14,8 +13,6 @@ from pipelines.document_writes import write_documents
 from pipelines.notice_writes import mark_notices_gone, mark_notices_seen, notice_id, write_notices
 from pipelines.writes import now
 from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem, NoticeSeenItem
-
-logger = logging.getLogger(__name__)
 
 
 class NoticesPipeline:
@@ -67,11 +64,8 @@ class NoticesPipeline:
         size = len(notices) + len(gone) + len(seen) + len(documents)
         try:
             self.write(notices, gone, seen, documents)
-        except sqlite3.Error:
-            # The batch is lost to the archive (its pages are in the WARC, the next crawl
-            # reads them again), but never silently: counted as errors and logged.
-            self.count("failed/notice_write", size)
-            logger.exception("Could not store %d notice rows", size)
+        except (sqlite3.Error, OSError) as exc:
+            CrawlArchive.of(self.crawler).batch_failed(exc, size, "notice_write")
 
     def write(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -131,22 +132,18 @@ class StorePipeline:
         self.flush(last=True)
 
     def flush(self, last: bool = False) -> None:
-        """Write the batch (and, with the `last` one, the 404s). One the archive refuses (a
-        full disk) stops the crawl; its articles are counted, and fetched again by the next
-        crawl."""
+        """Write the batch (and, with the `last` one, the 404s); one the archive does not take
+        is counted (CrawlArchive.batch_failed)."""
         if self.db is None:
             return
         try:
             self.write_batch(last)
-        except WRITE_ERRORS as exc:
-            if not refused_write(exc):
-                raise
+        except (sqlite3.Error, OSError) as exc:
             lost = len(self.articles) + len(self.seen) + (len(self.gone) if last else 0)
             self.articles, self.seen = {}, []
             if last:
                 self.gone = []
-            self.stats.inc_value("procarchive/failed/ArchiveUnwritable", lost)
-            CrawlArchive.of(self.crawler).write_failed(exc)
+            CrawlArchive.of(self.crawler).batch_failed(exc, lost, "article_write")
 
     def write_batch(self, last: bool = False) -> None:
         assert self.db is not None

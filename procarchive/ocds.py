@@ -15,8 +15,10 @@ from typing import Any
 
 import ocdsmerge
 
+from pipelines.notice_writes import notice_id
 from procarchive.ocds_schema import load_schema, validate_package
 from procarchive.sensitive import PERSON
+from scrapers.extract.stages import notice_status
 
 __all__ = ["load_schema", "validate_package"]  # the package's validation, with the rest
 
@@ -29,8 +31,6 @@ NPWP_SCHEME = "ID-DJP"  # org-id.guide: Indonesian Directorate General of Taxes,
 IDENTITY = ("lpse", "lpse_name", "category", "package_code", "url")
 
 # SPSE stage words -> tenderStatus; any other stage is "active".
-STATUS_WORDS = (("batal", "cancelled"), ("gagal", "unsuccessful"), ("selesai", "complete"))
-NOT_STARTED = re.compile(r"\bbelum (dimulai|diumumkan|ada|tayang)\b")
 # SPSE method phrase -> method codelist; first match wins. Swakelola has no method.
 METHODS = (
     ("swakelola", None),
@@ -64,17 +64,13 @@ def ocid(prefix: str, lpse: str, category: str, package_code: str) -> str:
     """The prefix and the notice's archive id: SPSE numbers each category on its own."""
     if not PREFIX.fullmatch(prefix):
         raise ValueError(f"an ocid prefix is 'ocds-' and 6 lowercase letters or digits: {prefix!r}")
-    return f"{prefix}-{lpse}-{category}-{package_code}"
+    return f"{prefix}-{notice_id(lpse, category, package_code)}"
 
 
 def tender_status(stage: str | None, fallback: str | None = None) -> str | None:
-    """The tenderStatus code for an SPSE stage ("Tender Batal" -> "cancelled")."""
-    if not stage:
-        return fallback
-    lowered = stage.lower()
-    if NOT_STARTED.search(lowered):
-        return "planned"
-    return next((status for word, status in STATUS_WORDS if word in lowered), "active")
+    """The tenderStatus code for an SPSE stage ("Tender Batal" -> "cancelled"), as the
+    archive's notices.status has it; `fallback` without a stage."""
+    return notice_status(stage) or fallback
 
 
 def procurement_method(method: str | None, category: str | None, prequalified: bool) -> str | None:

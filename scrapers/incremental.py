@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -33,6 +34,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
 
 from pipelines.aliases import PageAliases
 from pipelines.archive import CrawlArchive, one_per_crawler
@@ -43,8 +45,23 @@ from scrapers.items import SeenItem
 logger = logging.getLogger(__name__)
 
 
-def in_refresh_slice(identifier: str, slices: int, day: int) -> bool:
-    return slices > 0 and zlib.crc32(identifier.encode()) % slices == day % slices
+@dataclass(frozen=True)
+class RefreshSlice:
+    """Today's slice of the archive that a nightly crawl fetches again whatever the listing
+    says (articles here, notices in spiders/spse_notices.py): one rule for both."""
+
+    slices: int
+    day: int
+
+    @classmethod
+    def of(cls, settings: BaseSettings) -> RefreshSlice:
+        day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
+        return cls(settings.getint("PROCARCHIVE_REFRESH_SLICES"), day)
+
+    def __contains__(self, identifier: object) -> bool:
+        if not isinstance(identifier, str) or self.slices <= 0:
+            return False
+        return zlib.crc32(identifier.encode()) % self.slices == self.day % self.slices
 
 
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
@@ -56,8 +73,7 @@ class ArchiveIndex:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.enabled = settings.getbool("PROCARCHIVE_INCREMENTAL")
-        self.slices = settings.getint("PROCARCHIVE_REFRESH_SLICES")
-        self.day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
+        self.refresh = RefreshSlice.of(settings)
         self.warcs = warc_dir(settings)
         self.archive = CrawlArchive.of(crawler)
         self.aliases = PageAliases.of(crawler)
@@ -91,7 +107,7 @@ class ArchiveIndex:
             return False
         identifier = self.aliases.article_id(request.url)
         known = self.hints.get(identifier)
-        if known is None or in_refresh_slice(identifier, self.slices, self.day):
+        if known is None or identifier in self.refresh:
             return False
         hint, gone_at = known
         return bool(hint) and not gone_at and hint == request.meta.get("hint")

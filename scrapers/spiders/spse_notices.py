@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import scrapy
@@ -23,7 +23,7 @@ from pipelines.archive import CrawlArchive
 from pipelines.notice_writes import notice_id, settled_notices
 from scrapers.extract import spse
 from scrapers.extract.spse import CATEGORIES, LISTINGS, PAGES
-from scrapers.incremental import in_refresh_slice
+from scrapers.incremental import RefreshSlice
 from scrapers.items import NoticeGoneItem, NoticeItem, NoticeSeenItem
 from scrapers.lpse import Lpse, choose_lpses
 from scrapers.spiders.base import SourceSpider
@@ -150,12 +150,9 @@ class SpseNoticesSpider(SourceSpider):
         settings = self.crawler.settings
         if not settings.getbool("PROCARCHIVE_INCREMENTAL"):
             return {}
-        slices = settings.getint("PROCARCHIVE_REFRESH_SLICES")
-        day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
+        refresh = RefreshSlice.of(settings)
         settled = settled_notices(CrawlArchive.of(self.crawler).db, lpses)
-        return {
-            id_: stage for id_, stage in settled.items() if not in_refresh_slice(id_, slices, day)
-        }
+        return {id_: stage for id_, stage in settled.items() if id_ not in refresh}
 
     def visit(self, lpse: Lpse, category: str, row: dict[str, Any]) -> Iterator[Any]:
         code = str(row.get("package_code") or "").strip()

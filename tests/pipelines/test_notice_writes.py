@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from pipelines.archive import open_archive
 from pipelines.document_writes import write_documents
-from pipelines.notice_writes import mark_notices_gone, status_of, write_notices
+from pipelines.migrations import migrate
+from pipelines.notice_writes import mark_notices_gone, write_notices
+from procarchive.ocds import tender_status
+from scrapers.extract.stages import notice_status
 from scrapers.items import DocumentItem, NoticeItem
 
 SCHEDULE = [
@@ -101,11 +105,12 @@ def test_gone_and_back() -> None:
 
 
 def test_status_words() -> None:
-    assert status_of("Tender Sudah Selesai") == "complete"
-    assert status_of("Paket Dibatalkan") == "cancelled"
-    assert status_of("Tender Gagal") == "unsuccessful"
-    assert status_of("Evaluasi Penawaran") == "active"
-    assert status_of(None) is None
+    assert notice_status("Tender Sudah Selesai") == "complete"
+    assert notice_status("Paket Dibatalkan") == "cancelled"
+    assert notice_status("Tender Gagal") == "unsuccessful"
+    assert notice_status("Evaluasi Penawaran") == "active"
+    assert notice_status("Tender Belum Dimulai") == "planned"  # as OCDS's tenderStatus
+    assert notice_status(None) is None
 
 
 def test_documents_are_versioned_by_content_and_linked() -> None:
@@ -137,3 +142,20 @@ def test_an_award_row_keeps_the_version_it_appeared_in() -> None:
     write_notices(db, [notice(awards=[WINNER, reserve])], 3)
     rows = db.execute("SELECT supplier_name, since_version FROM notice_awards ORDER BY position")
     assert rows.fetchall() == [("PT Beton Lestari Abadi", 2), ("CV Karya Mandiri", 3)]
+
+
+def test_a_notice_not_started_is_planned_in_the_archive_as_in_ocds(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "archive.db")
+    waiting = notice()
+    write_notices(db, [replace(waiting, fields={**waiting.fields, "stage": "Belum Dimulai"})], 1)
+    (row,) = db["notices"].rows
+    assert row["status"] == "planned" == tender_status(row["stage"])
+
+
+def test_notices_archived_before_are_planned_too(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "archive.db")
+    write_notices(db, [notice()], 1)
+    db.execute("UPDATE notices SET stage = 'Tender Belum Dimulai', status = 'active'")
+    db.execute("DELETE FROM _migrations WHERE name = '0022_planned_notices'")
+    migrate(db)
+    assert [row["status"] for row in db["notices"].rows] == ["planned"]

@@ -125,3 +125,27 @@ def test_an_exception_in_a_callback_is_one_error() -> None:
     )  # fmt: skip
     assert summary["errors"] == 1
     assert summary["error_reasons"] == '{"ValueError": 1}'
+
+
+def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path) -> None:
+    path = tmp_path / "archive.db"
+    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
+    crawler.spider = Spider(name="lkpp_news")
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    db = open_archive(path)
+    db.execute(
+        "CREATE TRIGGER refuse AFTER INSERT ON articles WHEN new.title = 'B0' "
+        "BEGIN SELECT RAISE(ABORT, 'a row this database will not take'); END"
+    )
+    for n in range(3):
+        item = ArticleItem(
+            url=f"https://lkpp.go.id/berita/{n}", source="lkpp_news", title=f"B{n}", text=TEXT
+        )
+        pipeline.process_item(NormalizePipeline().process_item(item))  # no exception
+    pipeline.close_spider()
+    pipeline.spider_closed(crawler.spider, "finished")
+    assert [row["title"] for row in db["articles"].rows] == ["B2"]
+    crawl = next(db["crawls"].rows)
+    assert json.loads(crawl["error_reasons"]) == {"failed/article_write": 2}
+    assert crawl["errors"] == 2 and crawl["finished_at"]
