@@ -1,13 +1,22 @@
-"""Datasette plugin: what the home page says about the archive, and what an article's or an
-MoU's row page shows beside its columns. Archived text is always escaped by the templates
-(Jinja autoescape): nothing a crawled page said is rendered as HTML."""
+"""Datasette plugin: what the home page says about the archive, and the reading pages of an
+article and of an MoU (templates/row-archive-articles.html, row-archive-mous.html): the
+record as a researcher reads it, its raw columns behind a <details>. Archived text is always
+escaped by the templates (Jinja autoescape): nothing a crawled page said is rendered as HTML.
+
+Human names of the sources and LPSEs come from metadata.yml (`plugins: procarchive:
+source_names, lpse_names`), so that a published folder (metadata, plugins, templates) shows
+them too; a source without one is shown by its name in sources.yml.
+"""
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import datetime
 from typing import Any
 
 from datasette import hookimpl
+from markupsafe import Markup, escape
 
 SUMMARY_SECONDS = 300  # the home page's figures are recomputed at most this often
 _summaries: dict[str, tuple[float, dict[str, Any]]] = {}
@@ -36,6 +45,57 @@ COUNTS = {
 }
 
 
+PLUGIN = "procarchive"  # its configuration in metadata.yml
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def site_config(datasette: Any) -> dict[str, Any]:
+    return datasette.plugin_config(PLUGIN) or {}
+
+
+def source_names(datasette: Any) -> dict[str, str]:
+    return dict(site_config(datasette).get("source_names") or {})
+
+
+def lpse_names(datasette: Any) -> dict[str, str]:
+    return dict(site_config(datasette).get("lpse_names") or {})
+
+
+def readable_moment(value: Any) -> str:
+    """An ISO 8601 date or date-time as a reader writes it: "2 Oct 2015", "3 Oct 2015,
+    08:15 (UTC+07:00)", "6 Dec 2026, 23:07 UTC"; anything else as it is."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    if DATE.match(text):
+        return day
+    clock = moment.strftime("%H:%M")
+    offset = moment.strftime("%z")
+    if not offset:
+        return f"{day}, {clock}"
+    if offset == "+0000":
+        return f"{day}, {clock} UTC"
+    return f"{day}, {clock} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def when(value: Any) -> Markup:
+    """`readable_moment` in a <time> element that keeps the ISO value."""
+    if not value:
+        return Markup("")
+    return Markup(f'<time datetime="{escape(value)}">{escape(readable_moment(value))}</time>')
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    env.filters["when"] = when
+
+
 @hookimpl
 def extra_template_vars(
     template: str, database: str | None, table: str | None, request: Any, datasette: Any
@@ -44,14 +104,23 @@ def extra_template_vars(
         if template == "index.html":
             return {"archive_summary": await summary(datasette)}
         if template.startswith("row") and database and table and request is not None:
-            key = request.url_vars.get("pks")
+            key = row_key(request)
             if table == "articles" and key:
                 return {"article_extras": await article_extras(datasette, database, key)}
             if table == "mous" and key:
-                return {"mou_parties": await parties(datasette, database, key)}
+                return {"mou_page": await mou_page(datasette, database, key)}
         return {}
 
     return variables
+
+
+def row_key(request: Any) -> str | None:
+    """The primary key of a row page (one column), as stored."""
+    from datasette.utils import urlsafe_components
+
+    pks = request.url_vars.get("pks")
+    components = urlsafe_components(pks) if pks else []
+    return components[0] if len(components) == 1 else None
 
 
 async def summary(datasette: Any) -> dict[str, Any] | None:
@@ -92,7 +161,10 @@ async def article_extras(datasette: Any, database: str, key: str) -> dict[str, A
     async def rows(sql: str) -> list[dict[str, Any]]:
         return [dict(row) for row in await db.execute(sql, [key])]
 
+    names = source_names(datasette)
     return {
+        "article": dict(article),
+        "source_name": names.get(article["source"]),
         "paragraphs": [p for p in (article["text"] or "").split("\n\n") if p.strip()],
         "versions": await rows(
             "select version_id, superseded_at, title, capture_id, gone_reason "
@@ -114,14 +186,73 @@ async def article_extras(datasette: Any, database: str, key: str) -> dict[str, A
         ),
         "mou": await rows("select * from mous where article_id = ?"),
         "mou_parties": await parties(datasette, database, key),
+        "mou_roles": await roles(datasette, database, key),
         "agencies": await rows(
             "select agency, mentions from article_agencies where article_id = ? "
             "order by mentions desc"
         ),
         "notices": await rows(
-            "select n.id, n.name, n.lpse, l.matched_on from article_notices l "
+            "select n.id, n.name, n.lpse, n.stage, l.matched_on, l.evidence from article_notices l "
             "join notices n on n.id = l.notice_id where l.article_id = ?"
         ),
+        "documents": await rows(
+            "select d.id, d.title, d.kind, l.document_url, l.link_text from document_links l "
+            "left join documents d on d.url = l.document_url and d.superseded_at is null "
+            "where l.parent_type = 'article' and l.parent_id = ?"
+        ),
+    }
+
+
+async def mou_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
+    """An MoU signing as its page shows it: the article that reports it, when and where,
+    and the parties with their signatories."""
+    db = datasette.get_database(database)
+    found = (
+        await db.execute(
+            "select m.*, a.title, a.source, a.published_at, a.url from mous m "
+            "left join articles a on a.id = m.article_id where m.article_id = ?",
+            [key],
+        )
+    ).first()
+    if found is None:
+        return {}
+    mou = dict(found)
+    return {
+        "mou": mou,
+        "source_name": source_names(datasette).get(mou["source"]),
+        "roles": await roles(datasette, database, key),
+    }
+
+
+async def roles(datasette: Any, database: str, key: str) -> dict[str, Any]:
+    """The parties of an MoU, each with its full name and the people who signed for it;
+    witnesses; signatories for an organisation that is not a party."""
+    db = datasette.get_database(database)
+    rows = [
+        dict(row)
+        for row in await db.execute(
+            "select p.role, p.agency, p.person, p.person_title, p.acting_for, p.in_gazetteer, "
+            "g.full_name from mou_parties p left join agencies g on g.name = p.agency "
+            "where p.article_id = ? order by p.id",
+            [key],
+        )
+    ]
+    parties: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["role"] == "party":
+            parties.setdefault(row["agency"], {**row, "signatories": []})
+    others = []
+    for row in rows:
+        if row["role"] != "signatory":
+            continue
+        if row["agency"] in parties:
+            parties[row["agency"]]["signatories"].append(row)
+        else:
+            others.append(row)
+    return {
+        "parties": list(parties.values()),
+        "witnesses": [row for row in rows if row["role"] == "witness"],
+        "other_signatories": others,
     }
 
 
