@@ -93,7 +93,12 @@ def when(value: Any) -> Markup:
 
 @hookimpl
 def prepare_jinja2_environment(env: Any) -> None:
+    from datasette.utils import tilde_encode
+
     env.filters["when"] = when
+    # A primary key as a row URL's path needs it (urls.row takes it encoded): capture ids
+    # hold "." and "#".
+    env.filters["tilde"] = tilde_encode
 
 
 @hookimpl
