@@ -47,7 +47,7 @@ COUNTS = {
 
 PLUGIN = "procarchive"  # its configuration in metadata.yml
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def site_config(datasette: Any) -> dict[str, Any]:
@@ -62,9 +62,10 @@ def lpse_names(datasette: Any) -> dict[str, str]:
     return dict(site_config(datasette).get("lpse_names") or {})
 
 
-def readable_moment(value: Any) -> str:
+def readable_moment(value: Any, offset: bool = True) -> str:
     """An ISO 8601 date or date-time as a reader writes it: "2 Oct 2015", "3 Oct 2015,
-    08:15 (UTC+07:00)", "6 Dec 2026, 23:07 UTC"; anything else as it is."""
+    08:15 (UTC+07:00)", "6 Dec 2026, 23:07 UTC" (without `offset`: "3 Oct 2015, 08:15");
+    anything else as it is."""
     text = str(value or "").strip()
     if not text:
         return ""
@@ -76,19 +77,26 @@ def readable_moment(value: Any) -> str:
     if DATE.match(text):
         return day
     clock = moment.strftime("%H:%M")
-    offset = moment.strftime("%z")
-    if not offset:
+    zone = moment.strftime("%z")
+    if not zone or not offset:
         return f"{day}, {clock}"
-    if offset == "+0000":
+    if zone == "+0000":
         return f"{day}, {clock} UTC"
-    return f"{day}, {clock} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{day}, {clock} (UTC{zone[:3]}:{zone[3:]})"
 
 
-def when(value: Any) -> Markup:
+def when(value: Any, offset: bool = True) -> Markup:
     """`readable_moment` in a <time> element that keeps the ISO value."""
     if not value:
         return Markup("")
-    return Markup(f'<time datetime="{escape(value)}">{escape(readable_moment(value))}</time>')
+    shown = readable_moment(value, offset)
+    return Markup(f'<time datetime="{escape(value)}">{escape(shown)}</time>')
+
+
+def utc_offset(value: Any) -> str:
+    """The UTC offset of an ISO date-time ("UTC+07:00"), or ""."""
+    found = re.search(r"T[\d:.]+([+-]\d{2}:\d{2})$", str(value or ""))
+    return f"UTC{found[1]}" if found else ""
 
 
 @hookimpl
@@ -96,6 +104,7 @@ def prepare_jinja2_environment(env: Any) -> None:
     from datasette.utils import tilde_encode
 
     env.filters["when"] = when
+    env.filters["utc_offset"] = utc_offset
     # A primary key as a row URL's path needs it (urls.row takes it encoded): capture ids
     # hold "." and "#".
     env.filters["tilde"] = tilde_encode
@@ -202,7 +211,8 @@ async def article_extras(datasette: Any, database: str, key: str) -> dict[str, A
         ),
         "documents": await rows(
             "select d.id, d.title, d.kind, l.document_url, l.link_text from document_links l "
-            "left join documents d on d.url = l.document_url and d.superseded_at is null "
+            "left join documents d on d.id = (select id from documents where url = "
+            "l.document_url order by first_seen_at desc, rowid desc limit 1) "
             "where l.parent_type = 'article' and l.parent_id = ?"
         ),
     }

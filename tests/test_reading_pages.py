@@ -95,7 +95,9 @@ def test_an_article_page_links_its_capture(archive: Path) -> None:
 
 def test_an_mou_page_is_titled_by_its_article_and_names_its_parties(archive: Path) -> None:
     key, _, _, _ = renewal(archive)
-    ((signed_on, place),) = query(archive, "select signed_on, place from mous where article_id = ?", key)
+    ((signed_on, place),) = query(
+        archive, "select signed_on, place from mous where article_id = ?", key
+    )
     soup = page(archive, f"/archive/mous/{key}")
     reading = soup.select_one("article.reading")
     assert reading is not None and reading.h1 is not None
@@ -127,7 +129,9 @@ def test_a_notice_page_shows_its_stages_and_versions_as_a_timeline(archive: Path
     assert reading is not None and reading.h1 is not None
     ((name,),) = query(archive, "select name from notices where id = ?", notice)
     assert reading.h1.get_text(strip=True) == name
-    shown = [li.select_one(".stage").get_text(strip=True) for li in reading.select("ol.schedule > li")]  # type: ignore[union-attr]
+    shown = [
+        li.select_one(".stage").get_text(strip=True) for li in reading.select("ol.schedule > li")
+    ]  # type: ignore[union-attr]
     assert stages and shown == stages
     versions = reading.select("ol.versions > li")
     assert len(versions) == 2
@@ -155,7 +159,10 @@ def test_the_home_page_searches_and_lists_the_queries(archive: Path) -> None:
 
 
 def test_mous_of_an_agency_ignore_case(archive: Path) -> None:
-    paths = [f"/archive/mous_of_an_agency.json?agency={name}&_shape=array" for name in ("LKPP", "lkpp", "Lkpp")]
+    paths = [
+        f"/archive/mous_of_an_agency.json?agency={name}&_shape=array"
+        for name in ("LKPP", "lkpp", "Lkpp")
+    ]
     answers = [response.json() for response in fetch_all(archive, paths).values()]
     assert answers[0] and answers[0] == answers[1] == answers[2]
 
