@@ -37,6 +37,33 @@ HEALTH = """
 select source, last_status, last_crawl, drift, cut_short, last_good_crawl from source_health
 order by source
 """
+# The home page's list of tables: by subject, the table a reader starts from first; tables
+# no group names come after them, internal ones (the repost index, counters, the schema's
+# record, full-text indexes) last.
+TABLE_GROUPS = {
+    "Articles": ["articles", "article_versions", "article_agencies", "article_urls", "mirrors",
+                 "mirror_links"],
+    "MoU signings": ["mous", "mou_overview", "mou_parties", "agencies"],
+    "Tender notices": ["notices", "notice_versions", "notice_schedule", "notice_awards",
+                       "article_notices"],
+    "Documents": ["documents", "document_links"],
+    "Crawls": ["source_health", "crawls", "captures"],
+}  # fmt: skip
+INTERNAL_TABLES = frozenset({"article_sketches", "articles_facet_counts", "_migrations"})
+# The home page's canned queries by subject (metadata.yml's order within each); a query no
+# group names is listed under "More queries".
+QUERY_GROUPS = {
+    "Articles": ["search", "search_stories", "articles_mentioning", "changed_or_deleted_since",
+                 "article_history", "reposts_citing_a_source", "who_reposted_this",
+                 "what_mirrors_added", "articles_per_month"],
+    "MoU signings": ["mou_announcements", "mous_of_an_agency", "mous_by_year", "mous_per_month"],
+    "Tender notices": ["search_notices", "open_tenders_of_an_agency", "notices_whose_hps_changed",
+                       "cancelled_tenders", "largest_packages_of_a_year", "notice_history",
+                       "articles_about_a_notice", "notices_by_stage"],
+    "Documents": ["search_documents"],
+    "Feeds (Atom)": ["new_articles", "new_mous", "new_notices"],
+    "Crawls": ["last_crawl_per_source"],
+}  # fmt: skip
 COUNTS = {
     "articles": "select coalesce(sum(n), 0) from articles_facet_counts",
     "MoU signings": "select count(*) from mous",
@@ -116,7 +143,10 @@ def extra_template_vars(
 ) -> Any:
     async def variables() -> dict[str, Any]:
         if template == "index.html":
-            return {"archive_summary": await summary(datasette)}
+            return {
+                "archive_summary": await summary(datasette),
+                "home": await home(datasette, request),
+            }
         if template.startswith("row") and database and table and request is not None:
             key = row_key(request)
             if table == "articles" and key:
@@ -137,32 +167,87 @@ def row_key(request: Any) -> str | None:
     return components[0] if len(components) == 1 else None
 
 
+async def home(datasette: Any, request: Any) -> dict[str, Any] | None:
+    """The home page's canned queries by subject (the tables are in `summary`)."""
+    if "archive" not in datasette.databases:
+        return None
+    actor = request.actor if request is not None else None
+    queries = await datasette.get_canned_queries("archive", actor)
+    grouped = {
+        group: [
+            {"name": name, "title": queries[name].get("title") or name,
+             "description": queries[name].get("description") or ""}
+            for name in names if name in queries
+        ]
+        for group, names in QUERY_GROUPS.items()
+    }  # fmt: skip
+    named = {name for names in QUERY_GROUPS.values() for name in names}
+    grouped["More queries"] = [
+        {"name": name, "title": query.get("title") or name, "description": query.get("description") or ""}
+        for name, query in queries.items()
+        if name not in named
+    ]  # fmt: skip
+    return {"queries": {group: found for group, found in grouped.items() if found}}
+
+
+async def table_list(datasette: Any) -> dict[str, list[dict[str, Any]]]:
+    """The archive's tables and views by subject, each with the first sentence of its
+    description and, where counting was quick, its rows."""
+    db = datasette.get_database("archive")
+    hidden = set(await db.hidden_table_names())
+    names = [*await db.table_names(), *await db.view_names()]
+    try:
+        counts = await db.table_counts(limit=10)
+    except Exception:  # a count that cannot be read leaves the list without counts
+        counts = {}
+    tables = datasette.metadata("tables", database="archive") or {}
+
+    def entry(name: str) -> dict[str, Any]:
+        described = (tables.get(name) or {}).get("description") or ""
+        first = re.split(r"(?<=[.;])\s", described, maxsplit=1)[0].rstrip(".;")
+        return {"name": name, "description": first, "count": counts.get(name)}
+
+    placed = {name for group in TABLE_GROUPS.values() for name in group}
+    found = {
+        group: [entry(name) for name in group_names if name in names]
+        for group, group_names in TABLE_GROUPS.items()
+    }
+    internal = [n for n in names if n in INTERNAL_TABLES or n in hidden or n.startswith("_")]
+    found["More tables"] = [entry(n) for n in names if n not in placed and n not in internal]
+    found["Internal"] = [entry(n) for n in internal if "_fts" not in n]
+    return {group: entries for group, entries in found.items() if entries}
+
+
 async def summary(datasette: Any) -> dict[str, Any] | None:
     if "archive" not in datasette.databases:
         return None
-    cached = _summaries.get("archive")
+    cached = _summaries.get(f"{id(datasette)}")
     if cached and time.monotonic() - cached[0] < SUMMARY_SECONDS:
         return cached[1]
     db = datasette.get_database("archive")
     last_ok = {row["source"]: row["finished_at"] for row in await db.execute(LAST_OK)}
+    names, lpse_titles = source_names(datasette), lpse_names(datasette)
     sources = [
-        {**dict(row), "last_ok": last_ok.get(row["source"])} for row in await db.execute(SOURCES)
+        {**dict(row), "name": names.get(row["source"]), "last_ok": last_ok.get(row["source"])}
+        for row in await db.execute(SOURCES)
     ]
     counts = {label: (await db.execute(sql)).first()[0] for label, sql in COUNTS.items()}
     health = [dict(row) for row in await db.execute(HEALTH)]
-    lpses = [dict(row) for row in await db.execute(
+    lpses = [{**dict(row), "name": lpse_titles.get(row["lpse"])} for row in await db.execute(
         "select lpse, count(*) as notices, max(announced_at) as last from notices group by lpse"
     )]  # fmt: skip
+    health = [{**row, "name": names.get(row["source"])} for row in health]
     found = {
         "sources": sources,
         "counts": counts,
         "lpses": lpses,
         "health": health,
         "lpse_last_ok": last_ok.get("spse"),
+        "tables": await table_list(datasette),
         "first": min((s["first"] for s in sources if s["first"]), default=None),
         "last": max((s["last"] for s in sources if s["last"]), default=None),
     }
-    _summaries["archive"] = (time.monotonic(), found)
+    _summaries[f"{id(datasette)}"] = (time.monotonic(), found)
     return found
 
 

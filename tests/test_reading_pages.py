@@ -147,13 +147,29 @@ def test_the_home_page_searches_and_lists_the_queries(archive: Path) -> None:
     form = soup.select_one("form.home-search")
     assert form is not None and form["action"] == "/archive/search"
     assert isinstance(box := form.select_one("input[type=search]"), Tag) and box["name"] == "term"
+    buttons = {
+        b["value"]: b.get("formaction", form["action"]) for b in form.select("[type=submit]")
+    }
+    assert buttons == {
+        "Search articles": "/archive/search",
+        "Search tender notices": "/archive/search_notices",
+        "Search everything": "/-/search",
+    }
+    searched = fetch_all(archive, ["/-/search?term=nota+kesepahaman"])[
+        "/-/search?term=nota+kesepahaman"
+    ]
+    assert searched.status_code == 302
+    assert searched.headers["location"] == "/-/search?q=nota+kesepahaman"
     metadata = fetch_all(archive, ["/-/metadata.json"])["/-/metadata.json"].json()
     queries = metadata["databases"]["archive"]["queries"]
     links = {a["href"]: a.get_text(strip=True) for a in soup.select(".queries a")}
     assert links == {f"/archive/{name}": q["title"] for name, q in queries.items()}
-    tables = [a.get_text(strip=True) for a in soup.select("ul.table-list a")]
-    assert tables[:4] == ["articles", "mous", "mou_overview", "notices"]
-    assert "article_sketches" not in tables[: tables.index("captures")]
+    groups = [
+        [a.get_text(strip=True) for a in ul.select("a")] for ul in soup.select("ul.table-list")
+    ]
+    assert [group[0] for group in groups[:4]] == ["articles", "mous", "notices", "documents"]
+    assert "article_sketches" in groups[-1] and "_migrations" in groups[-1]
+    assert not [t for group in groups[:-1] for t in group if "sketches" in t or "_fts" in t]
     sources = soup.select_one("table.sources")
     assert sources is not None and "LKPP news (lkpp.go.id)" in sources.get_text()
 
