@@ -27,6 +27,9 @@ SEARCH_QUERIES = {
 SEARCH_ALL = "/-/search"  # datasette-search-all's page
 PLAIN = frozenset({"_search", "_sort", "_sort_desc"})
 HITS = 50  # what each of those queries returns at most
+# The "search all tables" page reads documents through their query too: a document's hit is
+# a snippet of its text, not the whole text. A documents table search stays on the table.
+SEARCH_ALL_QUERIES = {**SEARCH_QUERIES, "/archive/documents": "/archive/search_documents"}
 
 
 def search_target(scope: Scope) -> str | None:
@@ -64,10 +67,10 @@ def blank_search(part: str) -> bool:
 
 @hookimpl
 def extra_template_vars(template: str) -> dict[str, str]:
-    """The same queries for the "search all tables" page (templates/search_all.html)."""
+    """The queries of the "search all tables" page (templates/search_all.html)."""
     if template != "search_all.html":
         return {}
-    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_QUERIES.items()}
+    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_ALL_QUERIES.items()}
     return {"search_queries_json": json.dumps(queries)}
 
 
