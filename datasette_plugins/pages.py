@@ -10,6 +10,7 @@ them too; a source without one is shown by its name in sources.yml.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import datetime
@@ -147,6 +148,9 @@ def extra_template_vars(
                 "archive_summary": await summary(datasette),
                 "home": await home(datasette, request),
             }
+        if template.startswith("query") and request is not None:
+            chart = (site_config(datasette).get("charts") or {}).get(request.url_vars.get("table"))
+            return {"chart_json": chart_json(chart)} if chart else {}
         if template.startswith("row") and database and table and request is not None:
             key = row_key(request)
             if table == "articles" and key:
@@ -156,6 +160,13 @@ def extra_template_vars(
         return {}
 
     return variables
+
+
+def chart_json(chart: dict[str, Any]) -> str:
+    """A chart's settings as datasette-vega reads them from the page's #fragment (g.mark,
+    g.x_column, ...), as JSON that is safe inside a <script>."""
+    settings = {f"g.{name}": str(value) for name, value in chart.items()}
+    return json.dumps(settings).replace("<", "\\u003c")
 
 
 def row_key(request: Any) -> str | None:
