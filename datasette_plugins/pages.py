@@ -275,6 +275,7 @@ async def article_extras(datasette: Any, database: str, key: str) -> dict[str, A
     return {
         "article": dict(article),
         "source_name": names.get(article["source"]),
+        "source_names": names,
         "paragraphs": [p for p in (article["text"] or "").split("\n\n") if p.strip()],
         "versions": await rows(
             "select version_id, superseded_at, title, capture_id, gone_reason "
