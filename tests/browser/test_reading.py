@@ -122,7 +122,7 @@ def a_night_later(archive_site: ArchiveSite) -> tuple[str, list[str]]:
     item = NoticeItem(
         url=f"http://127.0.0.1/{lpse}/lelang/{code}/pengumumanlelang", source="spse", lpse=lpse,
         category=category, package_code=code, fields=fields,
-        rup=[{"kode rup": rup, "sumber dana": state.get("funding_source")} for rup in state["rup_codes"]],
+        rup=[{"kode rup": rup, "sumber dana": state.get("funding_source") or ""} for rup in state["rup_codes"]],
         schedule=state["schedule"], awards=[a for a in state["awards"] if a["role"] != "bidder"],
         bidders=[a for a in state["awards"] if a["role"] == "bidder"],
         parts=["announcement", "schedule", "participants", "awards"],
@@ -161,7 +161,7 @@ def test_the_home_page_searches_and_lists_the_queries(
 ) -> None:
     browser.get(archive_site.url("/"))
     links = {
-        a.get_attribute("href"): a.text
+        a.get_attribute("href") or "": a.text
         for a in browser.find_elements(By.CSS_SELECTOR, "section.queries a")
     }
     assert links == {
