@@ -24,16 +24,26 @@ SEARCH_QUERIES = {
     "/archive/articles": "/archive/search",
     "/archive/notices": "/archive/search_notices",
 }
+SEARCH_ALL = "/-/search"  # datasette-search-all's page
 PLAIN = frozenset({"_search", "_sort", "_sort_desc"})
 HITS = 50  # what each of those queries returns at most
+# The "search all tables" page reads documents through their query too: a document's hit is
+# a snippet of its text, not the whole text. A documents table search stays on the table.
+SEARCH_ALL_QUERIES = {**SEARCH_QUERIES, "/archive/documents": "/archive/search_documents"}
 
 
 def search_target(scope: Scope) -> str | None:
-    """Where a plain search of a table should go, or None to leave the request alone."""
-    query = SEARCH_QUERIES.get(scope.get("path", ""))
-    if scope.get("type") != "http" or scope.get("method") != "GET" or query is None:
+    """Where a plain search of a table should go, or None to leave the request alone. The
+    home page's search box names its words `term` (the queries' parameter); sent to "search
+    all tables", they become its `q`."""
+    if scope.get("type") != "http" or scope.get("method") != "GET":
         return None
     params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
+    if scope.get("path") == SEARCH_ALL and "term" in params and "q" not in params:
+        return f"{SEARCH_ALL}?" + urlencode({"q": params["term"]})
+    query = SEARCH_QUERIES.get(scope.get("path", ""))
+    if query is None:
+        return None
     term = params.get("_search", "").strip()
     if not term or set(params) - PLAIN:
         return None
@@ -57,10 +67,10 @@ def blank_search(part: str) -> bool:
 
 @hookimpl
 def extra_template_vars(template: str) -> dict[str, str]:
-    """The same queries for the "search all tables" page (templates/search_all.html)."""
+    """The queries of the "search all tables" page (templates/search_all.html)."""
     if template != "search_all.html":
         return {}
-    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_QUERIES.items()}
+    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_ALL_QUERIES.items()}
     return {"search_queries_json": json.dumps(queries)}
 
 

@@ -517,6 +517,42 @@ def _backfill_aliases(db: Database, candidates: str) -> int:
     ).fetchone()[0]
 
 
+def announced_at_with_offset(db: Database) -> None:
+    """notices.announced_at one kind of value (pandas and spreadsheets read a column of one
+    kind): a full ISO 8601 date-time with the LPSE's UTC offset. A bare date (a package
+    without an announcement stage, dated by its creation) becomes the start of that day at
+    the LPSE, a time without an offset the LPSE's local time; the offset is the notice's own
+    schedule's, else that of its LPSE's other notices, else the LPSE registry's
+    (scrapers/data/lpse.yml), else WIB. The versions' records keep what SPSE said, so their
+    hashes, and the next crawl, see no change (pipelines.notice_writes.announced_moment
+    writes new rows so)."""
+    from scrapers.lpse import WIB, lpse_registry
+
+    zones = {slug: lpse.timezone for slug, lpse in lpse_registry().items()}
+    db.register_function(
+        lambda slug: zones.get(slug), name="procarchive_lpse_offset", deterministic=True,
+        replace=True,
+    )  # fmt: skip
+    with_offset = "'*T*[+-][0-9][0-9]:[0-9][0-9]'"
+    offset = f"""coalesce(
+        (SELECT substr(s.starts_at, -6) FROM notice_schedule s
+          WHERE s.notice_id = notices.id AND s.starts_at GLOB {with_offset} LIMIT 1),
+        (SELECT substr(o.announced_at, -6) FROM notices o
+          WHERE o.lpse = notices.lpse AND o.announced_at GLOB {with_offset} LIMIT 1),
+        procarchive_lpse_offset(notices.lpse), '{WIB}')"""
+    date_alone = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+    # Times without an offset first (their own LPSE's offset), then dates alone.
+    db.execute(
+        f"UPDATE notices SET announced_at = substr(announced_at, 1, 19) || {offset} "
+        "WHERE announced_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]' "
+        f"AND NOT announced_at GLOB {with_offset}"
+    )  # fmt: skip
+    db.execute(
+        f"UPDATE notices SET announced_at = announced_at || 'T00:00:00' || {offset} "
+        f"WHERE announced_at GLOB {date_alone}"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0001_articles", create_articles),
     ("0002_crawls", create_crawls),
@@ -537,6 +573,7 @@ MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
     ("0018_crawl_budgets", crawl_budgets),
     ("0019_capture_methods", capture_methods),
     ("0020_mou_signings", mou_signings),
+    ("0021_announced_at_with_offset", announced_at_with_offset),
     ("0022_planned_notices", planned_notices),
 ]
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -20,6 +22,7 @@ from pipelines.writes import now
 from scrapers.extract.spse import BIDDER
 from scrapers.extract.stages import notice_status
 from scrapers.items import NoticeItem
+from scrapers.lpse import WIB, lpse_registry
 
 FIELDS = (
     "name", "agency", "work_unit", "budget_year", "pagu", "hps", "realised", "procurement_type",
@@ -65,6 +68,41 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
     )
     record["announced_at"] = opening or record["created_on"]
     return record
+
+
+OFFSET = re.compile(r"T[\d:.]+([+-]\d{2}:\d{2})$")
+DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def announced_moment(value: str | None, offset: str) -> str | None:
+    """`announced_at` as the notices table keeps it, one kind of value in the column: a full
+    ISO 8601 date-time with the LPSE's UTC offset. A date alone (a package without an
+    announcement stage is dated by its creation) is the start of that day at the LPSE, a
+    time without an offset the LPSE's local time. The record keeps what SPSE said."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if DATE_ALONE.fullmatch(text):
+        text += "T00:00:00"
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text  # not a date: kept as read, never lost
+    if moment.tzinfo is None:
+        moment = datetime.fromisoformat(moment.isoformat(timespec="seconds") + offset)
+    return moment.isoformat(timespec="seconds")
+
+
+def local_offset(item: NoticeItem, record: dict[str, Any]) -> str:
+    """The LPSE's UTC offset: the crawl's, else its schedule's, else the registry's, else WIB."""
+    if item.timezone:
+        return item.timezone
+    for row in record.get("schedule") or []:
+        for key in ("starts_at", "ends_at"):
+            if found := OFFSET.search(str(row.get(key) or "")):
+                return found[1]
+    known = lpse_registry().get(item.lpse)
+    return known.timezone if known else WIB
 
 
 def _part(
@@ -129,7 +167,9 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
             row = {
                 **{name: record[name] for name in FIELDS},
                 "status": record["status"],
-                "announced_at": record["announced_at"],
+                "announced_at": announced_moment(
+                    record["announced_at"], local_offset(item, record)
+                ),
                 "rup_codes": json.dumps(record["rup_codes"]),
                 "funding_source": record["funding_source"],
                 "url": item.url,

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers.sources import LIVE_REGISTRY, SAMPLE_REGISTRY, RegistryError, Source, load_registry
@@ -89,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("what", nargs="?", default="notices",
                         help="dataset, table, view or canned query (metadata.yml); notices for OCDS")  # fmt: skip
-    export.add_argument("--format", choices=("csv", "json", "jsonl", "ocds"), default="csv",
-                        help="csv, a JSON array, JSON Lines, or an OCDS package of the notices")  # fmt: skip
+    export.add_argument("--format", choices=("csv", "json", "jsonl", "xlsx", "ocds"), default="csv",
+                        help="csv, a JSON array, JSON Lines, an Excel workbook (-o FILE), or an OCDS package of the notices")  # fmt: skip
     export.add_argument("--db", default=DEFAULT_DB)
     export.add_argument("-o", "--output", type=Path,
                         help="file to write, replaced only when the export succeeds (default: stdout)")  # fmt: skip
@@ -299,11 +300,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.archive import open_archive
-    from procarchive.export import Filters, Progress, export_csv, export_json, export_ocds, output
+    from procarchive.export import Filters, Progress, binary_output, export_xlsx
 
     filters = Filters(args.since, args.until, args.source, args.agency, args.search)
     if args.bom and args.format != "csv":
         raise ValueError("--bom is for --format csv")
+    if args.format == "xlsx" and args.output is None:
+        raise ValueError("--format xlsx needs -o FILE (a workbook is not text for a terminal)")
     if args.format == "ocds" and args.what != "notices":
         raise ValueError(f"--format ocds exports the notices, not {args.what}")
     if not Path(args.db).exists():
@@ -314,27 +317,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     db = open_archive(args.db, create=False)
     try:
-        with output(args.output) as out:
-            if args.format == "ocds":
-                written = export_ocds(
-                    db, out, package=args.ocds_package, prefix=args.ocid_prefix,
-                    include_sensitive=args.include_sensitive, filters=filters, progress=progress,
+        if args.format == "xlsx":
+            with binary_output(args.output) as workbook:
+                written = export_xlsx(
+                    db, args.what, workbook, _settings(args.param), args.include_sensitive,
+                    filters, progress=progress,
                 )  # fmt: skip
-            elif args.format == "csv":
-                written = export_csv(
-                    db, args.what, out, _settings(args.param), args.include_sensitive, filters,
-                    bom=args.bom, progress=progress,
-                )  # fmt: skip
-            else:
-                written = export_json(
-                    db, args.what, out, _settings(args.param), args.include_sensitive, filters,
-                    lines=args.format == "jsonl", progress=progress,
-                )  # fmt: skip
+        else:
+            written = _export_text(args, db, filters, progress)
     finally:
         progress.finish()
         db.close()
     print(f"{written} {'releases' if args.format == 'ocds' else 'rows'} written", file=sys.stderr)
     return 0
+
+
+def _export_text(args: argparse.Namespace, db: Any, filters: Any, progress: Any) -> int:
+    """CSV, JSON, JSON Lines or OCDS to -o FILE (written whole or not at all) or stdout."""
+    from procarchive.export import export_csv, export_json, export_ocds, output
+
+    with output(args.output) as out:
+        if args.format == "ocds":
+            return export_ocds(
+                db, out, package=args.ocds_package, prefix=args.ocid_prefix,
+                include_sensitive=args.include_sensitive, filters=filters, progress=progress,
+            )  # fmt: skip
+        if args.format == "csv":
+            return export_csv(
+                db, args.what, out, _settings(args.param), args.include_sensitive, filters,
+                bom=args.bom, progress=progress,
+            )  # fmt: skip
+        return export_json(
+            db, args.what, out, _settings(args.param), args.include_sensitive, filters,
+            lines=args.format == "jsonl", progress=progress,
+        )  # fmt: skip
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
-"""`procarchive export`: a dataset, table, view or canned query (metadata.yml) as CSV, JSON or
-JSON Lines, or the notices as OCDS release or record packages. Rows stream from SQLite to
+"""`procarchive export`: a dataset, table, view or canned query (metadata.yml) as CSV, JSON,
+JSON Lines or an Excel workbook (.xlsx), or the notices as OCDS release or record packages. Rows stream from SQLite to
 the file a batch at a time: memory stays flat however large the archive."""
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from procarchive.export_filters import (
 from procarchive.sensitive import Redactor, index_part_of, row_key
 
 __all__ = [
-    "ExportError", "Filters", "Progress", "canned_queries", "csv_lines", "export_csv",
-    "export_json", "export_ocds", "format_progress", "output", "query_parameters", "select",
+    "ExportError", "Filters", "Progress", "binary_output", "canned_queries", "csv_lines",
+    "export_csv", "export_json", "export_ocds", "export_xlsx", "format_progress", "output",
+    "query_parameters", "select",
 ]  # fmt: skip
 
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
@@ -222,6 +223,67 @@ def export_csv(
     return written
 
 
+XLSX_ROWS = 1_048_575  # a sheet's rows, the header aside
+XLSX_CELL = 32_767  # the characters a cell holds
+# The characters an .xlsx cell cannot hold (XML 1.0 forbids them): left out.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def export_xlsx(
+    db: Database,
+    what: str,
+    out: IO[bytes],
+    params: dict[str, str] | None = None,
+    include_sensitive: bool = False,
+    filters: Filters | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write `what` as an Excel workbook (openpyxl, streamed): one sheet, the CSV's header,
+    rows and redaction; numbers stay numbers, texts are text whatever the reader's locale
+    (a CSV opened without choosing UTF-8 garbles accents), a text longer than a cell holds
+    is cut with "…". A result longer than a sheet is an error: export it as CSV."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    query = select(db, what, params, filters)
+    cursor = _execute(db, query)
+    columns = [description[0] for description in cursor.description]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", what)[:31] or "export")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    written = 0
+    for batch in _batches(cursor, query, include_sensitive):
+        if written + len(batch) > XLSX_ROWS:
+            raise ExportError(
+                f"{what} has more than {XLSX_ROWS:,} rows, more than a sheet holds: export it "
+                "as CSV, or narrow it with the filters"
+            )
+        for values in batch:
+            sheet.append([_xlsx_value(value) for value in values])
+        written += len(batch)
+        if progress:
+            progress.update(written)
+    workbook.save(out)
+    return written
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        value = value.hex()
+    if not isinstance(value, str):
+        return value
+    value = XLSX_ILLEGAL.sub("", value)
+    return value if len(value) <= XLSX_CELL else value[: XLSX_CELL - 1] + "…"
+
+
 def export_json(
     db: Database,
     what: str,
@@ -351,6 +413,20 @@ def _notice_histories(
             pending = next(versions, None)
         if history:
             yield notice, history
+
+
+@contextlib.contextmanager
+def binary_output(path: Path) -> Iterator[IO[bytes]]:
+    """The file at `path` (binary), written whole or not at all, as `output` writes."""
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"no directory {path.parent} to write {path.name} in")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(partial, "wb") as out:
+            yield out
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -137,7 +137,7 @@ def package_records(body: bytes, url: str) -> dict[str, Any]:
     code = code or str(notice.fields.get("package_code") or "")
     item = NoticeItem(
         url, "file", lpse, category, code, notice.fields, notice.rup, [], notice.awards,
-        parts=["announcement"] + (["awards"] if notice.awards else []),
+        parts=["announcement"] + (["awards"] if notice.awards else []), timezone=offset,
     )  # fmt: skip
     record = notice_record(item, None)
     documents = [{"url": urljoin(url, href), "title": text} for href, text in notice.documents]

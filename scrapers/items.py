@@ -83,6 +83,7 @@ class NoticeItem:
     capture_id: str | None = None
     fetched_at: str | None = None
     bidders: list[dict[str, Any]] = field(default_factory=list)  # award-style, role "bidder"
+    timezone: str | None = None  # the LPSE's UTC offset ("+08:00"): of a date given alone
 
 
 @dataclass

@@ -475,3 +475,64 @@ def test_a_canned_query_without_its_parameters_names_them(
     )
     assert main(["export", "articles_mentioning", "-p", "term=jalan", "-p", "source=", *base]) == 0
     assert main(["export", "new_mous", *base]) == 0  # 'procarchive:mou:' is no parameter
+
+
+def test_xlsx_export_keeps_text_numbers_and_redaction(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An .xlsx (openpyxl) opens in LibreOffice and Excel with accents right whatever the
+    locale: the CSV's rows and redaction, amounts as numbers, long texts cut to a cell's
+    limit, characters a cell cannot hold left out."""
+    from openpyxl import load_workbook
+
+    db = open_archive(archive, create=False)
+    accented = "Pengadaan “jalan” Pemda — Rp 1,2 M, Café Kopi Ñusantara"
+    with db.conn:
+        db.execute("update documents set title = ?, text = ?", [accented + "\x0b", "x" * 40_000])
+    db.close()
+    out = tmp_path / "notices.xlsx"
+    assert (
+        main(["export", "notices", "--db", str(archive), "--format", "xlsx", "-o", str(out)]) == 0
+    )
+    assert capsys.readouterr().err.endswith("2 rows written\n")
+    sheet = load_workbook(out, read_only=True).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0][:3] == ["id", "lpse", "category"]
+    csv_rows = rows(_csv(open_archive(archive, create=False), "notices"))
+    assert len(table) == 1 + len(csv_rows) == 3
+    hps = table[0].index("hps")
+    assert {row[hps] for row in table[1:]} == {1_200_000_000, 1_100_000_000}  # numbers
+    awards = tmp_path / "awards.xlsx"
+    assert (
+        main(
+            ["export", "notice_awards", "--db", str(archive), "--format", "xlsx", "-o", str(awards)]
+        )
+        == 0
+    )
+    text = "\n".join(
+        str(cell)
+        for row in load_workbook(awards).active.iter_rows(values_only=True)
+        for cell in row
+    )
+    assert NPWP not in text and "Budi Santoso" not in text and PERSON in text
+    documents = tmp_path / "documents.xlsx"
+    assert (
+        main(
+            ["export", "documents", "--db", str(archive), "--format", "xlsx", "-o", str(documents)]
+        )
+        == 0
+    )
+    header, (row, *_) = (lambda r: (r[0], r[1:]))(
+        list(load_workbook(documents).active.iter_rows(values_only=True))
+    )
+    found = dict(zip(header, row, strict=True))
+    assert found["title"] == accented
+    assert len(found["text"]) == 32_767 and found["text"].endswith("…")
+    assert main(["export", "notices", "--db", str(archive), "--format", "xlsx"]) == 2
+    assert "--format xlsx needs -o FILE" in capsys.readouterr().err
+    assert (
+        main(
+            ["export", "notices", "--db", str(archive), "--format", "xlsx", "--bom", "-o", str(out)]
+        )
+        == 2
+    )

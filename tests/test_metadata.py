@@ -161,7 +161,7 @@ def test_canned_queries_return_rows(archive: Path) -> None:
     edited = next(db["article_versions"].rows)["article_id"]
     original = next(db["mirror_links"].rows)["original_id"]
     query = f"term=kesepahaman&source=&since=2000-01-01&id={edited}&agency=LKPP&article={original}&notice=jatengprov-tender-10012345&year=2026&_shape=array"
-    terms = {"search_notices": "jalan"}  # a word of the notices' names
+    terms = {"search_notices": "jalan", "search_documents": "acuan"}  # words of their rows
     paths = [
         f"/archive/{q}.json?{query}".replace(
             "term=kesepahaman", f"term={terms.get(q, 'kesepahaman')}"

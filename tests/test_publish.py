@@ -60,7 +60,8 @@ def test_the_folder_has_what_a_deployment_needs_and_no_sensitive_data(published:
 def test_home_page_says_what_the_archive_holds(published: Path) -> None:
     html = fetch_all(published / "archive.db", ["/"], published, immutable=True)["/"].text
     assert "What the archive holds" in html and "How to cite a record" in html
-    assert "MoU signings" in html and "lkpp_news" in html and "LPSE jatengprov" in html
+    assert "MoU signings" in html and "lkpp_news" in html and "LPSE Provinsi Jawa Tengah" in html
+    assert "LKPP news (lkpp.go.id)" in html  # sources by name (metadata.yml, shipped)
 
 
 def test_feeds_robots_sitemap_and_plugins(published: Path) -> None:
@@ -99,13 +100,12 @@ def test_article_and_mou_row_pages_are_readable_and_escaped(published: Path) -> 
     paths = [f"/archive/articles/{article}", f"/archive/mous/{article}"]
     got = fetch_all(published / "archive.db", paths, published, immutable=True)
     page = got[paths[0]].text
-    assert (
-        "MoU signing reported" in page and "party: LKPP" in page and "Captures and versions" in page
-    )
+    party = re.compile(r'<li class="party"><a href="[^"]*">LKPP</a>')
+    assert "MoU signing reported" in page and party.search(page) and "Captures and versions" in page
     assert (
         "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     )
-    assert "party: LKPP" in got[paths[1]].text
+    assert party.search(got[paths[1]].text) and "party: LKPP" not in got[paths[1]].text
 
 
 def test_public_serving_is_read_only_limited_and_local_by_default() -> None:

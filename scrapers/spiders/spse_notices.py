@@ -190,7 +190,7 @@ class SpseNoticesSpider(SourceSpider):
             url=visit.url, source=self.source.name, lpse=visit.lpse.slug, category=visit.category,
             package_code=visit.code, fields={**listed, **visit.notice.fields}, rup=visit.notice.rup,
             schedule=visit.schedule, awards=visit.awards, parts=visit.parts,
-            capture_id=visit.capture_id, bidders=visit.bidders,
+            capture_id=visit.capture_id, bidders=visit.bidders, timezone=visit.lpse.timezone,
         )  # fmt: skip
 
     def parse_part(self, response: Response, visit: Visit, part: str) -> Iterator[Any]:
