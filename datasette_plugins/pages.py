@@ -44,7 +44,7 @@ order by source
 TABLE_GROUPS = {
     "Articles": ["articles", "article_versions", "article_agencies", "article_urls", "mirrors",
                  "mirror_links"],
-    "MoU signings": ["mous", "mou_overview", "mou_parties", "agencies"],
+    "MoU signings": ["mou_signings", "mous", "mou_overview", "mou_parties", "agencies"],
     "Tender notices": ["notices", "notice_versions", "notice_schedule", "notice_awards",
                        "article_notices"],
     "Documents": ["documents", "document_links"],
