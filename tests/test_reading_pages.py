@@ -165,7 +165,12 @@ def test_the_home_page_searches_and_lists_the_queries(archive: Path) -> None:
     groups = [
         [a.get_text(strip=True) for a in ul.select("a")] for ul in soup.select("ul.table-list")
     ]
-    assert [group[0] for group in groups[:4]] == ["articles", "mou_signings", "notices", "documents"]
+    assert [group[0] for group in groups[:4]] == [
+        "articles",
+        "mou_signings",
+        "notices",
+        "documents",
+    ]
     assert "article_sketches" in groups[-1] and "_migrations" in groups[-1]
     assert not [t for group in groups[:-1] for t in group if "sketches" in t or "_fts" in t]
     sources = soup.select_one("table.sources")
