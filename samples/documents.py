@@ -189,6 +189,11 @@ def make_docx(title: str, paragraphs: list[str]) -> bytes:
         f'<w:document xmlns:w="{WORDML}"><w:body>{body}'
         '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
     )
+    return docx_package(document)
+
+
+def docx_package(document: str | bytes, compresslevel: int | None = None) -> bytes:
+    """A .docx whose word/document.xml is `document`."""
     content_types = (
         CONTENT_TYPES_HEAD + '<Override PartName="/word/document.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
@@ -197,13 +202,8 @@ def make_docx(title: str, paragraphs: list[str]) -> bytes:
         RELS_HEAD + f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT_REL}" '
         'Target="word/document.xml"/></Relationships>'
     )
-    return _zip(
-        [
-            ("[Content_Types].xml", content_types),
-            ("_rels/.rels", rels),
-            ("word/document.xml", document),
-        ]
-    )
+    members = [("[Content_Types].xml", content_types), ("_rels/.rels", rels)]
+    return _zip([*members, ("word/document.xml", document)], compresslevel)
 
 
 def _docx_paragraph(text: str, bold: bool = False) -> str:
@@ -287,12 +287,13 @@ def _xml_text(text: str) -> str:
     return escape(XML_INVALID.sub("", text))
 
 
-def _zip(members: list[tuple[str, str]]) -> bytes:
+def _zip(members: list[tuple[str, str | bytes]], compresslevel: int | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for name, text in members:
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"))
+            content = data.encode("utf-8") if isinstance(data, str) else data
+            archive.writestr(info, content, compresslevel=compresslevel)
     return out.getvalue()

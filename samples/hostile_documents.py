@@ -20,6 +20,7 @@ from samples.documents import (
     ZIP_TIMESTAMP,
     _column_letters,
     _serialise,
+    docx_package,
 )
 
 KIDS_PER_NODE = 1000  # pypdf refuses arrays of more than 100,000 elements
@@ -78,21 +79,7 @@ def many_elements_docx(paragraphs: int = 8_000_000, text: str = "") -> bytes:
     paragraph = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" if text else "<w:p/>"
     head = f'<w:document xmlns:w="{WORDML}"><w:body>'.encode()
     document = head + paragraph.encode() * paragraphs + b"</w:body></w:document>"
-    content_types = (
-        CONTENT_TYPES_HEAD + '<Override PartName="/word/document.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-    )
-    rels = (
-        RELS_HEAD + f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT_REL}" '
-        'Target="word/document.xml"/></Relationships>'
-    )
-    return _zip(
-        [
-            ("[Content_Types].xml", content_types.encode()),
-            ("_rels/.rels", rels.encode()),
-            ("word/document.xml", document),
-        ]
-    )
+    return docx_package(document, compresslevel=9)
 
 
 def _workbook(sheet: str, strings: str) -> bytes:

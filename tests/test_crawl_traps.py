@@ -12,29 +12,15 @@ import yaml
 
 from pipelines.archive import open_archive
 from samples.server import Page, SampleServer, Site
+from samples.slow_site import PARAGRAPH as BODY
+from samples.slow_site import word
 from scrapers.sources import fill_placeholders
 from tests.conftest import procarchive
-
-BODY = (
-    "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah mencatat nilai transaksi katalog "
-    "elektronik meningkat, sementara penyedia baru terus bertambah di seluruh provinsi. "
-    "Pemerintah daerah diminta memperbarui rencana umum pengadaan sebelum akhir triwulan."
-)
-
-
-def letters(n: int) -> str:
-    """A word for a number, in letters only (the trap detection reads text numbers aside)."""
-    word = ""
-    while True:
-        n, digit = divmod(n, 26)
-        word += chr(ord("a") + digit)
-        if not n:
-            return word
 
 
 def distinct_text(n: int) -> str:
     """A paragraph no other page of the site has."""
-    return " ".join(f"kata{letters(n * 97 + i)}" for i in range(60))
+    return " ".join(f"kata{word(n * 97 + i)}" for i in range(60))
 
 
 def page(title: str, text: str) -> Page:
