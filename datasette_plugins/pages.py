@@ -329,10 +329,22 @@ async def mou_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
     if found is None:
         return {}
     mou = dict(found)
+    names = source_names(datasette)
+    # The signing's other reports (reposts, the partner's release): one signing, one record.
+    reports = [
+        {**dict(row), "source_name": names.get(row["source"])}
+        for row in await db.execute(
+            "select a.id, a.title, a.source, a.published_at, a.mirror_of from mous m "
+            "join articles a on a.id = m.article_id where m.signing_id = ? "
+            "and m.article_id != ? order by a.published_at",
+            [mou.get("signing_id"), key],
+        )
+    ]
     return {
         "mou": mou,
-        "source_name": source_names(datasette).get(mou["source"]),
+        "source_name": names.get(mou["source"]),
         "roles": await roles(datasette, database, key),
+        "reports": reports,
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 from pipelines.archive import open_archive
 from pipelines.writes import refresh_agencies
+from procarchive.signings import group_signings
 from scrapers.extract.agencies import gazetteer
 from tests.test_metadata import build_archive, fetch_all
 
@@ -193,3 +195,22 @@ def test_chart_queries_open_as_charts(archive: Path) -> None:
     assert found is not None
     chart = json.loads(found[1])
     assert chart["g.x_column"] == "month" and chart["g.x_type"] == "temporal"
+
+
+def test_an_mou_page_names_the_other_reports_of_its_signing(archive: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "archive.db"
+    shutil.copy(archive, copy)
+    key = renewal(copy)[0]
+    db = open_archive(copy, create=False)
+    original = db.table("articles").get(key)
+    repost = {**original, "id": "repost-of-renewal", "url": "https://blog.test/repost",
+              "source": "catatan_pengadaan", "mirror_of": key}  # fmt: skip
+    db.table("articles").insert(repost)
+    mou = db.table("mous")
+    mou.insert({**mou.get(key), "article_id": repost["id"], "signing_id": None})
+    group_signings(db)
+    db.close()
+    section = page(copy, f"/archive/mous/{key}").select_one("section.signing-reports")
+    assert section is not None
+    assert [a["href"] for a in section.select("li a")] == ["/archive/articles/repost-of-renewal"]
+    assert "a repost" in section.get_text()
