@@ -238,6 +238,13 @@ def make_xlsx(rows: list[list[str | int]]) -> bytes:
         f'<sst xmlns="{SPREADSHEETML}" count="{len(shared)}" uniqueCount="{len(shared)}">'
         f"{strings}</sst>"
     )
+    return xlsx_package(sheet, shared_strings)
+
+
+def xlsx_package(
+    sheet: str | bytes, shared_strings: str | bytes, compresslevel: int | None = None
+) -> bytes:
+    """A one-sheet .xlsx of the given worksheet and shared strings parts."""
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<workbook xmlns="{SPREADSHEETML}" xmlns:r="{DOC_RELS}"><sheets>'
@@ -269,7 +276,8 @@ def make_xlsx(rows: list[list[str | int]]) -> bytes:
             ("xl/_rels/workbook.xml.rels", workbook_rels),
             ("xl/worksheets/sheet1.xml", sheet),
             ("xl/sharedStrings.xml", shared_strings),
-        ]
+        ],
+        compresslevel,
     )
 
 

@@ -6,25 +6,18 @@ is simply too much (pages, parse work, characters or elements).
 
 from __future__ import annotations
 
-import io
-import zipfile
 import zlib
 
 from samples.documents import (
-    CONTENT_TYPES_HEAD,
-    DOC_RELS,
-    OFFICE_DOCUMENT_REL,
-    RELS_HEAD,
     SPREADSHEETML,
     WORDML,
-    ZIP_TIMESTAMP,
     _column_letters,
     _serialise,
     docx_package,
+    xlsx_package,
 )
 
 KIDS_PER_NODE = 1000  # pypdf refuses arrays of more than 100,000 elements
-SML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
 def many_pages_pdf(pages: int, declared: int | None = None) -> bytes:
@@ -70,7 +63,7 @@ def amplifying_xlsx(string_chars: int = 1_000_000, cells: int = 1000) -> bytes:
     row = "".join(f'<c r="{_column_letters(n)}1" t="s"><v>0</v></c>' for n in range(cells))
     sheet = f'<worksheet xmlns="{SPREADSHEETML}"><sheetData><row r="1">{row}</row></sheetData></worksheet>'
     strings = f'<sst xmlns="{SPREADSHEETML}" count="1" uniqueCount="1"><si><t>{"A" * string_chars}</t></si></sst>'
-    return _workbook(sheet, strings)
+    return xlsx_package(sheet, strings, compresslevel=9)
 
 
 def many_elements_docx(paragraphs: int = 8_000_000, text: str = "") -> bytes:
@@ -80,44 +73,3 @@ def many_elements_docx(paragraphs: int = 8_000_000, text: str = "") -> bytes:
     head = f'<w:document xmlns:w="{WORDML}"><w:body>'.encode()
     document = head + paragraph.encode() * paragraphs + b"</w:body></w:document>"
     return docx_package(document, compresslevel=9)
-
-
-def _workbook(sheet: str, strings: str) -> bytes:
-    workbook = (
-        f'<workbook xmlns="{SPREADSHEETML}" xmlns:r="{DOC_RELS}"><sheets>'
-        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    workbook_rels = (
-        RELS_HEAD + f'<Relationship Id="rId1" Type="{DOC_RELS}/worksheet" '
-        'Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
-        "</Relationships>"
-    )
-    content_types = (
-        CONTENT_TYPES_HEAD
-        + f'<Override PartName="/xl/workbook.xml" ContentType="{SML}.sheet.main+xml"/></Types>'
-    )
-    rels = (
-        RELS_HEAD + f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT_REL}" '
-        'Target="xl/workbook.xml"/></Relationships>'
-    )
-    return _zip(
-        [
-            ("[Content_Types].xml", content_types.encode()),
-            ("_rels/.rels", rels.encode()),
-            ("xl/workbook.xml", workbook.encode()),
-            ("xl/_rels/workbook.xml.rels", workbook_rels.encode()),
-            ("xl/worksheets/sheet1.xml", sheet.encode()),
-            ("xl/sharedStrings.xml", strings.encode()),
-        ]
-    )
-
-
-def _zip(members: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data, compresslevel=9)
-    return out.getvalue()
