@@ -9,6 +9,8 @@ that the site once read as windows-1252 and stored so): ftfy undoes it."""
 
 from __future__ import annotations
 
+import re
+
 import ftfy
 from ftfy.badness import is_bad
 from w3lib.encoding import (
@@ -47,10 +49,20 @@ def redecode(
     return None
 
 
+# What UTF-8 read as windows-1252 or latin-1 looks like: a lead byte's letter (Â to ô) before
+# a continuation byte's (U+0080-U+00BF, or what windows-1252 maps 0x80-0x9F to). A plain scan
+# that lets most pages skip ftfy's slower check (some 15 ms for 50 KB, on the reactor thread).
+MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]"
+)
+
+
 def mend_mojibake(text: str) -> str | None:
     """The text with mojibake undone ("â€“" back to "–": UTF-8 once read as windows-1252 or
     latin-1 before it was served), by ftfy; None when there is none to undo."""
-    if not is_bad(text):
+    if not MOJIBAKE_HINT.search(text) or not is_bad(text):
         return None
     mended = ftfy.fix_encoding(text)
     return mended if mended != text else None
