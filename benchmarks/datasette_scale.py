@@ -29,8 +29,8 @@ from urllib.parse import quote
 
 import httpx
 
+from archive.connection import open_archive
 from benchmarks.scale_archive import KINDS, SOURCES, generate
-from pipelines.archive import open_archive
 from procarchive.serve import datasette_command, serving_environment, write_inspect_file
 
 CSV_SOURCE = "kebijakan_pbj_blog"  # 10 % of the articles

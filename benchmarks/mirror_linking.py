@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.mirrors import link_mirrors
 from samples.content import agency_articles
 from scrapers.extract.shingles import shingles, sketch, words

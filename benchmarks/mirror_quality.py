@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from pipelines.archive import open_archive
+from archive.articles import write_articles
+from archive.connection import open_archive
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
-from pipelines.writes import write_articles
 from procarchive.mirrors import link_mirrors
 from scrapers.items import ArticleItem
 

@@ -13,9 +13,9 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from archive.connection import open_archive
+from archive.ids import article_id
 from benchmarks.common import generated_site, one_crawl
-from pipelines.archive import open_archive
-from pipelines.normalize import article_id
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from pipelines.archive import open_archive
-from pipelines.migrations import count_article_facets
+from archive.connection import open_archive
+from archive.migrations import count_article_facets
 from procarchive.nightly import optimize_archive
 from samples.content import agency_articles
 from scrapers.extract.shingles import words

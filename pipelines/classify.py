@@ -13,7 +13,7 @@ from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
-from pipelines.archive import CrawlArchive
+from archive.session import CrawlArchive
 from scrapers.extract.dates import local_day
 from scrapers.extract.records import annotate, read_signing
 from scrapers.items import ArticleItem

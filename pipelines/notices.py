@@ -8,10 +8,11 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.archive import CrawlArchive
-from pipelines.document_writes import write_documents
-from pipelines.notice_writes import mark_notices_gone, mark_notices_seen, notice_id, write_notices
-from pipelines.writes import now
+from archive.articles import now
+from archive.documents import write_documents
+from archive.ids import notice_id
+from archive.notices import mark_notices_gone, mark_notices_seen, write_notices
+from archive.session import CrawlArchive
 from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem, NoticeSeenItem
 
 

@@ -1,10 +1,10 @@
 """Store what a crawl finds, in batches, and record each crawl in `crawls`.
 
-Articles are upserted by id (see pipelines.writes); articles found current without a
+Articles are upserted by id (see archive.articles); articles found current without a
 fetch or a parse are marked seen; 404/410 answers and articles a complete listing no
 longer names are marked gone. Nothing is overwritten without a trace, nothing deleted.
 A URL that a listing names, or that answered 304 or 404, is the article it was read at
-before (pipelines.aliases); 404s are marked when the crawl ends, so that an article met
+before (archive.aliases); 404s are marked when the crawl ends, so that an article met
 alive at another of its URLs is not gone.
 """
 
@@ -21,10 +21,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.aliases import PageAliases
-from pipelines.archive import WRITE_ERRORS, CrawlArchive, refused_write
-from pipelines.health import crawl_health, cut_short
-from pipelines.writes import (
+from archive.aliases import PageAliases
+from archive.articles import (
     mark_gone,
     mark_seen,
     mark_unlisted,
@@ -34,6 +32,9 @@ from pipelines.writes import (
     write_articles,
     write_records,
 )
+from archive.connection import WRITE_ERRORS, refused_write
+from archive.health import crawl_health, cut_short
+from archive.session import CrawlArchive
 from scrapers.extract.agencies import gazetteer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 

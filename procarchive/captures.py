@@ -7,8 +7,8 @@ from typing import Any
 
 from warcio.exceptions import ArchiveLoadFailed
 
-from pipelines.archive import open_archive
-from pipelines.warc import read_record
+from archive.connection import open_archive
+from archive.warc import read_record
 
 
 def capture_row(db_path: str | Path, capture_id: str) -> dict[str, Any]:

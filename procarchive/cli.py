@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def database_trouble(db: str, exc: sqlite3.DatabaseError) -> tuple[int, str]:
     """An exit status and a message for an archive SQLite cannot read or write."""
-    from pipelines.archive import refused_write, sqlite_code
+    from archive.connection import refused_write, sqlite_code
 
     code, text = sqlite_code(exc), str(exc)
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -271,7 +271,7 @@ def positive(value: str) -> int:
 def migrated(path: str) -> str:
     """The archive at `path`, its schema brought up to date (the site's plugins and queries
     read tables that a newer version adds, such as articles_facet_counts)."""
-    from pipelines.archive import open_archive
+    from archive.connection import open_archive
 
     open_archive(path, create=False).close()
     return path
@@ -299,7 +299,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pipelines.archive import open_archive
+    from archive.connection import open_archive
     from procarchive.export import Filters, Progress, binary_output, export_xlsx
 
     filters = Filters(args.since, args.until, args.source, args.agency, args.search)
@@ -391,7 +391,7 @@ def cmd_show_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_link_mirrors(args: argparse.Namespace) -> int:
-    from pipelines.archive import open_archive
+    from archive.connection import open_archive
     from procarchive.crawl import crawl_lock
     from procarchive.mirrors import link_mirrors
     from procarchive.signings import group_signings
@@ -424,7 +424,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from pipelines.archive import open_archive
+    from archive.connection import open_archive
 
     registry = _registry(
         SAMPLE_REGISTRY if args.samples else None, _placeholders() if args.samples else None

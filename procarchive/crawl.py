@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from pipelines.archive import WRITE_ERRORS, open_archive, refused_write, sqlite_code
+from archive.connection import WRITE_ERRORS, open_archive, refused_write, sqlite_code
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
 from procarchive.signings import group_signings

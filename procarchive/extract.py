@@ -11,11 +11,12 @@ from urllib.parse import urljoin, urlsplit
 from itemadapter import ItemAdapter
 from w3lib.encoding import html_to_unicode
 
+from archive.ids import notice_id
+from archive.notices import notice_record
 from pipelines.classify import ClassifyPipeline
 from pipelines.confine import confine
 from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
-from pipelines.notice_writes import notice_id, notice_record
 from pipelines.validate import problems
 from scrapers.extract import blogger, wordpress
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed

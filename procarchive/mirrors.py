@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from pipelines.writes import now
+from archive.articles import now
 from scrapers.extract.shingles import containment, shingles, sketch
 
 MIN_CONTAINMENT = 0.5

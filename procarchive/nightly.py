@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.archive import WRITE_ERRORS, open_archive, refused_write
+from archive.connection import WRITE_ERRORS, open_archive, refused_write
 from procarchive.crawl import CrawlResult, crawl
 from scrapers.sources import Source
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import ocdsmerge
 
-from pipelines.notice_writes import notice_id
+from archive.ids import notice_id
 from procarchive.ocds_schema import load_schema, validate_package
 from procarchive.sensitive import PERSON
 from scrapers.extract.stages import notice_status

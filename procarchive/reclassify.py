@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.articles import refresh_agencies, write_records
+from archive.connection import open_archive
 from pipelines.classify import ClassifyPipeline
 from pipelines.store import article_row
-from pipelines.writes import refresh_agencies, write_records
 from procarchive.signings import group_signings
 from scrapers.extract.agencies import gazetteer
 from scrapers.items import ArticleItem

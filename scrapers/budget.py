@@ -18,7 +18,7 @@ The defaults are settings (PROCARCHIVE_BUDGET_*), and a source's `budget:` entry
 sources.yml overrides them. Each reason is counted for every request or page it stops and
 said once in the log; the walk is then incomplete (no article is called unlisted on its
 word), and the crawl ends `limited` or `trapped` with a sentence saying why
-(pipelines/health.py). A listing page's ListingItem comes before the listing requests it
+(archive/health.py). A listing page's ListingItem comes before the listing requests it
 yields (every spider yields it first): that is how its further pages know it was fresh.
 """
 
@@ -37,8 +37,8 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from pipelines.aliases import PageAliases
-from pipelines.archive import CrawlArchive, one_per_crawler
+from archive.aliases import PageAliases
+from archive.session import CrawlArchive, one_per_crawler
 from scrapers.extract.shingles import shingles
 from scrapers.items import ArticleItem, ListingItem
 

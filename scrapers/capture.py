@@ -21,8 +21,9 @@ from scrapy.utils.python import to_bytes
 from twisted.web.client import URI
 from twisted.web.http_headers import Headers as TxHeaders
 
-from pipelines.archive import WRITE_ERRORS, ArchiveUnwritable, CrawlArchive, refused_write
-from pipelines.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
+from archive.connection import WRITE_ERRORS, ArchiveUnwritable, refused_write
+from archive.session import CrawlArchive
+from archive.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class CaptureMiddleware:
 
     def original(self, digest: str) -> tuple[str, str, str] | None:
         """The first GET capture of this payload, in this crawl or an earlier one (see
-        pipelines.migrations.capture_methods for why not a POST)."""
+        archive.migrations.capture_methods for why not a POST)."""
         if digest in self.seen:
             return self.seen[digest]
         row = self.db.execute(

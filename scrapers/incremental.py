@@ -15,7 +15,7 @@ Two middlewares with the archive's knowledge, so spiders stay routing-only:
   day) is never skipped, only revalidated, so silent edits and deletions are found without
   a full crawl.
 
-A request's URL is the article it was read at before (pipelines.aliases), so a page read at
+A request's URL is the article it was read at before (archive.aliases), so a page read at
 `?m=1` and archived under its rel=canonical is skipped and revalidated at either address.
 """
 
@@ -36,9 +36,9 @@ from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
 
-from pipelines.aliases import PageAliases
-from pipelines.archive import CrawlArchive, one_per_crawler
-from pipelines.warc import read_record
+from archive.aliases import PageAliases
+from archive.session import CrawlArchive, one_per_crawler
+from archive.warc import read_record
 from scrapers.capture import warc_dir
 from scrapers.items import SeenItem
 

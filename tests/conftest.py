@@ -12,7 +12,7 @@ import pytest
 import yaml
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import SampleServer
 from samples.sites import build_sites, serve_samples
 from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import SampleServer
 from tests.hostile_site import GOOD, HostileSite
 from tests.test_end_to_end import procarchive

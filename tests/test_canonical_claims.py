@@ -11,10 +11,10 @@ import yaml
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from pipelines.archive import open_archive
+from archive.articles import write_articles
+from archive.connection import open_archive
+from archive.ids import article_id, content_hash
 from pipelines.confine import ConfinePipeline
-from pipelines.normalize import article_id, content_hash
-from pipelines.writes import write_articles
 from procarchive.cli import main
 from samples.server import Page, SampleServer, Site
 from scrapers.extract.wordpress import parse_posts

@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.cli import main
 from samples.server import SampleServer
 from tests.hostile_site import HostileSite

@@ -81,10 +81,10 @@ def test_extract_url_count_must_match(capsys: pytest.CaptureFixture[str]) -> Non
 def test_reclassify_derives_records_from_stored_articles(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pipelines.archive import open_archive
+    from archive.articles import write_articles
+    from archive.connection import open_archive
     from pipelines.normalize import NormalizePipeline
     from pipelines.store import article_row
-    from pipelines.writes import write_articles
     from samples.content import agency_articles
     from scrapers.items import ArticleItem
 
@@ -106,10 +106,10 @@ def test_reclassify_derives_records_from_stored_articles(
 def test_link_mirrors_reads_the_sample_registry_for_agency_sources(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pipelines.archive import open_archive
+    from archive.articles import write_articles
+    from archive.connection import open_archive
     from pipelines.normalize import NormalizePipeline
     from pipelines.store import article_row
-    from pipelines.writes import write_articles
     from samples.content import agency_articles
     from scrapers.items import ArticleItem
     from scrapers.sources import SAMPLE_REGISTRY

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.archive import open_archive, refused_write
+from archive.connection import open_archive, refused_write
 from procarchive.cli import main
 from samples.server import SampleServer
 from samples.sites import SAMPLE_PORTS, build_sites

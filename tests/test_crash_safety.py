@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import SampleServer
 from samples.sites import build_sites
 from tests.conftest import ROOT, write_registry

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import Page, SampleServer, Site
 from samples.slow_site import PARAGRAPH as BODY
 from samples.slow_site import word

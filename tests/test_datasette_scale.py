@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.serve import datasette_command, inspect_path, write_inspect_file
 from tests.test_metadata import fetch_all
 

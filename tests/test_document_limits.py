@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.documents import make_pdf
 from samples.hostile_documents import amplifying_xlsx, many_elements_docx, slow_text_pdf
 from samples.server import SampleServer

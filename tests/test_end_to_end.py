@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.content import agency_articles, blog_posts
 from samples.pps_site import pps_releases
 from samples.server import SampleServer

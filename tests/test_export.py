@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
-from pipelines.notice_writes import write_notices
+from archive.connection import open_archive
+from archive.notices import write_notices
 from procarchive import ocds
 from procarchive.cli import main
 from procarchive.export import (

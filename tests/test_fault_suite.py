@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import SampleServer
 from tests.conftest import procarchive
 from tests.fault_site import AGENDA_DAYS, FEEDS, SITEMAPS, FaultSite, OffsiteHost

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from tests.conftest import procarchive
 from tests.hanging_host import HangingHost
 

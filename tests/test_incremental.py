@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from tests.conftest import crawl
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from archive.connection import open_archive
 from datasette_plugins.keyset_pages import in_index_order, with_tie_breaker
-from pipelines.archive import open_archive
 from tests.test_metadata import fetch_all
 
 # What Datasette 0.65 runs for `/archive/articles?source=...&_next=...` (sort_desc published_at).

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
-from pipelines.writes import mark_unlisted
+from archive.articles import mark_unlisted
+from archive.connection import open_archive
 from samples.server import Page, Site
 from tests.conftest import crawl, write_registry
 

@@ -10,13 +10,13 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
-from pipelines.archive import open_archive
+from archive.articles import mark_gone, write_articles, write_records
+from archive.connection import open_archive
+from archive.documents import write_documents
+from archive.notices import write_notices
 from pipelines.classify import ClassifyPipeline
-from pipelines.document_writes import write_documents
 from pipelines.normalize import NormalizePipeline
-from pipelines.notice_writes import write_notices
 from pipelines.store import article_row
-from pipelines.writes import mark_gone, write_articles, write_records
 from procarchive.mirrors import link_mirrors
 from procarchive.notice_links import link_notices
 from procarchive.signings import group_signings

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from archive.articles import write_articles
+from archive.connection import open_archive
 from benchmarks.mirror_quality import LABELLED, evaluate
-from pipelines.archive import open_archive
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
-from pipelines.writes import write_articles
 from procarchive.mirrors import Doc, attributed, link_mirrors, order, site_of
 from scrapers.extract.shingles import containment, shingles
 from scrapers.items import ArticleItem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.lkpp_site import AgencySite
 from samples.server import SampleServer
 from samples.sites import build_sites

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.archive import open_archive
-from pipelines.notice_writes import write_notices
+from archive.connection import open_archive
+from archive.notices import write_notices
 from procarchive.notice_links import link_notices
 from tests.pipelines.test_notice_writes import notice
 

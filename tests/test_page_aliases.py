@@ -17,12 +17,13 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
-import pipelines.migrations
-from pipelines.aliases import load_aliases
-from pipelines.archive import open_archive
-from pipelines.normalize import NormalizePipeline, article_id
+from archive import migrations
+from archive.aliases import load_aliases
+from archive.articles import mark_gone
+from archive.connection import open_archive
+from archive.ids import article_id
+from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
-from pipelines.writes import mark_gone
 from samples.blogger_site import BloggerSite
 from samples.content import Article, blog_posts
 from samples.lkpp_live_site import LiveAgencySite, live_articles
@@ -231,7 +232,7 @@ def test_a_url_aliases_one_article_and_a_second_claim_is_a_counted_conflict(
     archived under its own id, the address stays the first's, and nothing is merged."""
     mobile = f"{BLOG}/2025/01/a.html?m=1"
     store(tmp_path, post("a", mobile))
-    with caplog.at_level(logging.WARNING, logger="pipelines.aliases"):
+    with caplog.at_level(logging.WARNING, logger="archive.aliases"):
         second = store(tmp_path, post("b", mobile))
     assert json.loads(second["error_reasons"])["warnings/alias_conflict"] == 1
     a, b = article_id(post("a").url), article_id(post("b").url)
@@ -276,8 +277,8 @@ def test_the_migration_keeps_every_url_an_archived_article_was_read_at(
 ) -> None:
     """Backfilled from the articles' URLs and the pages they were captured at; a capture
     several articles cite (a WordPress API page) is none of theirs."""
-    earlier = [m for m in pipelines.migrations.MIGRATIONS if m[0] != "0015_page_aliases"]
-    monkeypatch.setattr(pipelines.migrations, "MIGRATIONS", earlier)
+    earlier = [m for m in migrations.MIGRATIONS if m[0] != "0015_page_aliases"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", earlier)
     db = open_archive(tmp_path / "archive.db")
     captures = [
         ("c1", f"{BLOG}/2025/01/a.html?m=1", "text/html; charset=UTF-8"),
@@ -301,7 +302,7 @@ def test_the_migration_keeps_every_url_an_archived_article_was_read_at(
         {"article_id": article_id(post("a").url), "content_hash": "old", "capture_id": "c2"}
     )
     monkeypatch.undo()
-    assert pipelines.migrations.migrate(db) == ["0015_page_aliases"]
+    assert migrations.migrate(db) == ["0015_page_aliases"]
     found = {
         url: identifier
         for url, identifier in db.execute("select url, article_id from article_urls")

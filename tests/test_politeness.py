@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import SampleServer
 from scrapers.politeness import (
     AllowedHostsMiddleware,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
-from pipelines.migrations import COUNTED, FACET_COUNTS
+from archive.connection import open_archive
+from archive.migrations import COUNTED, FACET_COUNTS
 from tests.test_metadata import fetch_all
 
 SOURCES = ["lkpp_news", "kebijakan_pbj_blog", "pps_news", "regional_01"]

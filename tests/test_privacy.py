@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.export import ExportError, canned_queries, export_csv, export_json, export_ocds
 from procarchive.export_filters import DATASETS
 from procarchive.sensitive import (

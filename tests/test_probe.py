@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.lkpp_live_site import LiveAgencySite, live_articles
 from samples.server import SampleServer
 from samples.sites import build_sites

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from pipelines.archive import open_archive
-from pipelines.writes import refresh_agencies
+from archive.articles import refresh_agencies
+from archive.connection import open_archive
 from procarchive.signings import group_signings
 from scrapers.extract.agencies import gazetteer
 from tests.test_metadata import build_archive, fetch_all

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.lkpp_live_site import LiveAgencySite, live_articles
 from samples.server import Page, SampleServer
 from samples.sites import build_sites

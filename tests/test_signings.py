@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.signings import group_signings, same_parties
 
 SEEN = {"content_hash": "h", "first_seen_at": "2026-06-01", "last_seen_at": "2026-06-01"}

@@ -21,13 +21,13 @@ from urllib.parse import quote
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.articles import write_articles
+from archive.connection import open_archive
+from archive.documents import write_documents
+from archive.notices import write_notices
 from pipelines.classify import ClassifyPipeline
-from pipelines.document_writes import write_documents
 from pipelines.normalize import NormalizePipeline
-from pipelines.notice_writes import write_notices
 from pipelines.store import article_row
-from pipelines.writes import write_articles
 from procarchive.serve import datasette_command
 from scrapers.items import ArticleItem, DocumentItem
 from tests.pipelines.test_notice_writes import notice

@@ -11,7 +11,7 @@ import yaml
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from procarchive.crawl import adhoc_sources, remove_job_dir, usable_job_dir
 from scrapers.sources import SPIDERS, RegistryError, load_registry
 from tests.conftest import procarchive

@@ -29,7 +29,7 @@ from scrapy import FormRequest, Request
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
-from pipelines.warc import Exchange, WarcFiles
+from archive.warc import Exchange, WarcFiles
 from samples.server import FORM_TYPE, Page, SampleRequest, SampleServer
 from samples.spse_content import sample_lpses, sample_packages
 from samples.spse_site import SpseSite

@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from pipelines.normalize import article_id
+from archive.ids import article_id
 from scrapers.budget import Trapped
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links

@@ -19,8 +19,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from pipelines.archive import CrawlArchive
-from pipelines.notice_writes import notice_id, settled_notices
+from archive.ids import notice_id
+from archive.notices import settled_notices
+from archive.session import CrawlArchive
 from scrapers.extract import spse
 from scrapers.extract.spse import CATEGORIES, LISTINGS, PAGES
 from scrapers.incremental import RefreshSlice

@@ -21,8 +21,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from pipelines.archive import open_archive
-from pipelines.notice_writes import FIELDS, write_notices
+from archive.connection import open_archive
+from archive.notices import FIELDS, write_notices
 from scrapers.items import NoticeItem
 from tests.browser.conftest import ArchiveSite
 from tests.browser.test_site import (
@@ -104,7 +104,7 @@ def test_an_mou_names_its_article_and_its_parties(
 
 def a_night_later(archive_site: ArchiveSite) -> tuple[str, list[str]]:
     """A tender of the crawl with its next stage and a new HPS, as the next crawl would
-    store it (pipelines.notice_writes): its id and its schedule's stages."""
+    store it (archive.notices): its id and its schedule's stages."""
     with closing(sqlite3.connect(archive_site.db_path)) as db:
         notice, record = db.execute(
             "select n.id, v.record from notices n join notice_versions v on v.notice_id = n.id "

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-import pipelines.migrations
-from pipelines.archive import open_archive
-from pipelines.notice_writes import announced_moment, write_notices
+from archive import migrations
+from archive.connection import open_archive
+from archive.notices import announced_moment, write_notices
 from procarchive.export import export_csv
 from scrapers.items import NoticeItem
 from tests.pipelines.test_notice_writes import notice
@@ -91,8 +91,8 @@ def test_the_migration_gives_archived_dates_their_lpses_offset(
 ) -> None:
     """The offset of the notice's own schedule, else of its LPSE's other notices, else the
     LPSE registry's, else WIB."""
-    earlier = [m for m in pipelines.migrations.MIGRATIONS if m[0] != MIGRATION]
-    monkeypatch.setattr(pipelines.migrations, "MIGRATIONS", earlier)
+    earlier = [m for m in migrations.MIGRATIONS if m[0] != MIGRATION]
+    monkeypatch.setattr(migrations, "MIGRATIONS", earlier)
     db = open_archive(tmp_path / "archive.db")
     base = {"lpse": lpse, "category": "swakelola", "first_seen_at": "x", "last_seen_at": "x"}
     rows: list[dict[str, Any]] = [{**base, "id": "a", "package_code": "1", "announced_at": "2026-05-02"},
@@ -103,6 +103,6 @@ def test_the_migration_gives_archived_dates_their_lpses_offset(
             {"notice_id": "a", "position": 1, "stage": "Pengumuman", "starts_at": schedule}
         )
     monkeypatch.undo()
-    assert pipelines.migrations.migrate(db) == [MIGRATION]
+    assert migrations.migrate(db) == [MIGRATION]
     found = dict(db.execute("select id, announced_at from notices").fetchall())
     assert found == {"a": expected, "b": neighbour}

@@ -7,8 +7,9 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from archive.ids import article_id
 from pipelines.language import LanguagePipeline
-from pipelines.normalize import NormalizePipeline, article_id
+from pipelines.normalize import NormalizePipeline
 from pipelines.validate import InvalidItem, ValidatePipeline
 from scrapers.extract.language import detect_language
 from scrapers.items import ArticleItem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipelines.health import crawl_health
+from archive.health import crawl_health
 from pipelines.store import crawl_summary
 
 

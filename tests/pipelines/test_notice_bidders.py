@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipelines.archive import open_archive
-from pipelines.notice_writes import write_notices
+from archive.connection import open_archive
+from archive.notices import write_notices
 from procarchive.sensitive import PERSON, redacted_copy
 from tests.pipelines.test_notice_writes import WINNER, notice
 

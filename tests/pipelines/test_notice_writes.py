@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipelines.archive import open_archive
-from pipelines.document_writes import write_documents
-from pipelines.migrations import migrate
-from pipelines.notice_writes import mark_notices_gone, write_notices
+from archive.connection import open_archive
+from archive.documents import write_documents
+from archive.migrations import migrate
+from archive.notices import mark_notices_gone, write_notices
 from procarchive.ocds import tender_status
 from scrapers.extract.stages import notice_status
 from scrapers.items import DocumentItem, NoticeItem

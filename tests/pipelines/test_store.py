@@ -8,10 +8,10 @@ from dataclasses import replace
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
-from pipelines.archive import open_archive
+from archive.articles import write_articles
+from archive.connection import open_archive
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline, article_row, crawl_summary
-from pipelines.writes import write_articles
 from scrapers.items import ArticleItem
 
 TEXT = "LKPP dan PPS Korea memperpanjang kerja sama pengadaan publik. " * 5

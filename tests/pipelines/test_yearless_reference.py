@@ -15,7 +15,8 @@ import pytest
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
-from pipelines.archive import CrawlArchive, open_archive
+from archive.connection import open_archive
+from archive.session import CrawlArchive
 from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.server import Page, SampleServer, Site
 from tests.conftest import procarchive
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.pps_site import OLD_BOARD, PRESS, PressReleaseBoard, pps_releases
 from samples.server import SampleServer
 from tests.conftest import crawl, write_registry

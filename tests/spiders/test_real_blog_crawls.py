@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-from pipelines.archive import open_archive
+from archive.connection import open_archive
 from samples.blogger_site import BloggerSite, newer_theme_posts
 from samples.content import blog_posts
 from samples.server import Page, SampleServer, Site

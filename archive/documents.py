@@ -3,24 +3,18 @@ file is a new row and the old one is marked superseded), and what links to it.""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.writes import now
+from archive.articles import now
+from archive.ids import document_id
 from scrapers.items import DocumentItem
 
 COLUMNS = (
     "url", "kind", "title", "content_type", "size", "sha256", "pages", "needs_ocr", "problem",
     "text", "capture_id",
 )  # fmt: skip
-
-
-def document_id(url: str, sha256: str | None, problem: str | None) -> str:
-    """One id a URL and content; a fetch that brought no content is keyed by its problem."""
-    url_key = hashlib.sha1(url.encode()).hexdigest()[:16]
-    return f"{url_key}-{(sha256 or '')[:16] or problem or 'none'}"
 
 
 def write_documents(

@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.writes import now
+from archive.articles import now
+from archive.ids import notice_id
 from scrapers.extract.spse import BIDDER
 from scrapers.extract.stages import notice_status
 from scrapers.items import NoticeItem
@@ -36,10 +37,6 @@ AWARD_COLUMNS = (
     "corrected_price", "negotiated_price", "contract_value", "realised_on", "realisation_type",
 )  # fmt: skip
 ANNOUNCEMENT_STAGES = ("pengumuman", "undangan")
-
-
-def notice_id(lpse: str, category: str, package_code: str) -> str:
-    return f"{lpse}-{category}-{package_code}"
 
 
 def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from pipelines.normalize import article_id
+from archive.ids import article_id
 from scrapers.extract.stages import notice_status
 
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
@@ -469,7 +469,7 @@ def planned_notices(db: Database) -> None:
 
 
 def page_aliases(db: Database) -> None:
-    """Every URL an article was read at or claims (pipelines.aliases): `url_id` is the id the
+    """Every URL an article was read at or claims (archive.aliases): `url_id` is the id the
     URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
     Filled from the articles' own URLs, then from the HTML pages their states were captured
     at (a capture that several articles cite is a listing or an API page, not theirs)."""
@@ -524,7 +524,7 @@ def announced_at_with_offset(db: Database) -> None:
     the LPSE, a time without an offset the LPSE's local time; the offset is the notice's own
     schedule's, else that of its LPSE's other notices, else the LPSE registry's
     (scrapers/data/lpse.yml), else WIB. The versions' records keep what SPSE said, so their
-    hashes, and the next crawl, see no change (pipelines.notice_writes.announced_moment
+    hashes, and the next crawl, see no change (archive.notices.announced_moment
     writes new rows so)."""
     from scrapers.lpse import WIB, lpse_registry
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipelines.aliases import write_aliases
+from archive.aliases import write_aliases
 
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
@@ -60,7 +60,7 @@ def write_articles(
     """Insert new articles, version changed (or returned) ones, touch unchanged ones. A row
     stays its source's: another source meeting the same page (an ad-hoc crawl of an
     agency's URL) leaves it as it is, counted as `other_source`. The URLs each row was read
-    at and claims become its aliases (pipelines.aliases) in the same transaction; one already
+    at and claims become its aliases (archive.aliases) in the same transaction; one already
     another article's stays so, counted as `alias_conflict`."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     with db.conn:
@@ -184,7 +184,7 @@ def mark_seen(db: Database, ids: list[str], crawl_id: int | None, seen_at: str) 
 
 def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | None, at: str) -> int:
     """Archived articles the site no longer has, with the reason; never deleted here. One
-    that crawl `crawl_id` met alive (at another of its URLs: pipelines.aliases) is not gone."""
+    that crawl `crawl_id` met alive (at another of its URLs: archive.aliases) is not gone."""
     marked = 0
     met = " AND crawl_id IS NOT ?" if crawl_id is not None else ""
     with db.conn:

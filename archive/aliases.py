@@ -17,8 +17,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
-from pipelines.archive import CrawlArchive, one_per_crawler
-from pipelines.normalize import article_id
+from archive.ids import article_id
+from archive.session import CrawlArchive, one_per_crawler
 
 logger = logging.getLogger(__name__)
 
