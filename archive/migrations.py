@@ -436,7 +436,7 @@ def capture_methods(db: Database) -> None:
 
 def mou_signings(db: Database) -> None:
     """One MoU signing, one row, whatever number of articles report it (the agency's news,
-    its reposts, the partner's release): `mous.signing_id` names it; procarchive/signings.py
+    its reposts, the partner's release): `mous.signing_id` names it; procarchive/linking/signings.py
     groups them after every crawl. The readable columns are the signing's first report's."""
     db.table("mou_signings").create(
         {

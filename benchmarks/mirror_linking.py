@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from archive.connection import open_archive
-from procarchive.mirrors import link_mirrors
+from procarchive.linking.mirrors import link_mirrors
 from samples.content import agency_articles
-from scrapers.extract.shingles import shingles, sketch, words
+from scrapers.analysis.shingles import shingles, sketch, words
 
 BATCH = 20_000
 

@@ -16,7 +16,7 @@ from archive.articles import write_articles
 from archive.connection import open_archive
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
-from procarchive.mirrors import link_mirrors
+from procarchive.linking.mirrors import link_mirrors
 from scrapers.items import ArticleItem
 
 LABELLED = (

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from scrapers.extract.kinds import KINDS, classify
-from scrapers.extract.mou import extract_mou
+from scrapers.analysis.kinds import KINDS, classify
+from scrapers.analysis.mou import extract_mou
 
 LABELLED = (
     Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mou_labelled" / "articles.yml"

@@ -24,9 +24,9 @@ import yaml
 
 from archive.connection import open_archive
 from archive.migrations import count_article_facets
-from procarchive.nightly import optimize_archive
+from archive.upkeep import optimize_archive
 from samples.content import agency_articles
-from scrapers.extract.shingles import words
+from scrapers.analysis.shingles import words
 
 BATCH = 20_000
 COMMON_TERM = "pengadaan"  # the head of the Zipf distribution: in almost every article

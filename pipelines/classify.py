@@ -1,4 +1,4 @@
-"""What an article is about (scrapers.extract.records), unless its extraction worker
+"""What an article is about (scrapers.analysis.records), unless its extraction worker
 already said: the generic extractor annotates in its worker process, off the crawl's thread.
 
 An undated page's MoU is dated here, where the archive is at hand: a date written without a
@@ -14,8 +14,8 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 from archive.session import CrawlArchive
+from scrapers.analysis.records import annotate, read_signing
 from scrapers.extract.dates import local_day
-from scrapers.extract.records import annotate, read_signing
 from scrapers.items import ArticleItem
 
 

@@ -1,4 +1,4 @@
-"""Set each article's language (see scrapers.extract.language), unless extraction already
+"""Set each article's language (see scrapers.analysis.language), unless extraction already
 did: the generic extractor detects it in its worker process, off the crawl's thread."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from scrapers.extract.language import SAMPLE_CHARS, detect_language
+from scrapers.analysis.language import SAMPLE_CHARS, detect_language
 from scrapers.items import ArticleItem
 
 

@@ -35,7 +35,7 @@ from archive.articles import (
 from archive.connection import WRITE_ERRORS, refused_write
 from archive.health import crawl_health, cut_short
 from archive.session import CrawlArchive
-from scrapers.extract.agencies import gazetteer
+from scrapers.analysis.agencies import gazetteer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 
 logger = logging.getLogger(__name__)

@@ -393,23 +393,19 @@ def cmd_show_capture(args: argparse.Namespace) -> int:
 def cmd_link_mirrors(args: argparse.Namespace) -> int:
     from archive.connection import open_archive
     from procarchive.crawl import crawl_lock
-    from procarchive.mirrors import link_mirrors
-    from procarchive.signings import group_signings
+    from procarchive.linking import link_archive
 
     registry = _registry(args.registry, None)
     with crawl_lock(args.db, existing=True):
         db = open_archive(args.db, create=False)
-        summary = link_mirrors(
+        linked = link_archive(
             db, [s.name for s in registry.values() if s.kind == "agency"], args.full
         )
-        signings = group_signings(db)
         stories = db.execute(
             "SELECT count(*) FROM articles WHERE mirror_status = 'original'"
         ).fetchone()[0]
         db.close()
-    print(f"{summary.indexed} articles compared, {summary.linked} reposts linked, "
-          f"{summary.attributed} attributed to an unarchived source; {stories} stories have reposts; "
-          f"{signings} MoU signings")  # fmt: skip
+    print("\n".join([*linked.lines(), f"{stories} stories have reposts"]))
     return 0
 
 

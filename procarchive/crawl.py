@@ -22,9 +22,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.connection import WRITE_ERRORS, open_archive, refused_write, sqlite_code
-from procarchive.mirrors import link_mirrors
-from procarchive.notice_links import link_notices
-from procarchive.signings import group_signings
+from archive.upkeep import optimize_archive
+from procarchive.linking import link_archive
 from scrapers.sources import Source, is_safe_name, name_for_host
 
 logger = logging.getLogger(__name__)
@@ -201,8 +200,11 @@ def crawl(
     overrides: dict[str, Any] | None = None,
     resume: bool = False,
     agency_sources: Iterable[str] | None = None,
+    optimize: bool = False,
 ) -> list[CrawlResult]:
-    """Crawl the sources (concurrently, one spider each) into the archive; blocks until done.
+    """Crawl the sources (concurrently, one spider each) into the archive, then link what
+    they brought (procarchive.linking) and, with `optimize`, tidy the archive's indexes;
+    blocks until done.
 
     With `resume`, each source keeps its pending requests in a job directory, so a crawl
     that was stopped (Ctrl-C, SIGTERM) or killed continues where it was."""
@@ -234,12 +236,7 @@ def crawl(
             if agency_sources is not None
             else [s.name for s in sources if s.kind == "agency"]
         )
-        try:
-            link_new_articles(db_path, agencies)
-        except WRITE_ERRORS as exc:  # a full disk: the crawls' results still stand
-            if not refused_write(exc):
-                raise
-            logger.error("Linking reposts and notices failed: %s; `link-mirrors` retries", exc)
+        after_crawl(db_path, agencies, optimize)
     return found
 
 
@@ -254,24 +251,22 @@ def _forget_when_finished(crawler: Crawler, db_path: str | Path, source: str) ->
     return forget
 
 
-def link_new_articles(db_path: str | Path, agency_sources: Iterable[str]) -> None:
-    """Link what the crawl brought to the stories the archive already holds."""
+def after_crawl(db_path: str | Path, agency_sources: Iterable[str], optimize: bool) -> None:
+    """The steps over the whole archive once the crawls are done. A refused write (a full
+    disk) is logged and leaves the crawls' results standing: `link-mirrors` links later."""
     db = open_archive(db_path)
     try:
-        summary = link_mirrors(db, agency_sources)
-        signings = group_signings(db)
-        notices = link_notices(db)
+        for line in link_archive(db, agency_sources).lines():
+            logger.info(line)
+        if optimize:
+            optimize_archive(db)
+    except WRITE_ERRORS as exc:
+        if not refused_write(exc):
+            raise
+        logger.error("The post-crawl steps could not write to %s: %s; `link-mirrors` retries",
+                     db_path, exc)  # fmt: skip
     finally:
         db.close()
-    logger.info(
-        "Mirror linking: %d articles indexed, %d reposts linked, %d attributed only",
-        summary.indexed, summary.linked, summary.attributed,
-    )  # fmt: skip
-    logger.info("MoU signings: %d", signings)
-    logger.info(
-        "Notice linking: %d articles and %d notices read, %d links",
-        notices.articles_scanned, notices.notices_scanned, notices.linked,
-    )  # fmt: skip
 
 
 def results(db_path: str | Path, run_id: str, sources: list[Source]) -> list[CrawlResult]:

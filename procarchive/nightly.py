@@ -7,14 +7,13 @@ usually yields articles (a redesigned site, a blocked crawler): both want a pers
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from archive.connection import WRITE_ERRORS, open_archive, refused_write
+from archive.connection import open_archive
 from procarchive.crawl import CrawlResult, crawl
 from scrapers.sources import Source
 
@@ -22,35 +21,13 @@ logger = logging.getLogger(__name__)
 USUAL_RUNS = 5  # "usually": most of the source's last few successful crawls
 
 
-def optimize_archive(db: Database) -> None:
-    """Merge the full-text index's segments and refresh the query planner's statistics.
-
-    A whole ANALYZE (about 10 s at a million articles): without statistics, or with sampled
-    ones, SQLite cannot tell a source (a few percent of the rows) from a kind (most of them)
-    and reads a filtered page through the wrong index, ten times slower."""
-    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
-    db.execute("ANALYZE")
-
-
-# Steps over the whole archive after the crawls (mirror linking will join them).
-POST_CRAWL: list[Callable[[Database], None]] = [optimize_archive]
-
-
 def nightly(
     sources: list[Source], db_path: str | Path, overrides: dict[str, Any] | None = None
 ) -> list[CrawlResult]:
-    results = crawl([s for s in sources if s.enabled], db_path, overrides, resume=True)
+    enabled = [s for s in sources if s.enabled]
+    results = crawl(enabled, db_path, overrides, resume=True, optimize=True)
     db = open_archive(db_path, create=False)
     try:
-        try:
-            for step in POST_CRAWL:
-                with db.conn:
-                    step(db)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except WRITE_ERRORS as exc:  # a full disk: the night's crawls still have a summary
-            if not refused_write(exc):
-                raise
-            logger.error("The post-crawl steps could not write to %s: %s", db_path, exc)
         return [flag_empty(db, result) for result in results]
     finally:
         db.close()

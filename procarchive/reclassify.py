@@ -11,8 +11,8 @@ from archive.articles import refresh_agencies, write_records
 from archive.connection import open_archive
 from pipelines.classify import ClassifyPipeline
 from pipelines.store import article_row
-from procarchive.signings import group_signings
-from scrapers.extract.agencies import gazetteer
+from procarchive.linking.signings import group_signings
+from scrapers.analysis.agencies import gazetteer
 from scrapers.items import ArticleItem
 
 BATCH = 500

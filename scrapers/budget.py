@@ -39,7 +39,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from archive.aliases import PageAliases
 from archive.session import CrawlArchive, one_per_crawler
-from scrapers.extract.shingles import shingles
+from scrapers.analysis.shingles import shingles
 from scrapers.items import ArticleItem, ListingItem
 
 logger = logging.getLogger(__name__)

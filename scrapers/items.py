@@ -27,7 +27,7 @@ class ArticleItem:
     capture_id: str | None = None
     source_updated: str | None = None  # the listing's or feed's change hint for this page
     agencies: dict[str, int] | None = None  # gazetteer name -> mentions
-    mou: dict[str, Any] | None = None  # the MoU signing it reports (scrapers.extract.mou)
+    mou: dict[str, Any] | None = None  # the MoU signing it reports (scrapers.analysis.mou)
     # Where `url` is the page's own claim (rel=canonical, a post's link): the URL it was read
     # from. A claim outside the source's domains is not followed (pipelines.confine).
     page_url: str | None = None

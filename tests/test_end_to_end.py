@@ -182,7 +182,7 @@ def test_reposts_are_linked_to_their_originals(crawled) -> None:
         "select count(*) from articles where mirror_status = 'original'"
     ).fetchone()[0]
     assert originals == len(set(reposts.values()))
-    assert "Mirror linking: 0 articles indexed" in crawled[1][1].stderr  # the index persisted
+    assert "Mirror linking: 0 articles compared" in crawled[1][1].stderr  # the index persisted
 
 
 def test_news_is_linked_to_the_notices_it_names(crawled) -> None:

@@ -29,8 +29,8 @@ from procarchive.export import (
     format_progress,
 )
 from procarchive.export_filters import DATASETS
+from procarchive.linking.signings import group_signings
 from procarchive.sensitive import PERSON, redacted_copy
-from procarchive.signings import group_signings
 from tests.conftest import ROOT
 from tests.pipelines.test_notice_writes import notice
 from tests.test_metadata import add_notices, fetch_all

@@ -17,9 +17,8 @@ from archive.notices import write_notices
 from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
-from procarchive.mirrors import link_mirrors
-from procarchive.notice_links import link_notices
-from procarchive.signings import group_signings
+from procarchive.linking import link_archive
+from procarchive.linking.notices import link_notices
 from samples.content import agency_articles
 from scrapers.items import ArticleItem, DocumentItem
 from tests.conftest import ROOT
@@ -58,8 +57,7 @@ def build_archive(path: Path) -> Path:
     )
     write_articles(db, rows, 1)
     write_records(db, rows)
-    link_mirrors(db, ["lkpp_news"])
-    group_signings(db)
+    link_archive(db, ["lkpp_news"])
     write_articles(
         db, [{**rows[0], "text": rows[0]["text"] + " Ralat.", "content_hash": "edited"}], 2
     )

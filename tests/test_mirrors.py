@@ -9,8 +9,8 @@ from archive.connection import open_archive
 from benchmarks.mirror_quality import LABELLED, evaluate
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
-from procarchive.mirrors import Doc, attributed, link_mirrors, order, site_of
-from scrapers.extract.shingles import containment, shingles
+from procarchive.linking.mirrors import Doc, attributed, link_mirrors, order, site_of
+from scrapers.analysis.shingles import containment, shingles
 from scrapers.items import ArticleItem
 
 PARAGRAPHS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from archive.connection import open_archive
 from archive.notices import write_notices
-from procarchive.notice_links import link_notices
+from procarchive.linking.notices import link_notices
 from tests.pipelines.test_notice_writes import notice
 
 NAME = "Pembangunan Jalan Lingkar Utara Ruas II"

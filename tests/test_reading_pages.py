@@ -17,8 +17,8 @@ from bs4 import BeautifulSoup, Tag
 
 from archive.articles import refresh_agencies
 from archive.connection import open_archive
-from procarchive.signings import group_signings
-from scrapers.extract.agencies import gazetteer
+from procarchive.linking.signings import group_signings
+from scrapers.analysis.agencies import gazetteer
 from tests.test_metadata import build_archive, fetch_all
 
 # The 2015 renewal of the LKPP-PPS MoU (samples/content), as build_archive stores it.

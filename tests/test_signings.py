@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.connection import open_archive
-from procarchive.signings import group_signings, same_parties
+from procarchive.linking.signings import group_signings, same_parties
 
 SEEN = {"content_hash": "h", "first_seen_at": "2026-06-01", "last_seen_at": "2026-06-01"}
 

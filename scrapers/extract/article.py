@@ -8,10 +8,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from scrapers.analysis.language import SAMPLE_CHARS, detect_language
+from scrapers.analysis.records import annotate
 from scrapers.extract import generic
 from scrapers.extract.dates import WIB, parse_date
-from scrapers.extract.language import SAMPLE_CHARS, detect_language
-from scrapers.extract.records import annotate
 from scrapers.extract.text import clean_author, join_paragraphs, split_reference, strip_site_suffix
 from scrapers.items import ArticleItem
 

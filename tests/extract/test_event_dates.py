@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from scrapers.extract.event_dates import find_event_dates
+from scrapers.analysis.event_dates import find_event_dates
 
 FRIDAY = date(2015, 10, 2)  # a Friday
 

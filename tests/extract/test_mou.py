@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.mou_quality import LABELLED, evaluate
-from scrapers.extract.agencies import gazetteer
-from scrapers.extract.kinds import classify
-from scrapers.extract.mou import extract_mou
+from scrapers.analysis.agencies import gazetteer
+from scrapers.analysis.kinds import classify
+from scrapers.analysis.mou import extract_mou
 from tests.conftest import REALDATA
 
 SEEDS = REALDATA.parent / "seeds"

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from samples.pps_site import OLD_BOARD, PRESS, PressReleaseBoard, Release, pps_releases
+from scrapers.analysis.kinds import classify
+from scrapers.analysis.language import detect_language
+from scrapers.analysis.records import annotate
 from scrapers.extract import pps
-from scrapers.extract.kinds import classify
-from scrapers.extract.language import detect_language
-from scrapers.extract.records import annotate
 
 BASE = "https://www.pps.go.kr"
 LIST = f"{BASE}/eng/bbs/list.do?key=00796"

@@ -7,9 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from scrapers.analysis.event_dates import (
+    CALENDAR_CYCLE_YEARS,
+    WEEKDAYS,
+    find_event_dates,
+    latest_on,
+)
+from scrapers.analysis.records import annotate, read_signing
 from scrapers.extract.dates import local_day, parse_date
-from scrapers.extract.event_dates import CALENDAR_CYCLE_YEARS, WEEKDAYS, find_event_dates, latest_on
-from scrapers.extract.records import annotate, read_signing
 from scrapers.items import ArticleItem
 
 # Our own writing, after the shape of an lkpp.go.id article whose only date is inline.

@@ -11,7 +11,7 @@ from archive.ids import article_id
 from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.validate import InvalidItem, ValidatePipeline
-from scrapers.extract.language import detect_language
+from scrapers.analysis.language import detect_language
 from scrapers.items import ArticleItem
 
 INDONESIAN = "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah menandatangani nota kesepahaman dengan mitra."

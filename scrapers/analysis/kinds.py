@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from scrapers.extract.event_dates import find_event_dates
+from scrapers.analysis.event_dates import find_event_dates
 
 KINDS = ("mou", "mou_mention", "agreement", "regulation", "tender", "news")
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from scrapers.extract.agencies import Gazetteer, gazetteer
-from scrapers.extract.event_dates import find_event_dates
-from scrapers.extract.kinds import EARLIER, MOU_TERM, SIGNING, lead, reports_signing, sentences
+from scrapers.analysis.agencies import Gazetteer, gazetteer
+from scrapers.analysis.event_dates import find_event_dates
+from scrapers.analysis.kinds import EARLIER, MOU_TERM, SIGNING, lead, reports_signing, sentences
 
 WITNESS_CLAUSE = re.compile(
     r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
@@ -126,7 +126,7 @@ def extract_mou(
 ) -> MouRecord | None:
     """The signing an article reports, or None if it reports none. On an undated page its
     date, if written without a year, resolves against the day the page was first `fetched`
-    (scrapers.extract.event_dates); whether the article reports the signing at all is
+    (scrapers.analysis.event_dates); whether the article reports the signing at all is
     decided on the publication date alone."""
     title = title or ""
     opening = sentences(lead(text))

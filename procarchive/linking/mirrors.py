@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from archive.articles import now
-from scrapers.extract.shingles import containment, shingles, sketch
+from scrapers.analysis.shingles import containment, shingles, sketch
 
 MIN_CONTAINMENT = 0.5
 MIN_WITH_ATTRIBUTION = 0.3

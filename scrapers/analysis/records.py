@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from scrapers.extract.agencies import gazetteer
-from scrapers.extract.kinds import classify
-from scrapers.extract.mou import extract_mou
+from scrapers.analysis.agencies import gazetteer
+from scrapers.analysis.kinds import classify
+from scrapers.analysis.mou import extract_mou
 from scrapers.items import ArticleItem
 
 
