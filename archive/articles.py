@@ -247,3 +247,14 @@ def unlisted(db: Database, source: str, listed: set[str]) -> list[str]:
         return []
     oldest_listed = positions[0]
     return [identifier for identifier in ordered[oldest_listed:] if identifier not in listed]
+
+
+def set_classification(db: Database, rows: list[dict[str, Any]]) -> None:
+    """Articles' kinds and organisations derived again (procarchive reclassify), and the
+    records derived with them."""
+    with db.atomic():
+        db.conn.executemany(
+            "UPDATE articles SET kind = ?, agencies = ? WHERE id = ?",
+            [(row["kind"], row["agencies"], row["id"]) for row in rows],
+        )
+    write_records(db, rows)

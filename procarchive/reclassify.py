@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from archive.articles import refresh_agencies, write_records
+from archive.articles import refresh_agencies, set_classification
 from archive.connection import open_archive
 from pipelines.classify import ClassifyPipeline
 from pipelines.store import article_row
@@ -39,12 +39,7 @@ def reclassify(db_path: str | Path) -> Counter[str]:
                 row = article_row(classify.process_item(item))
                 batch.append({**row, "id": identifier})
                 kinds[row["kind"]] += 1
-            with db.conn:
-                db.conn.executemany(
-                    "UPDATE articles SET kind = ?, agencies = ? WHERE id = ?",
-                    [(row["kind"], row["agencies"], row["id"]) for row in batch],
-                )
-            write_records(db, batch)
+            set_classification(db, batch)
         group_signings(db)  # the reports' dates and parties may have changed
     finally:
         db.close()

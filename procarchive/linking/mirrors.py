@@ -19,6 +19,13 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from archive.articles import now
+from archive.links import (
+    attribute,
+    point_at_root,
+    replace_sketches,
+    save_mirror_link,
+    set_mirror_status,
+)
 from scrapers.analysis.shingles import containment, shingles, sketch
 
 MIN_CONTAINMENT = 0.5
@@ -93,14 +100,11 @@ def link_mirrors(
         summary.linked = len(links)
         for doc in changed:
             if doc.id not in links and doc.reference:
-                db.execute(
-                    "UPDATE articles SET attributed_to = ? WHERE id = ?",
-                    [site_of(doc.reference), doc.id],
-                )
+                attribute(db, doc.id, site_of(doc.reference))
                 summary.attributed += 1
         for link in links.values():
-            touched |= resolve_root(db, link.copy.id)
-        set_status(db, touched)
+            touched |= point_at_root(db, link.copy.id)
+        set_mirror_status(db, touched)
     return summary
 
 
@@ -112,14 +116,7 @@ def index_articles(db: Database, full: bool) -> list[Doc]:
     ]
     with db.atomic():
         for doc in docs:
-            db.execute("DELETE FROM article_sketches WHERE article_rowid = ?", [doc.rowid])
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO article_sketches (hash, article_rowid) VALUES (?, ?)",
-                [(value, doc.rowid) for value in sketch(doc.hashes)],
-            )
-            db.execute(
-                "UPDATE articles SET sketched_hash = content_hash WHERE rowid = ?", [doc.rowid]
-            )
+            replace_sketches(db, doc.rowid, sketch(doc.hashes))
     return docs
 
 
@@ -233,40 +230,4 @@ def save_link(db: Database, link: Link) -> None:
         "attribution": link.attribution, "evidence": evidence, "linked_at": now(),
         **differences(link),
     }  # fmt: skip
-    db.table("mirror_links").upsert(row, pk="copy_id")
-    db.execute(
-        "UPDATE articles SET mirror_of = ?, attributed_to = NULL WHERE id = ?",
-        [link.original.id, link.copy.id],
-    )
-
-
-def resolve_root(db: Database, copy: str) -> set[str]:
-    """Point a newly linked copy, and the copies that pointed at it, at the first publication
-    of its story (a copy of a copy included). Returns the articles whose place changed."""
-    root, seen = copy, {copy}
-    while True:
-        row = db.execute(
-            "SELECT original_id FROM mirror_links WHERE copy_id = ?", [root]
-        ).fetchone()
-        if row is None or row[0] in seen:
-            break
-        root = row[0]
-        seen.add(root)
-    followers = [r[0] for r in db.execute("SELECT id FROM articles WHERE mirror_of = ?", [copy])]
-    db.execute(
-        "UPDATE articles SET mirror_of = ? WHERE id = ? OR mirror_of = ?", [root, copy, copy]
-    )
-    return {copy, root, *followers, *seen}
-
-
-def set_status(db: Database, ids: set[str]) -> None:
-    """Each article's place in its story: original, mirror or unique."""
-    identifiers = list(ids)
-    for start in range(0, len(identifiers), 500):
-        chunk = identifiers[start : start + 500]
-        db.execute(
-            "UPDATE articles SET mirror_status = CASE WHEN mirror_of IS NOT NULL THEN 'mirror' "
-            "WHEN EXISTS (SELECT 1 FROM articles m WHERE m.mirror_of = articles.id) THEN 'original' "
-            f"ELSE 'unique' END WHERE id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
+    save_mirror_link(db, row)

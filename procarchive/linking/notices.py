@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive.links import write_notice_links
+
 CODE = re.compile(r"(?<![\d.,])\d{8,12}(?![\d.,])")
 WORD = re.compile(r"\w+")
 NAME_KEY_WORDS = 3  # a name is looked up by its first words, then compared whole
@@ -49,19 +51,7 @@ def link_notices(db: Database) -> NoticeLinks:
     for notice in notices:
         for article_id, matched_on, evidence in _articles_naming(db, notice):
             found.setdefault((article_id, notice["id"]), (matched_on, evidence))
-    with db.conn:
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO article_notices VALUES (?, ?, ?, ?)",
-            [(a, n, matched_on, evidence) for (a, n), (matched_on, evidence) in found.items()],
-        )
-        db.conn.executemany(
-            "UPDATE articles SET notices_scanned = content_hash WHERE id = ?",
-            [(a["id"],) for a in articles],
-        )
-        db.conn.executemany(
-            "UPDATE notices SET scanned_version = version WHERE id = ?",
-            [(n["id"],) for n in notices],
-        )
+    write_notice_links(db, found, [a["id"] for a in articles], [n["id"] for n in notices])
     return NoticeLinks(len(articles), len(notices), len(found))
 
 

@@ -22,6 +22,8 @@ from itertools import combinations
 
 from sqlite_utils import Database
 
+from archive.links import replace_signings
+
 REPORTS = """
 SELECT m.article_id, m.signed_on, m.year, m.place, m.renewal, m.document_type,
   a.published_at, a.mirror_of
@@ -91,15 +93,7 @@ def group_signings(db: Database) -> int:
     for report in reports.values():
         members[groups.find(report.article_id)].append(report)
     rows = [signing_row(group, parties, signatories) for group in members.values()]
-    with db.conn:
-        db.execute("UPDATE mous SET signing_id = NULL")
-        db.execute("DELETE FROM mou_signings")
-        if rows:
-            db.table("mou_signings").insert_all(rows)
-        db.conn.executemany(
-            "UPDATE mous SET signing_id = ? WHERE article_id = ?",
-            [(row["id"], member) for row in rows for member in json.loads(str(row["report_ids"]))],
-        )
+    replace_signings(db, rows)
     return len(rows)
 
 
