@@ -88,6 +88,7 @@ def adhoc_sources(urls: Iterable[str]) -> list[Source]:
             start_urls=tuple(found),
             allowed_domains=(hosts[name],),
             kind="adhoc",
+            timezone=None,  # a site from anywhere: its pages' times keep what they state
         )
         for name, found in by_host.items()
     ]

@@ -74,7 +74,7 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     _, html = html_to_unicode(None, body)
     item = extract_article(
         html, url, spider, source.name if source else urlsplit(url).hostname or "file",
-        source.timezone if source else "+07:00",
+        source.timezone if source else None,  # as an ad-hoc crawl of the URL reads it
     )  # fmt: skip
     record["spider"] = spider
     if item is None:
@@ -169,7 +169,7 @@ def blog_records(body: bytes, url: str, source: Source | None) -> dict[str, Any]
     """A WordPress posts response, a feed (a Blogger feed's entries as posts) or a Blogger
     page that is not a post, as the blog spiders read them; None for other files."""
     name = source.name if source else urlsplit(url).hostname or "file"
-    offset = source.timezone if source else "+07:00"
+    offset = source.timezone if source else None
     if body.lstrip().startswith(b"["):
         try:
             posts = wordpress.parse_posts(body, url, name, offset)
@@ -202,7 +202,7 @@ def blog_records(body: bytes, url: str, source: Source | None) -> dict[str, Any]
     return None
 
 
-def feed_records(body: bytes, url: str, name: str, offset: str) -> dict[str, Any]:
+def feed_records(body: bytes, url: str, name: str, offset: str | None) -> dict[str, Any]:
     """A Blogger feed page: its posts as the entries give them, its total and next page;
     another feed or sitemap: the links an ad-hoc crawl follows."""
     is_blogger = b"tag:blogger.com," in body[:4096]

@@ -75,7 +75,7 @@ class Source:
     country: str = "ID"
     language: str = "id"
     kind: str = "agency"
-    timezone: str = "+07:00"
+    timezone: str | None = "+07:00"  # of times a page writes without one; None: unknown
     enabled: bool = True
     options: dict[str, Any] = field(default_factory=dict)
     budget: dict[str, int] = field(default_factory=dict)  # overrides of scrapers/budget.py

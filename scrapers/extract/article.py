@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from urllib.parse import urljoin
-
-from parsel import Selector
 
 from scrapers.analysis.language import SAMPLE_CHARS, detect_language
 from scrapers.analysis.records import annotate
 from scrapers.extract import generic
-from scrapers.extract.dates import WIB, parse_date
+from scrapers.extract.dates import WIB
+from scrapers.extract.published import publication_date
 from scrapers.extract.text import clean_author, join_paragraphs, split_reference, strip_site_suffix
 from scrapers.items import ArticleItem
 
-JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
-# Machine-readable publication times that carry the time of day, which htmldate drops.
-PUBLISHED = (
-    "meta[property='article:published_time']::attr(content), "
-    "time.published::attr(datetime), time.entry-date::attr(datetime), "
-    "abbr.published::attr(title), [itemprop=datePublished]::attr(content), "
-    "[itemprop=datePublished]::attr(datetime)"
-)
-
 
 def parse_item(
-    html: str | bytes, url: str, source: str, offset: str = WIB, site_names: Iterable[str] = ()
+    html: str | bytes,
+    url: str,
+    source: str,
+    offset: str | None = WIB,
+    site_names: Iterable[str] = (),
 ) -> ArticleItem | None:
     found = generic.parse_article(html, url)
     if found is None:
@@ -39,29 +32,14 @@ def parse_item(
         source=source,
         title=strip_site_suffix(found.title, names) if found.title else None,
         text=join_paragraphs(paragraphs),
-        published_at=published_at(text, found.published, offset),
+        published_at=publication_date(text, url, offset, found.published),
         author=clean_author(found.author),
         reference=reference,
     )
 
 
-def published_at(html: str, found: str | None, offset: str) -> str | None:
-    """The first machine-readable publication time that parses (they carry the time of
-    day and the offset), else the date the generic extractor found."""
-    candidates = [
-        *JSON_LD_PUBLISHED.findall(html),
-        *Selector(text=html).css(PUBLISHED).getall(),
-        found,
-    ]
-    for candidate in candidates:
-        parsed = parse_date(candidate, offset)
-        if parsed:
-            return parsed
-    return None
-
-
 def read_article(
-    html: str, url: str, source: str, offset: str = WIB, sample_chars: int = SAMPLE_CHARS
+    html: str, url: str, source: str, offset: str | None = WIB, sample_chars: int = SAMPLE_CHARS
 ) -> ArticleItem | None:
     """parse_item, the language and the records of what it found: all the CPU-heavy work on
     a page, so that a worker process can do it in one go."""

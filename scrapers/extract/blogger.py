@@ -92,7 +92,7 @@ def page_kind(url: str, html: str | None = None) -> str:
 
 
 def parse_post(
-    html: str, url: str, source: str, offset: str = WIB, entry: FeedEntry | None = None
+    html: str, url: str, source: str, offset: str | None = WIB, entry: FeedEntry | None = None
 ) -> ArticleItem | None:
     """A post (or a static page) as its page shows it, with what the page leaves out (its
     date, its text) taken from the post's feed entry, if given. None for a page of several
@@ -123,7 +123,7 @@ def parse_post(
     return _with_entry(item, entry, page, offset, _string(page.css(DATE_HEADER)))
 
 
-def feed_post(entry: FeedEntry, source: str, offset: str = WIB) -> ArticleItem:
+def feed_post(entry: FeedEntry, source: str, offset: str | None = WIB) -> ArticleItem:
     """A post as its feed entry gives it: its own URL, title, time (with the blog's offset)
     and, where the feed carries the content, its text."""
     paragraphs, reference = split_reference(html_paragraphs(entry.content_html or ""))
@@ -139,7 +139,11 @@ def feed_post(entry: FeedEntry, source: str, offset: str = WIB) -> ArticleItem:
 
 
 def _with_entry(
-    item: ArticleItem, entry: FeedEntry | None, page: Selector, offset: str, guess: str | None
+    item: ArticleItem,
+    entry: FeedEntry | None,
+    page: Selector,
+    offset: str | None,
+    guess: str | None,
 ) -> ArticleItem:
     """The page's reading, its gaps filled from the feed entry. Times: the page's own
     timestamp, else the feed's (Blogger's own record of the post), else the date header or

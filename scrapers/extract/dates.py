@@ -1,8 +1,11 @@
 """Publication dates as Indonesian and English sites write them, to ISO 8601.
 
-A date with a time keeps (or gets) the site's UTC offset: "Jumat, 02 Oktober 2015 16:40 WIB"
--> "2015-10-02T16:40:00+07:00". A date without a time stays a date ("2015-10-03"): a time
-that the page did not state is never invented. Relative phrases ("kemarin") need a reference
+A time keeps the UTC offset it is written with ("2020-11-26T20:02:04-03:00", "...Z" as
+"+00:00", "16:40 WIB" as "+07:00"): converted to another offset its calendar day could move,
+and the archive's months and years are read from the stored string's date part. Only a time
+written without one gets the site's offset ("2 Oktober 2015 16:40" -> "...T16:40:00+07:00");
+a source whose offset is unknown (None: an ad-hoc crawl) leaves it without. A date without a
+time stays a date ("2015-10-03"): a time that the page did not state is never invented. Relative phrases ("kemarin") need a reference
 date and are left to callers that have one; this module has no clock.
 """
 
@@ -57,7 +60,7 @@ ISO = re.compile(
 )
 
 
-def parse_date(raw: str | None, default_offset: str = WIB) -> str | None:
+def parse_date(raw: str | None, default_offset: str | None = WIB) -> str | None:
     """Return an ISO 8601 date or datetime for a date phrase, or None if it names none."""
     if not raw or not raw.strip():
         return None
@@ -65,7 +68,7 @@ def parse_date(raw: str | None, default_offset: str = WIB) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _parse(raw: str, default_offset: str) -> str | None:
+def _parse(raw: str, default_offset: str | None) -> str | None:
     if ISO.match(raw):
         return _from_iso(raw.strip(), default_offset)
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC):
@@ -82,21 +85,36 @@ def _parse(raw: str, default_offset: str) -> str | None:
     return _fallback(raw, default_offset)
 
 
-def local_day(moment: str | None, offset: str = WIB) -> date | None:
+def local_day(moment: str | None, offset: str | None = WIB) -> date | None:
     """The calendar day an ISO date or datetime falls on at the site's UTC `offset` (a fetch
-    at 20:00 UTC is the next morning in Jakarta); a naive time is taken as the site's own."""
+    at 20:00 UTC is the next morning in Jakarta); a naive time is taken as the site's own,
+    and with no offset known, the day is the one the moment is written with."""
     if not moment:
         return None
     try:
         parsed = datetime.fromisoformat(moment.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None or offset is None:
         return parsed.date()
     return parsed.astimezone(_offset_tz(offset)).date()
 
 
-def _from_iso(raw: str, default_offset: str) -> str | None:
+def in_offset(moment: str | None, offset: str) -> str | None:
+    """An aware ISO datetime expressed at `offset` (for a moment no page wrote in its own
+    offset, as a feed's UTC `date_gmt`); dates and naive times are returned as they are."""
+    if not moment:
+        return None
+    try:
+        parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return moment
+    return parsed.astimezone(_offset_tz(offset)).replace(microsecond=0).isoformat()
+
+
+def _from_iso(raw: str, default_offset: str | None) -> str | None:
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
@@ -106,7 +124,7 @@ def _from_iso(raw: str, default_offset: str) -> str | None:
     return _with_offset(parsed, default_offset)
 
 
-def _from_match(match: re.Match[str], default_offset: str) -> str | None:
+def _from_match(match: re.Match[str], default_offset: str | None) -> str | None:
     parts = match.groupdict()
     month_raw = parts["m"]
     month = int(month_raw) if month_raw.isdigit() else MONTHS[month_raw.lower()]
@@ -129,7 +147,7 @@ def _from_match(match: re.Match[str], default_offset: str) -> str | None:
     except ValueError:
         return day.isoformat()
     offset = _zone_offset(parts.get("zone")) or default_offset
-    return moment.isoformat() + offset
+    return moment.isoformat() + (offset or "")
 
 
 def _zone_offset(zone: str | None) -> str | None:
@@ -141,13 +159,10 @@ def _zone_offset(zone: str | None) -> str | None:
     return f"{digits[:3]}:{digits[3:]}"
 
 
-def _with_offset(moment: datetime, default_offset: str) -> str:
-    """Express an aware datetime in the site's offset; give a naive one that offset."""
-    target = _offset_tz(default_offset)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=target)
-    elif moment.utcoffset() == timedelta(0) and target.utcoffset(None) != timedelta(0):
-        moment = moment.astimezone(target)
+def _with_offset(moment: datetime, default_offset: str | None) -> str:
+    """An aware datetime as it is written; a naive one with the site's offset, if known."""
+    if moment.tzinfo is None and default_offset is not None:
+        moment = moment.replace(tzinfo=_offset_tz(default_offset))
     return moment.replace(microsecond=0).isoformat()
 
 
@@ -158,7 +173,7 @@ def _offset_tz(offset: str) -> timezone:
     return UTC if not delta else timezone(sign * delta)
 
 
-def _fallback(raw: str, default_offset: str) -> str | None:
+def _fallback(raw: str, default_offset: str | None) -> str | None:
     parsed = dateparser.parse(
         raw[:200],
         languages=["id", "en"],

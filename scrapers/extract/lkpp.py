@@ -42,13 +42,13 @@ def parse_listing(html: str, url: str) -> Listing:
     return Listing(list(links), urljoin(url, next_href) if next_href else None, list(pages))
 
 
-def parse_article(html: str, url: str, source: str, offset: str = WIB) -> ArticleItem | None:
+def parse_article(html: str, url: str, source: str, offset: str | None = WIB) -> ArticleItem | None:
     """The article as the site's markup gives it, else as the generic extractor reads it."""
     own = read_own(html, url, source, offset)
     return own if own is not None else parse_any_article(html, url, source, offset, SITE_NAMES)
 
 
-def read_own(html: str, url: str, source: str, offset: str = WIB) -> ArticleItem | None:
+def read_own(html: str, url: str, source: str, offset: str | None = WIB) -> ArticleItem | None:
     """The article by the site's selectors; None where the page does not have them."""
     page = Selector(text=html)
     body = page.css(BODY)

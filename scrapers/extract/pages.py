@@ -33,7 +33,7 @@ def guess_spider(body: bytes) -> str:
 
 
 def extract_article(
-    html: str, url: str, spider: str, source: str, offset: str = WIB
+    html: str, url: str, spider: str, source: str, offset: str | None = WIB
 ) -> ArticleItem | None:
     """The article a crawl by `spider` would take from this page."""
     if spider == "lkpp_news":

@@ -82,7 +82,7 @@ def goview_links(html: str, url: str) -> list[str]:
     return list(dict.fromkeys(release_url(url, board, n) for n in numbers(GO_VIEW, calls)))
 
 
-def parse_article(html: str, url: str, source: str, offset: str = KST) -> ArticleItem | None:
+def parse_article(html: str, url: str, source: str, offset: str | None = KST) -> ArticleItem | None:
     """The release as the boards write it, else as the generic extractor reads the page."""
     own = read_own(html, url, source, offset)
     if own is not None:
@@ -90,13 +90,13 @@ def parse_article(html: str, url: str, source: str, offset: str = KST) -> Articl
     return parse_any_article(html, board_url(url), source, offset, SITE_NAMES)
 
 
-def read_own(html: str, url: str, source: str, offset: str = KST) -> ArticleItem | None:
+def read_own(html: str, url: str, source: str, offset: str | None = KST) -> ArticleItem | None:
     """A view page of the new board or of the old one; None where it is neither."""
     page = Selector(text=html)
     return read_view(page, url, source, offset) or read_old_view(page, url, source, offset)
 
 
-def read_view(page: Selector, url: str, source: str, offset: str) -> ArticleItem | None:
+def read_view(page: Selector, url: str, source: str, offset: str | None) -> ArticleItem | None:
     body = page.css(BODY)
     title = " ".join(" ".join(page.css(TITLE).getall()).split())
     if not body or not title:
@@ -113,7 +113,7 @@ def read_view(page: Selector, url: str, source: str, offset: str) -> ArticleItem
     )
 
 
-def read_old_view(page: Selector, url: str, source: str, offset: str) -> ArticleItem | None:
+def read_old_view(page: Selector, url: str, source: str, offset: str | None) -> ArticleItem | None:
     """The old board's view table: a row a label (th), its value beside it (td)."""
     for table in page.css("table"):
         cells = {

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from scrapers.extract.dates import WIB, parse_date
+from scrapers.extract.dates import WIB, in_offset, parse_date
 from scrapers.extract.text import html_paragraphs, join_paragraphs, split_reference
 from scrapers.items import ArticleItem
 
@@ -35,7 +36,7 @@ class PostsPage:
     links: list[str]  # every post the page lists, with text or not
 
 
-def parse_posts(body: bytes, url: str, source: str, offset: str = WIB) -> PostsPage:
+def parse_posts(body: bytes, url: str, source: str, offset: str | None = WIB) -> PostsPage:
     try:
         posts = json.loads(body)
     except ValueError as exc:
@@ -80,7 +81,9 @@ def past_last_page(body: bytes) -> bool:
     return isinstance(error, dict) and error.get("code") == "rest_post_invalid_page_number"
 
 
-def _post(post: dict[str, Any], source: str, offset: str, api: str | None) -> ArticleItem | None:
+def _post(
+    post: dict[str, Any], source: str, offset: str | None, api: str | None
+) -> ArticleItem | None:
     content = (post.get("content") or {}).get("rendered") or ""
     title = unescape(" ".join(html_paragraphs((post.get("title") or {}).get("rendered") or "")))
     paragraphs = html_paragraphs(content)
@@ -102,11 +105,23 @@ def _post(post: dict[str, Any], source: str, offset: str, api: str | None) -> Ar
     )
 
 
-def _published(post: dict[str, Any], offset: str) -> str | None:
+def _published(post: dict[str, Any], offset: str | None) -> str | None:
     """`date_gmt` is the moment; `date` is that moment in the timezone the site's settings
     name, which is often WordPress's default (UTC) on an Indonesian site: the moment is
-    taken from `date_gmt` and given the source's offset; `date` only where it is missing."""
-    moment = str(post.get("date_gmt") or "")
+    taken from `date_gmt` and given the source's offset; `date` only where it is missing.
+    A source of unknown offset (an ad-hoc crawl) takes the site's own: `date` - `date_gmt`."""
+    moment = parse_date(f"{post.get('date_gmt')}Z", None) if post.get("date_gmt") else None
     if moment and not moment.startswith("0000"):
-        return parse_date(f"{moment}Z", offset) or parse_date(post.get("date"), offset)
+        return in_offset(moment, offset or _site_offset(post) or "+00:00")
     return parse_date(post.get("date"), offset)
+
+
+def _site_offset(post: dict[str, Any]) -> str | None:
+    try:
+        local = datetime.fromisoformat(str(post.get("date")))
+        utc = datetime.fromisoformat(str(post.get("date_gmt")))
+    except ValueError:
+        return None
+    minutes = round((local - utc).total_seconds() / 60)
+    sign, minutes = ("-" if minutes < 0 else "+"), abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"

@@ -27,7 +27,7 @@ from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 from scrapers.politeness import declined, over_size_cap
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
 
-Extractor = Callable[[str, str, str, str], ArticleItem | None]
+Extractor = Callable[[str, str, str, str | None], ArticleItem | None]
 
 
 class SourceSpider(scrapy.Spider):

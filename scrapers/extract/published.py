@@ -1,0 +1,72 @@
+"""An article page's publication date, from what the page says of itself.
+
+In order: the machine-readable times a CMS writes (JSON-LD datePublished, article:published_time,
+<time class=published>, itemprop=datePublished: they carry the time of day and the offset),
+then htmldate's reading of the page (trafilatura runs it without its extensive search),
+then, only when neither finds a date, htmldate's extensive search. A date in the URL's path
+(/2019/01/01/) is the day the publisher filed the post under: a time that falls on another
+day is a sidebar's or a UTC stamp of a post written just after local midnight, and the URL's
+day is taken. Nothing found: no date (never the crawl's time).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import htmldate
+from parsel import Selector
+
+from scrapers.extract.dates import parse_date
+
+JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+PUBLISHED = (
+    "meta[property='article:published_time']::attr(content), "
+    "time.published::attr(datetime), time.entry-date::attr(datetime), "
+    "abbr.published::attr(title), [itemprop=datePublished]::attr(content), "
+    "[itemprop=datePublished]::attr(datetime)"
+)
+URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\.html?$|$|[-_])")
+# Chosen on the labelled sets (python -m benchmarks.publication_dates): the extensive search
+# finds dates that pages show only in their text, and does not take copyright years or the
+# crawl's day for them. A fixed upper bound keeps results reproducible (the default is today).
+EXTENSIVE_SEARCH = True
+ORIGINAL_DATE = True
+MAX_DATE = "2099-12-31"
+
+
+def publication_date(html: str, url: str, offset: str | None, found: str | None) -> str | None:
+    """The page's publication date or datetime (ISO 8601), or None if it shows none;
+    `found` is the date the generic extractor read (htmldate's quick search)."""
+    stamps = [*JSON_LD_PUBLISHED.findall(html), *Selector(text=html).css(PUBLISHED).getall()]
+    parsed = [moment for s in [*stamps, found] if (moment := parse_date(s, offset))]
+    filed = url_day(url)
+    if filed is None:
+        return parsed[0] if parsed else fallback_date(html, url)
+    return next((p for p in parsed if p[:10] == filed.isoformat()), filed.isoformat())
+
+
+def url_day(url: str) -> date | None:
+    """The date a URL's path files its page under (/2023/11/02/...), if it names one."""
+    match = URL_DAY.search(url.split("?", 1)[0])
+    if match is None:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def fallback_date(html: str, url: str) -> str | None:
+    """htmldate's extensive search, for pages whose markup names no publication date."""
+    try:
+        found = htmldate.find_date(
+            html,
+            url=url,
+            extensive_search=EXTENSIVE_SEARCH,
+            original_date=ORIGINAL_DATE,
+            max_date=MAX_DATE,
+        )
+    except ValueError:  # htmldate raises on markup lxml cannot read
+        return None
+    return parse_date(found, None) if found else None
