@@ -2,8 +2,11 @@
 
 In order: the machine-readable times a CMS writes (JSON-LD datePublished, article:published_time,
 <time class=published>, itemprop=datePublished: they carry the time of day and the offset),
-then htmldate's reading of the page (trafilatura runs it without its extensive search),
-then, only when neither finds a date, htmldate's extensive search. A date in the URL's path
+then, only when none of those parses, htmldate's reading of the page (trafilatura runs it
+in the extraction worker, generic.DATE_OPTIONS). Its extensive search is not used: on the
+real pages with their markup stamps taken out (python -m benchmarks.publication_dates, set
+b) it dated the 9 pages the quick search left undated, none of them right (month-only
+phrases of archive links read as the 1st, older posts' dates). A date in the URL's path
 (/2019/01/01/) is the day the publisher filed the post under: a time that falls on another
 day is a sidebar's or a UTC stamp of a post written just after local midnight, and the URL's
 day is taken. Nothing found: no date (never the crawl's time).
@@ -14,7 +17,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import htmldate
 from parsel import Selector
 
 from scrapers.extract.dates import parse_date
@@ -27,12 +29,6 @@ PUBLISHED = (
     "[itemprop=datePublished]::attr(datetime)"
 )
 URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\.html?$|$|[-_])")
-# Chosen on the labelled sets (python -m benchmarks.publication_dates): the extensive search
-# finds dates that pages show only in their text, and does not take copyright years or the
-# crawl's day for them. A fixed upper bound keeps results reproducible (the default is today).
-EXTENSIVE_SEARCH = True
-ORIGINAL_DATE = True
-MAX_DATE = "2099-12-31"
 
 
 def publication_date(html: str, url: str, offset: str | None, found: str | None) -> str | None:
@@ -42,7 +38,7 @@ def publication_date(html: str, url: str, offset: str | None, found: str | None)
     parsed = [moment for s in [*stamps, found] if (moment := parse_date(s, offset))]
     filed = url_day(url)
     if filed is None:
-        return parsed[0] if parsed else fallback_date(html, url)
+        return parsed[0] if parsed else None
     return next((p for p in parsed if p[:10] == filed.isoformat()), filed.isoformat())
 
 
@@ -55,18 +51,3 @@ def url_day(url: str) -> date | None:
         return date(*map(int, match.groups()))
     except ValueError:
         return None
-
-
-def fallback_date(html: str, url: str) -> str | None:
-    """htmldate's extensive search, for pages whose markup names no publication date."""
-    try:
-        found = htmldate.find_date(
-            html,
-            url=url,
-            extensive_search=EXTENSIVE_SEARCH,
-            original_date=ORIGINAL_DATE,
-            max_date=MAX_DATE,
-        )
-    except ValueError:  # htmldate raises on markup lxml cannot read
-        return None
-    return parse_date(found, None) if found else None
