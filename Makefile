@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.hostile_documents
 	$(BIN)/python -m benchmarks.datasette_scale
 	$(BIN)/python -m benchmarks.mou_quality
+	$(BIN)/python -m benchmarks.publication_dates
 	$(BIN)/python -m benchmarks.mirror_quality
 
 snapshots: $(STAMP)

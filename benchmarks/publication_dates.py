@@ -73,7 +73,7 @@ def without_stamps(page: Page) -> Page:
 def heldout_pages() -> Iterator[Page]:
     labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
     for name, case in labels.items():
-        html = (HELDOUT / name).read_text(encoding="utf-8")
+        html = (HELDOUT / "pages" / name).read_text(encoding="utf-8")
         offset = WIB if case["source"] == "registry" else adhoc_offset(case["url"])
         yield Page(name, case["url"], html, offset, case["published"])
 

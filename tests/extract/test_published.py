@@ -83,6 +83,6 @@ def test_the_heldout_pages_without_a_date_get_none() -> None:
     undated = [name for name, case in labels.items() if case["published"] is None]
     assert len(undated) == 4
     for name in undated:
-        html, url = (HELDOUT / name).read_text(encoding="utf-8"), labels[name]["url"]
+        html, url = (HELDOUT / "pages" / name).read_text(encoding="utf-8"), labels[name]["url"]
         item = parse_item(html, url, "x", None)
         assert item is not None and item.published_at is None, name
