@@ -16,3 +16,11 @@ def database_name(metadata: Mapping[str, Any]) -> str:
     if len(names) != 1:
         raise ValueError(f"metadata.yml should describe one database, not {names}")
     return names[0]
+
+
+def served_database(datasette: Any) -> str | None:
+    """That name in a Datasette the plugins are loaded into, or None where its metadata
+    describes no one database: plugins loaded once apply to every Datasette of the process,
+    and leave such a one alone."""
+    databases = datasette.metadata().get("databases") or {}
+    return database_name(datasette.metadata()) if len(databases) == 1 else None

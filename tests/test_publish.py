@@ -10,6 +10,7 @@ import re
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -56,6 +57,24 @@ def test_the_folder_has_what_a_deployment_needs_and_no_sensitive_data(published:
     assert (published / "serve.sh").stat().st_mode & 0o111
     assert "--setting default_allow_sql off" in (published / "serve.sh").read_text()
     assert "datasette publish cloudrun" in (published / "README.md").read_text()
+
+
+def test_the_plugins_imports_come_with_the_folder(published: Path) -> None:
+    """lib/ holds every archive module a plugin imports, and they need only Python: imported
+    with the folder's lib/ alone on the path (-S: not even this checkout's install)."""
+    imported = set(re.findall(r"^from (archive\.\w+) import", "".join(
+        path.read_text() for path in (published / "plugins").glob("*.py")), re.MULTILINE))  # fmt: skip
+    assert {"archive.site", "archive.search", "archive.csv_text"} <= imported
+    check = (
+        f"import sys; sys.path[:0] = [{str(published / 'lib')!r}]; "
+        + "; ".join(f"import {name}" for name in sorted(imported))
+        + "; import archive; print(archive.__file__)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-S", "-c", check], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == str(published / "lib" / "archive" / "__init__.py")
+    assert 'PYTHONPATH="$PWD/lib' in (published / "serve.sh").read_text()
 
 
 def test_home_page_says_what_the_archive_holds(published: Path) -> None:
