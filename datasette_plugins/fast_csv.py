@@ -67,7 +67,7 @@ async def table_columns(database: Any, table: str) -> tuple[list[str], list[str]
     """A table's columns and primary key, read through Datasette (its time limit); none for
     a view or a table with foreign keys (Datasette adds label columns for those: they stay
     with Datasette)."""
-    kind = (await database.execute("select type from sqlite_master where name = ?", [table]))
+    kind = await database.execute("select type from sqlite_master where name = ?", [table])
     if not kind.rows or kind.rows[0][0] != "table":
         return [], []
     if (await database.execute("select 1 from pragma_foreign_key_list(?)", [table])).rows:

@@ -48,7 +48,9 @@ packages = ["archive"]
 
 def plugin_modules() -> list[str]:
     """The modules of archive/ that the plugins import (standard library only, each)."""
-    found = {name for path in PLUGINS.glob("*.py") for name in PLUGIN_IMPORT.findall(path.read_text())}
+    found = {
+        name for path in PLUGINS.glob("*.py") for name in PLUGIN_IMPORT.findall(path.read_text())
+    }
     return sorted(found)
 
 

@@ -138,4 +138,6 @@ def test_a_plain_notice_search_goes_to_the_notices_search_query() -> None:
         "/archive/search_notices?term=jalan"
     )
     assert search_target(scope("/archive/notices", "_search=jalan&lpse=jakarta"), "archive") is None
-    assert search_target(scope("/archive/notices", "_search=jalan&kind="), "archive") is None  # a filter
+    assert (
+        search_target(scope("/archive/notices", "_search=jalan&kind="), "archive") is None
+    )  # a filter
