@@ -31,7 +31,7 @@ import httpx
 
 from archive.connection import open_archive
 from benchmarks.scale_archive import KINDS, SOURCES, generate
-from procarchive.serve import datasette_command, serving_environment, write_inspect_file
+from procarchive.serve import datasette_command, write_inspect_file
 
 CSV_SOURCE = "kebijakan_pbj_blog"  # 10 % of the articles
 
@@ -122,7 +122,6 @@ def datasette(db_path: Path, workers: int = 1) -> Iterator[str]:
     with log.open("wb") as output:
         server = subprocess.Popen(
             datasette_command(db_path, port, public=True, workers=workers),
-            env=serving_environment(db_path, public=True),
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

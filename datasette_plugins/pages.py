@@ -19,6 +19,8 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from archive.site import served_database
+
 SUMMARY_SECONDS = 300  # the home page's figures are recomputed at most this often
 _summaries: dict[str, tuple[float, dict[str, Any]]] = {}
 
@@ -136,6 +138,7 @@ def prepare_jinja2_environment(env: Any) -> None:
     # A primary key as a row URL's path needs it (urls.row takes it encoded): capture ids
     # hold "." and "#".
     env.filters["tilde"] = tilde_encode
+    env.filters["in_reading_order"] = in_reading_order  # the database page (database.html)
 
 
 @hookimpl
@@ -143,6 +146,10 @@ def extra_template_vars(
     template: str, database: str | None, table: str | None, request: Any, datasette: Any
 ) -> Any:
     async def variables() -> dict[str, Any]:
+        # The archive's name as served (metadata.yml's), for the templates' links.
+        return {"archive_database": served_database(datasette), **await pages()}
+
+    async def pages() -> dict[str, Any]:
         if template == "index.html":
             return {
                 "archive_summary": await summary(datasette),
@@ -180,10 +187,11 @@ def row_key(request: Any) -> str | None:
 
 async def home(datasette: Any, request: Any) -> dict[str, Any] | None:
     """The home page's canned queries by subject (the tables are in `summary`)."""
-    if "archive" not in datasette.databases:
+    name = served_database(datasette)
+    if name is None or name not in datasette.databases:
         return None
     actor = request.actor if request is not None else None
-    queries = await datasette.get_canned_queries("archive", actor)
+    queries = await datasette.get_canned_queries(name, actor)
     grouped = {
         group: [
             {"name": name, "title": queries[name].get("title") or name,
@@ -201,41 +209,62 @@ async def home(datasette: Any, request: Any) -> dict[str, Any] | None:
     return {"queries": {group: found for group, found in grouped.items() if found}}
 
 
+def reading_order(names: list[str], hidden: set[str]) -> dict[str, list[str]]:
+    """The tables and views by subject, as the home page and the database page list them:
+    TABLE_GROUPS' first, then those no group names, the internal ones last (full-text
+    indexes left out)."""
+    placed = {name for group in TABLE_GROUPS.values() for name in group}
+    found = {
+        group: [name for name in group_names if name in names]
+        for group, group_names in TABLE_GROUPS.items()
+    }
+    internal = [n for n in names if n in INTERNAL_TABLES or n in hidden or n.startswith("_")]
+    found["More tables"] = [n for n in names if n not in placed and n not in internal]
+    found["Internal"] = [n for n in internal if "_fts" not in n]
+    return {group: entries for group, entries in found.items() if entries}
+
+
+def in_reading_order(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Datasette's tables of a database page (dicts with a name) in `reading_order`; those
+    it leaves out (full-text indexes) after them, as Datasette had them."""
+    hidden = {table["name"] for table in tables if table.get("hidden")}
+    ordered = reading_order([table["name"] for table in tables], hidden).values()
+    position = {name: index for index, name in enumerate(n for group in ordered for n in group)}
+    return sorted(tables, key=lambda table: position.get(table["name"], len(position)))
+
+
 async def table_list(datasette: Any) -> dict[str, list[dict[str, Any]]]:
     """The archive's tables and views by subject, each with the first sentence of its
     description and, where counting was quick, its rows."""
-    db = datasette.get_database("archive")
+    name = served_database(datasette)
+    db = datasette.get_database(name)
     hidden = set(await db.hidden_table_names())
     names = [*await db.table_names(), *await db.view_names()]
     try:
         counts = await db.table_counts(limit=10)
     except Exception:  # a count that cannot be read leaves the list without counts
         counts = {}
-    tables = datasette.metadata("tables", database="archive") or {}
+    tables = datasette.metadata("tables", database=name) or {}
 
     def entry(name: str) -> dict[str, Any]:
         described = (tables.get(name) or {}).get("description") or ""
         first = re.split(r"(?<=[.;])\s", described, maxsplit=1)[0].rstrip(".;")
         return {"name": name, "description": first, "count": counts.get(name)}
 
-    placed = {name for group in TABLE_GROUPS.values() for name in group}
-    found = {
-        group: [entry(name) for name in group_names if name in names]
-        for group, group_names in TABLE_GROUPS.items()
+    return {
+        group: [entry(name) for name in group_names]
+        for group, group_names in reading_order(names, hidden).items()
     }
-    internal = [n for n in names if n in INTERNAL_TABLES or n in hidden or n.startswith("_")]
-    found["More tables"] = [entry(n) for n in names if n not in placed and n not in internal]
-    found["Internal"] = [entry(n) for n in internal if "_fts" not in n]
-    return {group: entries for group, entries in found.items() if entries}
 
 
 async def summary(datasette: Any) -> dict[str, Any] | None:
-    if "archive" not in datasette.databases:
+    name = served_database(datasette)
+    if name is None or name not in datasette.databases:
         return None
     cached = _summaries.get(f"{id(datasette)}")
     if cached and time.monotonic() - cached[0] < SUMMARY_SECONDS:
         return cached[1]
-    db = datasette.get_database("archive")
+    db = datasette.get_database(name)
     last_ok = {row["source"]: row["finished_at"] for row in await db.execute(LAST_OK)}
     names, lpse_titles = source_names(datasette), lpse_names(datasette)
     sources = [

@@ -18,21 +18,25 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from datasette import hookimpl
 
+from archive.site import served_database
+
 Scope = MutableMapping[str, Any]
 App = Callable[[Scope, Any, Any], Awaitable[None]]
-SEARCH_QUERIES = {
-    "/archive/articles": "/archive/search",
-    "/archive/notices": "/archive/search_notices",
-}
+SEARCH_QUERIES = {"articles": "search", "notices": "search_notices"}  # table: its query
 SEARCH_ALL = "/-/search"  # datasette-search-all's page
 PLAIN = frozenset({"_search", "_sort", "_sort_desc"})
 HITS = 50  # what each of those queries returns at most
 # The "search all tables" page reads documents through their query too: a document's hit is
 # a snippet of its text, not the whole text. A documents table search stays on the table.
-SEARCH_ALL_QUERIES = {**SEARCH_QUERIES, "/archive/documents": "/archive/search_documents"}
+SEARCH_ALL_QUERIES = {**SEARCH_QUERIES, "documents": "search_documents"}
 
 
-def search_target(scope: Scope) -> str | None:
+def paths(queries: dict[str, str], database: str) -> dict[str, str]:
+    """Each table's path and its query's, in `database`."""
+    return {f"/{database}/{table}": f"/{database}/{query}" for table, query in queries.items()}
+
+
+def search_target(scope: Scope, database: str | None) -> str | None:
     """Where a plain search of a table should go, or None to leave the request alone. The
     home page's search box names its words `term` (the queries' parameter); sent to "search
     all tables", they become its `q`."""
@@ -41,7 +45,7 @@ def search_target(scope: Scope) -> str | None:
     params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
     if scope.get("path") == SEARCH_ALL and "term" in params and "q" not in params:
         return f"{SEARCH_ALL}?" + urlencode({"q": params["term"]})
-    query = SEARCH_QUERIES.get(scope.get("path", ""))
+    query = paths(SEARCH_QUERIES, database).get(scope.get("path", "")) if database else None
     if query is None:
         return None
     term = params.get("_search", "").strip()
@@ -66,20 +70,24 @@ def blank_search(part: str) -> bool:
 
 
 @hookimpl
-def extra_template_vars(template: str) -> dict[str, str]:
+def extra_template_vars(template: str, datasette: Any) -> dict[str, str]:
     """The queries of the "search all tables" page (templates/search_all.html)."""
     if template != "search_all.html":
         return {}
-    queries = {table: {"url": query, "limit": HITS} for table, query in SEARCH_ALL_QUERIES.items()}
+    database = served_database(datasette)
+    found = paths(SEARCH_ALL_QUERIES, database) if database else {}
+    queries = {table: {"url": query, "limit": HITS} for table, query in found.items()}
     return {"search_queries_json": json.dumps(queries)}
 
 
 @hookimpl
-def asgi_wrapper() -> Callable[[App], App]:
+def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
+    database = served_database(datasette)
+
     def wrap(app: App) -> App:
         async def redirecting_app(scope: Scope, receive: Any, send: Any) -> None:
             scope = without_blank_searches(scope) if scope.get("type") == "http" else scope
-            target = search_target(scope)
+            target = search_target(scope, database)
             if target is None:
                 await app(scope, receive, send)
                 return

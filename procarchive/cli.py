@@ -283,7 +283,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     db: str | Path = migrated(args.db)
     if args.without_sensitive or args.public:
-        # Same file name in public/, so that metadata.yml (keyed by it) still applies.
+        # Beside it in public/; served under the configured name like any file (serve.py).
         db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
         print(f"Without sensitive data: {db}", flush=True)
     serve(db, args.port, args.host, public=args.public, workers=args.workers)

@@ -19,8 +19,9 @@ from typing import IO, Any
 import yaml
 from sqlite_utils import Database
 
-from datasette_plugins.fast_csv import csv_lines
-from datasette_plugins.search_syntax import fts_query, read_search, search_parameters
+from archive.csv_text import csv_lines
+from archive.search import fts_query, read_search, search_parameters
+from archive.site import database_name
 from procarchive import ocds
 from procarchive.export_filters import (
     DATASETS,
@@ -46,7 +47,7 @@ BATCH = 1000
 
 def canned_queries() -> dict[str, str]:
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    queries = metadata["databases"]["archive"].get("queries", {})
+    queries = metadata["databases"][database_name(metadata)].get("queries", {})
     return {name: query["sql"] for name, query in queries.items()}
 
 

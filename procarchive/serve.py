@@ -1,4 +1,6 @@
-"""Datasette over the archive, on 127.0.0.1 with metadata.yml, our plugins and templates.
+"""Datasette over the archive, on 127.0.0.1 with metadata.yml, our plugins and templates:
+`build_datasette` is its one configuration, which `serve` runs (procarchive.asgi) and the
+tests build.
 
 `public=True` is for a deployment others reach: the database opened immutable (read-only,
 and Datasette can trust its counts), tight time and row limits, no arbitrary SQL, no
@@ -9,21 +11,22 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from datasette.app import SETTINGS as DATASETTE_SETTINGS
 from datasette.app import Datasette
 from datasette.utils import value_as_boolean
 
+from archive.site import database_name
+
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 PLUGINS = ROOT / "datasette_plugins"
 TEMPLATES = ROOT / "templates"
-SERVE_OPTIONS = "PROCARCHIVE_SERVE"  # the environment variable procarchive.asgi reads
 
 SETTINGS = {
     "sql_time_limit_ms": "3000",
@@ -50,10 +53,15 @@ def inspect_path(db_path: str | Path) -> Path:
     return Path(db_path).with_suffix(".inspect.json")
 
 
+def load_metadata() -> dict[str, Any]:
+    return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+
+
 def write_inspect_file(db_path: str | Path) -> Path:
     """The row count of every table, for `datasette --inspect-file`: an immutable database's
     table pages and home page then show counts without counting a million rows each time.
-    Rewritten when the database is newer than the file."""
+    Keyed by the name the database is served under. Rewritten when the database is newer
+    than the file."""
     path, db_path = inspect_path(db_path), Path(db_path)
     if path.exists() and path.stat().st_mtime >= db_path.stat().st_mtime:
         return path
@@ -65,7 +73,7 @@ def write_inspect_file(db_path: str | Path) -> Path:
                   for name in names}  # fmt: skip
     conn.close()
     about = {"hash": None, "size": db_path.stat().st_size, "file": db_path.name, "tables": tables}
-    path.write_text(json.dumps({db_path.stem: about}), encoding="utf-8")
+    path.write_text(json.dumps({database_name(load_metadata()): about}), encoding="utf-8")
     return path
 
 
@@ -76,57 +84,46 @@ def datasette_command(
     public: bool = False,
     workers: int = 1,
 ) -> list[str]:
-    """`datasette serve` for one process; for several, uvicorn's workers each building the
-    same Datasette (procarchive.asgi, options in the environment: `serving_environment`)."""
-    if workers > 1:
-        return [
-            sys.executable, "-m", "uvicorn", "--factory", "procarchive.asgi:create_app",
-            "--workers", str(workers), "--host", host, "--port", str(port),
-            "--no-access-log", "--timeout-graceful-shutdown", "5",
-        ]  # fmt: skip
-    settings = PUBLIC_SETTINGS if public else SETTINGS
-    command = [
-        sys.executable, "-m", "datasette", "serve",
-        *(["-i", str(db_path)] if public else [str(db_path)]),
-        "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS),
-        "--template-dir", str(TEMPLATES), "--host", host, "--port", str(port),
+    """The server of `serve`: uvicorn running `build_datasette`'s Datasette in `workers`
+    processes (procarchive.asgi), for one process as for several."""
+    return [
+        sys.executable, "-m", "procarchive.asgi", str(db_path), "--host", host,
+        "--port", str(port), "--workers", str(workers), *(["--public"] if public else []),
     ]  # fmt: skip
-    if public and inspect_path(db_path).exists():
-        command += ["--inspect-file", str(inspect_path(db_path))]
-    for name, value in settings.items():
-        command += ["--setting", name, value]
-    return command
 
 
-def serving_environment(db_path: str | Path, public: bool = False) -> dict[str, str]:
-    """The environment of `datasette_command(..., workers=N)`: which archive, how, and one
-    secret for all workers (a cookie or CSRF token one signs, the others accept)."""
-    options = {"db_path": str(db_path), "public": public}
-    secret = os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32)
-    return {**os.environ, SERVE_OPTIONS: json.dumps(options), "DATASETTE_SECRET": secret}
-
-
-def build_datasette(db_path: str, public: bool = False) -> Datasette:
-    """The Datasette that `datasette_command` describes, built in this process."""
-    settings = PUBLIC_SETTINGS if public else SETTINGS
+def typed_settings(public: bool) -> dict[str, Any]:
+    """SETTINGS or PUBLIC_SETTINGS as `datasette serve --setting` reads them."""
     defaults = {setting.name: setting.default for setting in DATASETTE_SETTINGS}
-    typed = {  # as `datasette serve --setting` reads them
+    return {
         name: value_as_boolean(value)
         if isinstance(defaults[name], bool)
         else type(defaults[name])(value)
-        for name, value in settings.items()
+        for name, value in (PUBLIC_SETTINGS if public else SETTINGS).items()
     }
+
+
+def build_datasette(db_path: str | Path, public: bool = False) -> Datasette:
+    """The archive's Datasette, the one configuration of it: the file `db_path` served under
+    the configured name (whatever the file is called, metadata.yml, the plugins and the
+    templates apply), immutable with strict limits when `public`."""
+    db_path = str(db_path)
+    metadata = load_metadata()
     inspect = inspect_path(db_path)
-    return Datasette(
+    datasette = Datasette(
         files=[] if public else [db_path],
         immutables=[db_path] if public else [],
         inspect_data=json.loads(inspect.read_text()) if public and inspect.exists() else None,
-        metadata=yaml.safe_load(METADATA.read_text(encoding="utf-8")),
+        metadata=metadata,
         plugins_dir=str(PLUGINS),
         template_dir=str(TEMPLATES),
-        settings=typed,
+        settings=typed_settings(public),
         secret=os.environ.get("DATASETTE_SECRET"),
     )
+    database = datasette.databases[Path(db_path).stem]  # as Datasette names a file
+    datasette.remove_database(database.name)
+    datasette.add_database(database, name=database_name(metadata))
+    return datasette
 
 
 def serve(
@@ -136,9 +133,9 @@ def serve(
     public: bool = False,
     workers: int = 1,
 ) -> None:
-    """Replace this process with Datasette (Ctrl-C stops it)."""
+    """Replace this process with the server (Ctrl-C stops it)."""
     if public:
         write_inspect_file(db_path)
     command = datasette_command(db_path, port, host, public, workers)
     print(f"Serving {db_path} at http://{host}:{port}/", flush=True)
-    os.execve(command[0], command, serving_environment(db_path, public))
+    os.execv(command[0], command)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.connection import open_archive
-from procarchive.serve import datasette_command, inspect_path, write_inspect_file
+from procarchive.serve import build_datasette, inspect_path, write_inspect_file
 from tests.test_metadata import fetch_all
 
 HITS = 80  # more than a page of the search query (50)
@@ -75,10 +75,11 @@ def test_streamed_csv_through_datasette_has_every_row(archive: Path) -> None:
 
 
 def test_public_serving_uses_cached_table_counts(archive: Path) -> None:
-    assert "--inspect-file" not in datasette_command(archive, public=True)
+    assert not inspect_path(archive).exists()
+    assert build_datasette(archive, public=True).inspect_data is None
     path = write_inspect_file(archive)
     counts = json.loads(path.read_text())["archive"]["tables"]
     assert counts["articles"]["count"] == 3 * HITS and "articles_fts" not in counts
-    command = datasette_command(archive, public=True)
-    assert command[command.index("--inspect-file") + 1] == str(inspect_path(archive))
-    assert "--inspect-file" not in datasette_command(archive)
+    database = build_datasette(archive, public=True).get_database("archive")
+    assert database.cached_table_counts["articles"] == 3 * HITS
+    assert build_datasette(archive).inspect_data is None  # a mutable archive is counted

@@ -1,4 +1,5 @@
-"""The bulk CSV writer stops reading the table when the client leaves mid-stream."""
+"""The bulk CSV writer: every row, read within Datasette's time limit, and no further once the
+client leaves."""
 
 from __future__ import annotations
 
@@ -7,17 +8,21 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from datasette.app import Datasette
 
 from datasette_plugins.fast_csv import CHUNK, asgi_wrapper
 
 ROWS = 40 * CHUNK
 
 
-def table(path: Path, unreadable_at: int | None = None) -> Any:
+def table(
+    path: Path, unreadable_at: int | None = None, limit_ms: int = 3000, sort: str | None = None
+) -> Any:
+    """A Datasette over a table of ROWS lines, immutable, its queries stopped at `limit_ms`,
+    its pages in the order of `sort` (metadata.yml's `sort`)."""
     with sqlite3.connect(path) as conn:
         conn.execute("create table lines (id integer primary key, text text)")
         conn.executemany(
@@ -28,12 +33,17 @@ def table(path: Path, unreadable_at: int | None = None) -> Any:
                 "update lines set text = cast(x'ff' as text) where id = ?", [unreadable_at]
             )
     conn.close()
-    database = SimpleNamespace(name="db", path=str(path), is_mutable=False)
-    return SimpleNamespace(databases={"db": database}, metadata=lambda *args, **kwargs: None)
+    metadata = {"databases": {path.stem: {"tables": {"lines": {"sort": sort}}}}} if sort else {}
+    return Datasette(
+        immutables=[str(path)], metadata=metadata, settings={"sql_time_limit_ms": limit_ms}
+    )
 
 
 def stream(
-    datasette: Any, leave_after: int | None, received: list[bytes] | None = None
+    datasette: Any,
+    leave_after: int | None,
+    received: list[bytes] | None = None,
+    query: bytes = b"_stream=on",
 ) -> tuple[list[bytes], float]:
     """The body chunks received, the client leaving after `leave_after` of them."""
     received = [] if received is None else received
@@ -57,7 +67,7 @@ def stream(
 
         app = asgi_wrapper(datasette)(None)
         scope = {"type": "http", "method": "GET", "path": "/db/lines.csv",
-                 "query_string": b"_stream=on"}  # fmt: skip
+                 "query_string": query}  # fmt: skip
         started = time.perf_counter()
         await app(scope, receive, send)
         return time.perf_counter() - started
@@ -96,3 +106,17 @@ def test_a_failed_read_leaves_the_response_unfinished(tmp_path: Path) -> None:
         stream(table(tmp_path / "db.db", unreadable_at=3 * CHUNK), None, received)
     assert len(received) >= 2 and received[-1] != b""
     assert not wait_for_readers_to_end()
+
+
+def test_a_chunk_read_past_the_time_limit_stops_the_export(tmp_path: Path) -> None:
+    """Sorting every line by its text (no index) takes longer than 1 ms: Datasette's limit
+    stops the read, and the response ends unfinished, as a failed read does."""
+    received: list[bytes] = []
+    slow = table(tmp_path / "db.db", limit_ms=1, sort="text")
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        stream(slow, None, received)
+    assert b"".join(received).count(b"\r\n") < ROWS and (not received or received[-1] != b"")
+    assert not wait_for_readers_to_end()
+    (tmp_path / "db.db").unlink()
+    chunks, _ = stream(table(tmp_path / "db.db", limit_ms=1000, sort="text"), None)  # in time
+    assert b"".join(chunks).count(b"\r\n") == ROWS + 1

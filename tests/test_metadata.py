@@ -14,18 +14,20 @@ from archive.articles import mark_gone, write_articles, write_records
 from archive.connection import open_archive
 from archive.documents import write_documents
 from archive.notices import write_notices
+from archive.site import database_name
 from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
 from procarchive.linking import link_archive
 from procarchive.linking.notices import link_notices
+from procarchive.serve import build_datasette
 from samples.content import agency_articles
 from scrapers.items import ArticleItem, DocumentItem
 from tests.conftest import ROOT
 from tests.pipelines.test_notice_writes import notice
 
 METADATA = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-DATABASE = METADATA["databases"]["archive"]
+DATABASE = METADATA["databases"][database_name(METADATA)]
 
 
 @pytest.fixture(scope="module")
@@ -122,16 +124,19 @@ def test_metadata_names_only_existing_tables_and_columns(archive: Path) -> None:
 def fetch_all(
     archive: Path, paths: list[str], site: Path = ROOT, immutable: bool = False
 ) -> dict[str, Any]:
-    """Datasette as `procarchive serve` runs it (or as a published folder `site` does)."""
-    metadata = yaml.safe_load((site / "metadata.yml").read_text(encoding="utf-8"))
-    plugins = site / ("plugins" if (site / "plugins").is_dir() else "datasette_plugins")
+    """Datasette as `procarchive serve` runs it (`immutable`: with --public), or as a
+    published folder `site` does (`datasette serve` over its files)."""
 
     async def run() -> dict[str, Any]:
-        datasette = Datasette(
-            [] if immutable else [str(archive)], immutables=[str(archive)] if immutable else [],
-            metadata=metadata, settings={"suggest_facets": False}, plugins_dir=str(plugins),
-            template_dir=str(site / "templates"),
-        )  # fmt: skip
+        if site == ROOT:
+            datasette = build_datasette(archive, public=immutable)
+        else:
+            datasette = Datasette(
+                [] if immutable else [str(archive)], immutables=[str(archive)] if immutable else [],
+                metadata=yaml.safe_load((site / "metadata.yml").read_text(encoding="utf-8")),
+                settings={"suggest_facets": False}, plugins_dir=str(site / "plugins"),
+                template_dir=str(site / "templates"),
+            )  # fmt: skip
         await datasette.invoke_startup()
         return {path: await datasette.client.get(path) for path in paths}
 

@@ -85,12 +85,12 @@ def test_the_cache_is_bounded(monkeypatch: Any) -> None:
 def test_a_plain_article_search_goes_to_the_search_query() -> None:
     from datasette_plugins.search_redirect import search_target
 
-    assert search_target(scope("/archive/articles", "_search=nota+kesepahaman")) == (
+    assert search_target(scope("/archive/articles", "_search=nota+kesepahaman"), "archive") == (
         "/archive/search?term=nota+kesepahaman"
     )
     for kept in (scope("/archive/articles", "_search=x&source=lkpp_news"),
                  scope("/archive/articles.json", "_search=x"), scope("/archive/articles")):  # fmt: skip
-        assert search_target(kept) is None
+        assert search_target(kept, "archive") is None
 
 
 def test_streamed_csv_of_a_filtered_table_matches_datasettes_own(tmp_path: Path) -> None:
@@ -134,8 +134,10 @@ def test_streamed_csv_of_a_filtered_table_matches_datasettes_own(tmp_path: Path)
 def test_a_plain_notice_search_goes_to_the_notices_search_query() -> None:
     from datasette_plugins.search_redirect import search_target
 
-    assert search_target(scope("/archive/notices", "_search=jalan")) == (
+    assert search_target(scope("/archive/notices", "_search=jalan"), "archive") == (
         "/archive/search_notices?term=jalan"
     )
-    assert search_target(scope("/archive/notices", "_search=jalan&lpse=jakarta")) is None
-    assert search_target(scope("/archive/notices", "_search=jalan&kind=")) is None  # a filter
+    assert search_target(scope("/archive/notices", "_search=jalan&lpse=jakarta"), "archive") is None
+    assert (
+        search_target(scope("/archive/notices", "_search=jalan&kind="), "archive") is None
+    )  # a filter

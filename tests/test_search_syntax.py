@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from archive.migrations import FTS_TOKENIZE
-from datasette_plugins.search_syntax import explained, fts_query, quoted, read_search
+from archive.search import explained, fts_query, quoted, read_search
 
 OPERATOR_HINT = "AND, OR and NOT go between two terms, as in tender NOT batal"
 READINGS = {

@@ -23,6 +23,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from archive.connection import open_archive
 from archive.notices import FIELDS, write_notices
+from datasette_plugins import vega_size
 from scrapers.items import NoticeItem
 from tests.browser.conftest import ArchiveSite
 from tests.browser.test_site import (
@@ -241,6 +242,20 @@ def test_a_chart_query_opens_as_a_chart(browser: WebDriver, archive_site: Archiv
     )
     assert "g.x_type=temporal" in browser.current_url
     assert not browser.find_elements(By.XPATH, "//button[.='Show charting options']")
+    chart = browser.find_element(By.CSS_SELECTOR, ".vega-embed canvas, .vega-embed svg")
+    # The plot area is 360 px high (datasette_plugins/vega_size.py); vega-lite's own is 200.
+    assert chart.size["height"] >= vega_size.HEIGHT and chart.size["width"] >= vega_size.WIDTH
+
+
+def test_the_database_page_lists_tables_as_the_home_page_does(
+    browser: WebDriver, archive_site: ArchiveSite
+) -> None:
+    browser.get(archive_site.url("/"))
+    home = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".archive-tables li > a")]
+    browser.get(archive_site.url("/archive"))
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".db-table h3 a")]
+    assert listed[:3] == ["articles", "article_versions", "article_agencies"]
+    assert listed == [name for name in home if name in listed]
 
 
 def test_table_pages_put_the_data_before_the_column_descriptions(
