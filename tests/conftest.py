@@ -37,7 +37,6 @@ def procarchive(*args: str, cwd: Path, timeout: float = 600) -> subprocess.Compl
     )
 
 
-
 def migrations_without(name: str) -> Migrations:
     """procarchive's migrations in their order, `name` left out: monkeypatched onto
     archive.migrations.MIGRATIONS, an archive opened is one that has not had it yet."""
@@ -48,6 +47,7 @@ def migrations_without(name: str) -> Migrations:
         if migration.name != name:
             earlier(name=migration.name, transactional=migration.transactional)(migration.fn)
     return earlier
+
 
 def realdata(folder: str) -> Path:
     """A folder of ../shared/realdata, or skip the test with the reason."""

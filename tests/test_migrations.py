@@ -23,9 +23,7 @@ def old_archive(path: Path) -> list[tuple[str, str]]:
     db = Database(path)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     recorded = []
-    for day, migration in enumerate(
-        migrations.MIGRATIONS.pending(db)[:APPLIED_BEFORE], start=1
-    ):
+    for day, migration in enumerate(migrations.MIGRATIONS.pending(db)[:APPLIED_BEFORE], start=1):
         with db.atomic():
             migration.fn(db)
             row = (migration.name, f"2025-03-{day:02d}T08:00:00+00:00")
@@ -75,7 +73,7 @@ def test_migrate_returns_the_names_it_applied(tmp_path: Path) -> None:
 def test_the_migrations_keep_their_names_and_order() -> None:
     """The names archives already carry: renaming one would apply it again."""
     assert EVERY[0] == "0001_articles" and EVERY[-1] == "0022_planned_notices"
-    assert EVERY == sorted(EVERY) and len(EVERY) == 21
+    assert sorted(EVERY) == EVERY and len(EVERY) == 21
     assert not any(name.startswith("0016_") for name in EVERY)  # never existed
 
 
@@ -111,6 +109,9 @@ def test_another_programs_migrations_are_not_an_archive(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(NotAnArchive):
         open_archive(tmp_path / "theirs.db")
-    assert "articles" not in sqlite3.connect(tmp_path / "theirs.db").execute(
-        "SELECT group_concat(name) FROM sqlite_master"
-    ).fetchone()[0]
+    assert (
+        "articles"
+        not in sqlite3.connect(tmp_path / "theirs.db")
+        .execute("SELECT group_concat(name) FROM sqlite_master")
+        .fetchone()[0]
+    )
