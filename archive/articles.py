@@ -13,25 +13,34 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.aliases import write_aliases
+from archive.statements import insert_sql, update_sql, values
 
 ARTICLE_COLUMNS = (
     "id", "url", "source", "title", "published_at", "year", "author", "lang", "kind", "text",
     "reference", "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id",
     "source_updated", "agencies", "canonical_claim",
 )  # fmt: skip
-# What a new state replaces (`source` never changes: see write_articles).
-CONTENT_COLUMNS = (
-    "url", "title", "published_at", "year", "author", "lang", "kind", "text",
-    "reference", "content_hash", "capture_id", "source_updated", "agencies", "canonical_claim",
-)  # fmt: skip
+# What a new state replaces: all but the id, the source (never changes: see write_articles)
+# and what every sighting sets.
+CONTENT_COLUMNS = tuple(
+    c
+    for c in ARTICLE_COLUMNS
+    if c not in ("id", "source", "first_seen_at", "last_seen_at", "crawl_id")
+)
+# What re-seeing it unchanged sets, and what a new state sets (a gone page is back).
+SIGHTING_COLUMNS = ("last_seen_at", "crawl_id", "capture_id", "source_updated")
+REPLACED_COLUMNS = (*CONTENT_COLUMNS, "last_seen_at", "crawl_id", "gone_at", "gone_reason")
 MOU_COLUMNS = (
-    "signed_on", "signed_on_raw", "place", "document_type", "renewal", "duration_text",
-    "duration_months", "scope",
+    "article_id", "year", "signed_on", "signed_on_raw", "place", "document_type", "renewal",
+    "duration_text", "duration_months", "scope",
 )  # fmt: skip
-PARTY_COLUMNS = ("agency", "role", "in_gazetteer", "person", "person_title", "acting_for")
+PARTY_COLUMNS = (
+    "article_id", "agency", "role", "in_gazetteer", "person", "person_title", "acting_for",
+)  # fmt: skip
 VERSION_COLUMNS = (
-    "title", "text", "published_at", "author", "reference", "content_hash", "first_seen_at",
-    "last_seen_at", "crawl_id", "capture_id", "gone_at", "gone_reason",
+    "article_id", "superseded_at", "title", "text", "published_at", "author", "reference",
+    "content_hash", "first_seen_at", "last_seen_at", "crawl_id", "capture_id", "gone_at",
+    "gone_reason",
 )  # fmt: skip
 
 
@@ -40,11 +49,8 @@ def now() -> str:
 
 
 def keep_version(db: Database, old: dict[str, Any], superseded_at: str) -> None:
-    db.execute(
-        f"INSERT INTO article_versions (article_id, {', '.join(VERSION_COLUMNS)}, superseded_at) "
-        f"VALUES ({', '.join('?' * (len(VERSION_COLUMNS) + 2))})",
-        [old["id"], *(old[c] for c in VERSION_COLUMNS), superseded_at],
-    )
+    version = {**old, "article_id": old["id"], "superseded_at": superseded_at}
+    db.execute(insert_sql("article_versions", VERSION_COLUMNS), values(version, VERSION_COLUMNS))
 
 
 def _previous(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -63,7 +69,7 @@ def write_articles(
     at and claims become its aliases (archive.aliases) in the same transaction; one already
     another article's stays so, counted as `alias_conflict`."""
     counts = {"new": 0, "changed": 0, "unchanged": 0}
-    with db.conn:
+    with db.atomic():
         previous = _previous(db, [row["id"] for row in rows])
         owned = []
         for row in rows:
@@ -74,37 +80,28 @@ def write_articles(
                 continue
             owned.append(row)
             if old is None:
-                values = {
+                new = {
                     **row,
                     "first_seen_at": seen_at,
                     "last_seen_at": seen_at,
                     "crawl_id": crawl_id,
                 }
-                db.execute(
-                    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
-                    [values.get(c) for c in ARTICLE_COLUMNS],
-                )
+                db.execute(insert_sql("articles", ARTICLE_COLUMNS), values(new, ARTICLE_COLUMNS))
                 counts["new"] += 1
             elif old["content_hash"] == row["content_hash"] and not old["gone_at"]:
+                seen = {**row, "last_seen_at": seen_at, "crawl_id": crawl_id}
                 db.execute(
-                    "UPDATE articles SET last_seen_at = ?, crawl_id = ?, capture_id = ?, "
-                    "source_updated = ? WHERE id = ?",
-                    [
-                        seen_at,
-                        crawl_id,
-                        row.get("capture_id"),
-                        row.get("source_updated"),
-                        row["id"],
-                    ],
+                    update_sql("articles", SIGHTING_COLUMNS, "id = ?"),
+                    [*values(seen, SIGHTING_COLUMNS), row["id"]],
                 )
                 counts["unchanged"] += 1
             else:
                 keep_version(db, old, seen_at)
+                replaced = {**row, "last_seen_at": seen_at, "crawl_id": crawl_id,
+                            "gone_at": None, "gone_reason": None}  # fmt: skip
                 db.execute(
-                    f"UPDATE articles SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)}, "
-                    "last_seen_at = ?, crawl_id = ?, gone_at = NULL, gone_reason = NULL WHERE id = ?",
-                    [*(row.get(c) for c in CONTENT_COLUMNS), seen_at, crawl_id, row["id"]],
+                    update_sql("articles", REPLACED_COLUMNS, "id = ?"),
+                    [*values(replaced, REPLACED_COLUMNS), row["id"]],
                 )
                 counts["changed"] += 1
         if conflicts := write_aliases(db, owned, now()):
@@ -127,7 +124,7 @@ def write_records(db: Database, rows: list[dict[str, Any]]) -> None:
         return
     ids = [row["id"] for row in rows]
     marks = ",".join("?" * len(ids))
-    with db.conn:
+    with db.atomic():
         for table in ("mou_parties", "mous", "article_agencies"):
             db.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
         for row in rows:
@@ -143,20 +140,18 @@ def write_records(db: Database, rows: list[dict[str, Any]]) -> None:
                 continue
             year = int(mou["signed_on"][:4]) if mou.get("signed_on") else row.get("year")
             db.execute(
-                f"INSERT INTO mous (article_id, year, {', '.join(MOU_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(MOU_COLUMNS) + 2))})",
-                [row["id"], year, *(mou.get(c) for c in MOU_COLUMNS)],
+                insert_sql("mous", MOU_COLUMNS),
+                values({**mou, "article_id": row["id"], "year": year}, MOU_COLUMNS),
             )
             db.conn.executemany(
-                f"INSERT INTO mou_parties (article_id, {', '.join(PARTY_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * (len(PARTY_COLUMNS) + 1))})",
-                [(row["id"], *(party.get(c) for c in PARTY_COLUMNS)) for party in mou["parties"]],
+                insert_sql("mou_parties", PARTY_COLUMNS),
+                [values({**p, "article_id": row["id"]}, PARTY_COLUMNS) for p in mou["parties"]],
             )
 
 
 def refresh_agencies(db: Database, agencies: Iterable[Any]) -> None:
     """The gazetteer as a table, for Datasette's labels and joins."""
-    with db.conn:
+    with db.atomic():
         db.conn.executemany(
             "INSERT OR REPLACE INTO agencies (name, full_name, country, type) VALUES (?, ?, ?, ?)",
             [(a.name, a.full, a.country, a.type) for a in agencies],
@@ -167,7 +162,7 @@ def mark_seen(db: Database, ids: list[str], crawl_id: int | None, seen_at: str) 
     """Articles found current without being parsed again (304, or unchanged per listing).
     One that had been found gone is back: its gone state becomes a version."""
     counts = {"unchanged": 0, "changed": 0}
-    with db.conn:
+    with db.atomic():
         for identifier, old in _previous(db, ids).items():
             if old["gone_at"]:
                 keep_version(db, old, seen_at)
@@ -187,7 +182,7 @@ def mark_gone(db: Database, gone: Iterable[tuple[str, str]], crawl_id: int | Non
     that crawl `crawl_id` met alive (at another of its URLs: archive.aliases) is not gone."""
     marked = 0
     met = " AND crawl_id IS NOT ?" if crawl_id is not None else ""
-    with db.conn:
+    with db.atomic():
         for identifier, reason in gone:
             cursor = db.execute(
                 "UPDATE articles SET gone_at = ?, gone_reason = ?, crawl_id = ? "
@@ -211,7 +206,7 @@ def mark_unlisted(
     page that passed for a listing) is not a deletion. The first miss is kept in
     `unlisted_at`, cleared when the article is listed again or a complete walk (`missing`
     is None for an incomplete one) does not miss it. Returns (gone, missed once)."""
-    with db.conn:
+    with db.atomic():
         earlier = {
             row[0]
             for row in db.execute(

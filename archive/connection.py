@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.migrations import migrate
+from archive.migrations import MIGRATIONS, OLD_RECORD, migrate
 
 logger = logging.getLogger(__name__)
 # What a write to the archive raises when the disk or the file refuses it (refused_write
@@ -67,7 +67,16 @@ def check_archive(conn: sqlite3.Connection, path: str | Path, create: bool) -> N
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         raise NotAnArchive(f"{path} is not an SQLite database ({exc})") from None
-    if "_migrations" in tables or (create and not tables):
+    if OLD_RECORD in tables or ours(conn, tables) or (create and not tables):
         return
     what = "an empty file" if not tables else f"tables {', '.join(sorted(tables)[:5])}"
-    raise NotAnArchive(f"{path} is not a procarchive archive ({what}, no _migrations table)")
+    raise NotAnArchive(f"{path} is not a procarchive archive ({what}, no migrations of ours)")
+
+
+def ours(conn: sqlite3.Connection, tables: set[str]) -> bool:
+    """Does `_sqlite_migrations` record procarchive's migrations? Other programs that use
+    sqlite-utils' Migrations have the table too, with their own migration sets."""
+    if MIGRATIONS.migrations_table not in tables:
+        return False
+    query = f"SELECT 1 FROM [{MIGRATIONS.migrations_table}] WHERE migration_set = ? LIMIT 1"
+    return conn.execute(query, [MIGRATIONS.name]).fetchone() is not None

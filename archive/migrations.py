@@ -1,23 +1,26 @@
-"""The archive's schema, as an ordered list of migrations applied once each.
+"""The archive's schema, as an ordered set of migrations applied once each.
 
-Applied migrations are recorded in `_migrations`; a new schema change is a new function
-appended to MIGRATIONS, never an edit of an applied one.
+Each is registered on sqlite-utils' `Migrations` in the order it applies (the order of this
+file), and recorded as applied in `_sqlite_migrations`; a new schema change is a new
+function appended here, never an edit of an applied one. The numbers are the names archives
+already carry: 0016 was never applied to any, so it stays absent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from archive.ids import article_id
 from scrapers.extract.stages import notice_status
 
+MIGRATIONS = Migrations("procarchive")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
 
 
+@MIGRATIONS(name="0001_articles")
 def create_articles(db: Database) -> None:
     db.table("articles").create(
         {
@@ -43,6 +46,7 @@ def create_articles(db: Database) -> None:
     db.table("article_versions").create_index(["article_id"])
 
 
+@MIGRATIONS(name="0002_crawls")
 def create_crawls(db: Database) -> None:
     db.table("crawls").create(
         {
@@ -57,6 +61,7 @@ def create_crawls(db: Database) -> None:
     db.table("crawls").create_index(["run_id"])
 
 
+@MIGRATIONS(name="0003_articles_fts")
 def articles_full_text(db: Database) -> None:
     """FTS5 on title and text. Our own triggers fire only when those columns change, so
     re-seeing an unchanged article (last_seen_at moves) does not rewrite its index entry."""
@@ -79,6 +84,7 @@ def articles_full_text(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0004_captures_and_deletions")
 def captures_and_deletions(db: Database) -> None:
     """Raw captures (WARC records) and what links rows to them; articles that went away."""
     db.table("captures").create(
@@ -98,6 +104,7 @@ def captures_and_deletions(db: Database) -> None:
     db.table("article_versions").create_index(["superseded_at"])
 
 
+@MIGRATIONS(name="0005_incremental_crawls")
 def incremental_crawls(db: Database) -> None:
     """What nightly crawls need to skip or revalidate: the listing's own change hint for each
     article, the validators of each capture, and a count of articles found gone."""
@@ -108,6 +115,7 @@ def incremental_crawls(db: Database) -> None:
     db.table("crawls").add_column("bytes_received", int)
 
 
+@MIGRATIONS(name="0006_procurement_records")
 def procurement_records(db: Database) -> None:
     """Kinds, the organisations each article names, and MoU signings with their parties."""
     db.table("articles").add_column("agencies", str)  # JSON array, for Datasette's array facet
@@ -159,6 +167,7 @@ def procurement_records(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0007_mirrors")
 def mirrors(db: Database) -> None:
     """Reposts linked to their originals: a persistent sketch index, the links with their
     evidence and differences, and each article's place in its story."""
@@ -196,6 +205,7 @@ def mirrors(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0008_notices")
 def notices(db: Database) -> None:
     """SPSE packages (tenders, non-tenders, pencatatan, swakelola, darurat): the current state,
     every version a crawl saw, the schedule, winners and realisations, and articles naming them."""
@@ -278,6 +288,7 @@ def notices(db: Database) -> None:
     db.table("notices").add_column("scanned_version", int)
 
 
+@MIGRATIONS(name="0009_documents")
 def documents(db: Database) -> None:
     """Attachments that notices and articles link to: one row a version of a document (its
     bytes are in the WARC), the text where it has one, and what links to it."""
@@ -308,6 +319,7 @@ def documents(db: Database) -> None:
     db.table("document_links").create_index(["parent_type", "parent_id"])
 
 
+@MIGRATIONS(name="0010_articles_at_scale")
 def articles_at_scale(db: Database) -> None:
     """Indexes for a million articles of 3 KB, where reading a row means reading a page. A
     page filtered by source, kind or year reads its 50 rows in the page's order (newest
@@ -335,6 +347,7 @@ def count_article_facets(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0011_article_facet_counts")
 def article_facet_counts(db: Database) -> None:
     """The number of articles for each combination of source, kind, year and month, kept by
     triggers. The articles page's facets (datasette_plugins/precounted_facets.py), the home
@@ -371,6 +384,7 @@ def article_facet_counts(db: Database) -> None:
     count_article_facets(db)
 
 
+@MIGRATIONS(name="0012_summary_indexes")
 def summary_indexes(db: Database) -> None:
     """Indexes that answer from themselves what would otherwise read rows of a million
     articles or 200,000 notices from disk: an article's source by its id (the MoUs-per-month
@@ -381,96 +395,23 @@ def summary_indexes(db: Database) -> None:
     db.table("notices").create_index(["lpse", "announced_at"])
 
 
+@MIGRATIONS(name="0013_canonical_claims")
 def canonical_claims(db: Database) -> None:
     """The address a page claims for itself (rel=canonical) outside its source's domains,
     kept beside the URL it was archived under instead of followed."""
     db.table("articles").add_column("canonical_claim", str)
 
 
+@MIGRATIONS(name="0014_unlisted_twice")
 def unlisted_twice(db: Database) -> None:
     """When a complete listing walk first missed an article: gone only if the next misses it too."""
     db.table("articles").add_column("unlisted_at", str)
 
 
-SOURCE_HEALTH = """
-SELECT c.source, c.status AS last_status, c.finished_at AS last_crawl, c.drift{columns},
-  json_extract(h.health, '$.paths.sitemaps.links') AS sitemap_links,
-  json_extract(h.health, '$.paths.feeds.links') AS feed_links,
-  json_extract(h.health, '$.paths.listings.links') AS listing_links,
-  json_extract(h.health, '$.paths.listings.pages') AS listing_pages,
-  json_extract(h.health, '$.expected_extractor') AS expected_extractor,
-  (SELECT sum(value) FROM json_each(h.health, '$.articles')) AS articles_read,
-  json_extract(h.health, '$.articles.generic') AS articles_generic,
-  (SELECT max(g.finished_at) FROM crawls g
-    WHERE g.source = c.source AND g.status = 'ok') AS last_good_crawl
-FROM crawls c
--- a health that is not JSON (written by hand, damaged) reads as none
-JOIN (SELECT id, CASE WHEN json_valid(health) THEN health END AS health FROM crawls) h
-  ON h.id = c.id
-WHERE c.id = (SELECT max(id) FROM crawls WHERE source = c.source)
-"""
-
-
-def source_health(db: Database) -> None:
-    """Each crawl's health (pages and article links by discovery path, articles by
-    extractor) and its drift; each source's latest crawl beside its last good one."""
-    db.table("crawls").add_column("health", str)
-    db.table("crawls").add_column("drift", str)
-    db.create_view("source_health", SOURCE_HEALTH.format(columns=""))
-
-
-def crawl_budgets(db: Database) -> None:
-    """What cut a crawl's walk short (a budget spent, a trap detected: scrapers/budget.py),
-    in the crawl and on the source's health."""
-    db.table("crawls").add_column("cut_short", str)
-    db.create_view("source_health", SOURCE_HEALTH.format(columns=", c.cut_short"), replace=True)
-
-
-def capture_methods(db: Database) -> None:
-    """The request method of a capture. Only a GET's payload is an original for revisits:
-    replay tools look a revisit's original up by its URL alone, and a POST capture is indexed
-    under its URL and form. Captures from before have none and are taken for GETs (the only
-    POSTs then were SPSE's DataTables listings)."""
-    db.table("captures").add_column("method", str)
-
-
-def mou_signings(db: Database) -> None:
-    """One MoU signing, one row, whatever number of articles report it (the agency's news,
-    its reposts, the partner's release): `mous.signing_id` names it; procarchive/linking/signings.py
-    groups them after every crawl. The readable columns are the signing's first report's."""
-    db.table("mou_signings").create(
-        {
-            "id": str, "signed_on": str, "year": int, "place": str, "renewal": int,
-            "document_type": str, "parties": str, "party_list": str, "signatories": str,
-            "first_report_id": str, "first_reported_at": str, "reports": int, "report_ids": str,
-        },
-        pk="id",
-        foreign_keys=[("first_report_id", "articles", "id")],
-    )  # fmt: skip
-    db.table("mou_signings").create_index(["year"])
-    db.table("mous").add_column("signing_id", str, fk="mou_signings", fk_col="id")
-    db.table("mous").create_index(["signing_id"])
-    # The overview shows each report with its signing (0006's view, signing_id added).
-    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'mou_overview'").fetchone()[0]
-    db.execute("DROP VIEW mou_overview")
-    db.execute(
-        view.replace("SELECT mous.article_id,", "SELECT mous.article_id, mous.signing_id,", 1)
-    )
-
-
-def planned_notices(db: Database) -> None:
-    """A notice whose stage says it has not started ("Belum Dimulai") is planned, as its
-    OCDS tenderStatus always was (scrapers/extract/stages.py); before, it was stored active."""
-    rows = db.execute("SELECT id, stage FROM notices WHERE status = 'active'").fetchall()
-    db.conn.executemany(
-        "UPDATE notices SET status = 'planned' WHERE id = ?",
-        [(id_,) for id_, stage in rows if notice_status(stage) == "planned"],
-    )
-
-
+@MIGRATIONS(name="0015_page_aliases")
 def page_aliases(db: Database) -> None:
     """Every URL an article was read at or claims (archive.aliases): `url_id` is the id the
-    URL itself gives (pipelines.normalize.article_id), `article_id` the article it leads to.
+    URL itself gives (archive.ids.article_id), `article_id` the article it leads to.
     Filled from the articles' own URLs, then from the HTML pages their states were captured
     at (a capture that several articles cite is a listing or an API page, not theirs)."""
     db.table("article_urls").create(
@@ -517,6 +458,77 @@ def _backfill_aliases(db: Database, candidates: str) -> int:
     ).fetchone()[0]
 
 
+SOURCE_HEALTH = """
+SELECT c.source, c.status AS last_status, c.finished_at AS last_crawl, c.drift{columns},
+  json_extract(h.health, '$.paths.sitemaps.links') AS sitemap_links,
+  json_extract(h.health, '$.paths.feeds.links') AS feed_links,
+  json_extract(h.health, '$.paths.listings.links') AS listing_links,
+  json_extract(h.health, '$.paths.listings.pages') AS listing_pages,
+  json_extract(h.health, '$.expected_extractor') AS expected_extractor,
+  (SELECT sum(value) FROM json_each(h.health, '$.articles')) AS articles_read,
+  json_extract(h.health, '$.articles.generic') AS articles_generic,
+  (SELECT max(g.finished_at) FROM crawls g
+    WHERE g.source = c.source AND g.status = 'ok') AS last_good_crawl
+FROM crawls c
+-- a health that is not JSON (written by hand, damaged) reads as none
+JOIN (SELECT id, CASE WHEN json_valid(health) THEN health END AS health FROM crawls) h
+  ON h.id = c.id
+WHERE c.id = (SELECT max(id) FROM crawls WHERE source = c.source)
+"""
+
+
+@MIGRATIONS(name="0017_source_health")
+def source_health(db: Database) -> None:
+    """Each crawl's health (pages and article links by discovery path, articles by
+    extractor) and its drift; each source's latest crawl beside its last good one."""
+    db.table("crawls").add_column("health", str)
+    db.table("crawls").add_column("drift", str)
+    db.create_view("source_health", SOURCE_HEALTH.format(columns=""))
+
+
+@MIGRATIONS(name="0018_crawl_budgets")
+def crawl_budgets(db: Database) -> None:
+    """What cut a crawl's walk short (a budget spent, a trap detected: scrapers/budget.py),
+    in the crawl and on the source's health."""
+    db.table("crawls").add_column("cut_short", str)
+    db.create_view("source_health", SOURCE_HEALTH.format(columns=", c.cut_short"), replace=True)
+
+
+@MIGRATIONS(name="0019_capture_methods")
+def capture_methods(db: Database) -> None:
+    """The request method of a capture. Only a GET's payload is an original for revisits:
+    replay tools look a revisit's original up by its URL alone, and a POST capture is indexed
+    under its URL and form. Captures from before have none and are taken for GETs (the only
+    POSTs then were SPSE's DataTables listings)."""
+    db.table("captures").add_column("method", str)
+
+
+@MIGRATIONS(name="0020_mou_signings")
+def mou_signings(db: Database) -> None:
+    """One MoU signing, one row, whatever number of articles report it (the agency's news,
+    its reposts, the partner's release): `mous.signing_id` names it; procarchive/linking/signings.py
+    groups them after every crawl. The readable columns are the signing's first report's."""
+    db.table("mou_signings").create(
+        {
+            "id": str, "signed_on": str, "year": int, "place": str, "renewal": int,
+            "document_type": str, "parties": str, "party_list": str, "signatories": str,
+            "first_report_id": str, "first_reported_at": str, "reports": int, "report_ids": str,
+        },
+        pk="id",
+        foreign_keys=[("first_report_id", "articles", "id")],
+    )  # fmt: skip
+    db.table("mou_signings").create_index(["year"])
+    db.table("mous").add_column("signing_id", str, fk="mou_signings", fk_col="id")
+    db.table("mous").create_index(["signing_id"])
+    # The overview shows each report with its signing (0006's view, signing_id added).
+    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'mou_overview'").fetchone()[0]
+    db.execute("DROP VIEW mou_overview")
+    db.execute(
+        view.replace("SELECT mous.article_id,", "SELECT mous.article_id, mous.signing_id,", 1)
+    )
+
+
+@MIGRATIONS(name="0021_announced_at_with_offset")
 def announced_at_with_offset(db: Database) -> None:
     """notices.announced_at one kind of value (pandas and spreadsheets read a column of one
     kind): a full ISO 8601 date-time with the LPSE's UTC offset. A bare date (a package
@@ -553,44 +565,44 @@ def announced_at_with_offset(db: Database) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable[[Database], None]]] = [
-    ("0001_articles", create_articles),
-    ("0002_crawls", create_crawls),
-    ("0003_articles_fts", articles_full_text),
-    ("0004_captures_and_deletions", captures_and_deletions),
-    ("0005_incremental_crawls", incremental_crawls),
-    ("0006_procurement_records", procurement_records),
-    ("0007_mirrors", mirrors),
-    ("0008_notices", notices),
-    ("0009_documents", documents),
-    ("0010_articles_at_scale", articles_at_scale),
-    ("0011_article_facet_counts", article_facet_counts),
-    ("0012_summary_indexes", summary_indexes),
-    ("0013_canonical_claims", canonical_claims),
-    ("0014_unlisted_twice", unlisted_twice),
-    ("0015_page_aliases", page_aliases),
-    ("0017_source_health", source_health),
-    ("0018_crawl_budgets", crawl_budgets),
-    ("0019_capture_methods", capture_methods),
-    ("0020_mou_signings", mou_signings),
-    ("0021_announced_at_with_offset", announced_at_with_offset),
-    ("0022_planned_notices", planned_notices),
-]
+@MIGRATIONS(name="0022_planned_notices")
+def planned_notices(db: Database) -> None:
+    """A notice whose stage says it has not started ("Belum Dimulai") is planned, as its
+    OCDS tenderStatus always was (scrapers/extract/stages.py); before, it was stored active."""
+    rows = db.execute("SELECT id, stage FROM notices WHERE status = 'active'").fetchall()
+    db.conn.executemany(
+        "UPDATE notices SET status = 'planned' WHERE id = ?",
+        [(id_,) for id_, stage in rows if notice_status(stage) == "planned"],
+    )
+
+
+# Where archives made before sqlite-utils' Migrations recorded theirs (name, applied_at).
+OLD_RECORD = "_migrations"
 
 
 def migrate(db: Database) -> list[str]:
     """Apply the migrations not yet applied, each in its own transaction. Returns their names."""
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-    done = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
-    applied = []
-    for name, migration in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            migration(db)
-            db.execute(
-                "INSERT INTO _migrations VALUES (?, ?)",
-                [name, datetime.now(UTC).isoformat(timespec="seconds")],
-            )
-        applied.append(name)
-    return applied
+    carry_over_old_record(db)
+    pending = [migration.name for migration in MIGRATIONS.pending(db)]
+    MIGRATIONS.apply(db)
+    return pending
+
+
+def carry_over_old_record(db: Database) -> None:
+    """An archive's applied migrations as `_migrations` recorded them, recorded the way
+    `MIGRATIONS` reads them (same names, same times, same order), once: `_migrations` is
+    dropped in the same transaction. Kept, it would be a second record that new migrations
+    never reach, by which an earlier procarchive would take the archive for one of its own
+    and write into a schema newer than it knows; dropped, that procarchive refuses the
+    archive (its check_archive looks for `_migrations`) and one record is left."""
+    if not db[OLD_RECORD].exists():
+        return
+    with db.atomic():
+        MIGRATIONS.ensure_migrations_table(db)
+        db.execute(
+            f"INSERT OR IGNORE INTO [{MIGRATIONS.migrations_table}] "
+            "(migration_set, name, applied_at) "
+            f"SELECT ?, name, applied_at FROM [{OLD_RECORD}] ORDER BY rowid",
+            [MIGRATIONS.name],
+        )
+        db.execute(f"DROP TABLE [{OLD_RECORD}]")

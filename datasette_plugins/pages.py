@@ -52,7 +52,7 @@ TABLE_GROUPS = {
     "Documents": ["documents", "document_links"],
     "Crawls": ["source_health", "crawls", "captures"],
 }  # fmt: skip
-INTERNAL_TABLES = frozenset({"article_sketches", "articles_facet_counts", "_migrations"})
+INTERNAL_TABLES = frozenset({"article_sketches", "articles_facet_counts", "_sqlite_migrations"})
 # The home page's canned queries by subject (metadata.yml's order within each); a query no
 # group names is listed under "More queries".
 QUERY_GROUPS = {

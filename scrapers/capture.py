@@ -21,19 +21,12 @@ from scrapy.utils.python import to_bytes
 from twisted.web.client import URI
 from twisted.web.http_headers import Headers as TxHeaders
 
+from archive.captures import write_capture
 from archive.connection import WRITE_ERRORS, ArchiveUnwritable, refused_write
 from archive.session import CrawlArchive
 from archive.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
-
-
-CAPTURE_COLUMNS = (
-    "id", "url", "fetched_at", "status", "content_type", "payload_sha256", "payload_length",
-    "warc_file", "warc_offset", "warc_length", "record_type", "revisit_of", "crawl_id", "etag",
-    "last_modified", "method",
-)  # fmt: skip
-INSERT_CAPTURE = f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))})"
 
 
 def warc_dir(settings: Any) -> Path:
@@ -138,9 +131,7 @@ class CaptureMiddleware:
             "last_modified": _header(response, b"Last-Modified"),
             "method": request.method,
         }
-        # Committed before the callback can cite it: a row never names a missing capture.
-        with self.db.conn:
-            self.db.execute(INSERT_CAPTURE, [row[column] for column in CAPTURE_COLUMNS])
+        write_capture(self.db, row)  # committed before the callback can cite it
         return capture_id
 
     def original(self, digest: str) -> tuple[str, str, str] | None:

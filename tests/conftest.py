@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 import yaml
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
+from archive import migrations
 from archive.connection import open_archive
 from samples.server import SampleServer
 from samples.sites import build_sites, serve_samples
@@ -32,6 +35,18 @@ def procarchive(*args: str, cwd: Path, timeout: float = 600) -> subprocess.Compl
         timeout=timeout,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PROCARCHIVE_STRICT": "0"},
     )
+
+
+def migrations_without(name: str) -> Migrations:
+    """procarchive's migrations in their order, `name` left out: monkeypatched onto
+    archive.migrations.MIGRATIONS, an archive opened is one that has not had it yet."""
+    every = migrations.MIGRATIONS.pending(Database(memory=True))  # none applied: all of them
+    assert name in [migration.name for migration in every]
+    earlier = Migrations(migrations.MIGRATIONS.name)
+    for migration in every:
+        if migration.name != name:
+            earlier(name=migration.name, transactional=migration.transactional)(migration.fn)
+    return earlier
 
 
 def realdata(folder: str) -> Path:

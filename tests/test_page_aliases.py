@@ -29,7 +29,7 @@ from samples.content import Article, blog_posts
 from samples.lkpp_live_site import LiveAgencySite, live_articles
 from samples.server import Page, SampleServer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
-from tests.conftest import crawl, write_registry
+from tests.conftest import crawl, migrations_without, write_registry
 
 SOURCE = "catatan_pengadaan"
 
@@ -277,8 +277,7 @@ def test_the_migration_keeps_every_url_an_archived_article_was_read_at(
 ) -> None:
     """Backfilled from the articles' URLs and the pages they were captured at; a capture
     several articles cite (a WordPress API page) is none of theirs."""
-    earlier = [m for m in migrations.MIGRATIONS if m[0] != "0015_page_aliases"]
-    monkeypatch.setattr(migrations, "MIGRATIONS", earlier)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations_without("0015_page_aliases"))
     db = open_archive(tmp_path / "archive.db")
     captures = [
         ("c1", f"{BLOG}/2025/01/a.html?m=1", "text/html; charset=UTF-8"),

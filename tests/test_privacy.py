@@ -72,7 +72,7 @@ def _plant_json(value: Any) -> Any:
 
 def tables(conn: sqlite3.Connection) -> list[str]:
     """The archive's tables of records: not SQLite's, not full-text indexes or their parts,
-    not procarchive's bookkeeping (_migrations)."""
+    not procarchive's bookkeeping (_sqlite_migrations)."""
     return sorted(
         name
         for schema, name, kind, *_ in conn.execute("PRAGMA table_list")

@@ -224,7 +224,7 @@ def test_publishing_an_archive_of_an_earlier_schema_migrates_it(tmp_path: Path) 
         for trigger in ("ai", "ad", "au"):
             db.execute(f"DROP TRIGGER articles_facet_counts_{trigger}")
         db.execute("DROP TABLE articles_facet_counts")
-        db.execute("DELETE FROM _migrations WHERE name = '0011_article_facet_counts'")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = '0011_article_facet_counts'")
     db.close()
     assert main(["publish", str(tmp_path / "site"), "--db", str(archive)]) == 0
     home = fetch_all(tmp_path / "site" / "archive.db", ["/"], tmp_path / "site", immutable=True)

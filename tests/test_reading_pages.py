@@ -173,7 +173,7 @@ def test_the_home_page_searches_and_lists_the_queries(archive: Path) -> None:
         "notices",
         "documents",
     ]
-    assert "article_sketches" in groups[-1] and "_migrations" in groups[-1]
+    assert "article_sketches" in groups[-1] and "_sqlite_migrations" in groups[-1]
     assert not [t for group in groups[:-1] for t in group if "sketches" in t or "_fts" in t]
     sources = soup.select_one("table.sources")
     assert sources is not None and "LKPP news (lkpp.go.id)" in sources.get_text()

@@ -18,6 +18,7 @@ from archive.connection import open_archive
 from archive.notices import announced_moment, write_notices
 from procarchive.export import export_csv
 from scrapers.items import NoticeItem
+from tests.conftest import migrations_without
 from tests.pipelines.test_notice_writes import notice
 
 MIGRATION = "0021_announced_at_with_offset"
@@ -91,8 +92,7 @@ def test_the_migration_gives_archived_dates_their_lpses_offset(
 ) -> None:
     """The offset of the notice's own schedule, else of its LPSE's other notices, else the
     LPSE registry's, else WIB."""
-    earlier = [m for m in migrations.MIGRATIONS if m[0] != MIGRATION]
-    monkeypatch.setattr(migrations, "MIGRATIONS", earlier)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations_without(MIGRATION))
     db = open_archive(tmp_path / "archive.db")
     base = {"lpse": lpse, "category": "swakelola", "first_seen_at": "x", "last_seen_at": "x"}
     rows: list[dict[str, Any]] = [{**base, "id": "a", "package_code": "1", "announced_at": "2026-05-02"},

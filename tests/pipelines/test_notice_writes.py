@@ -156,6 +156,6 @@ def test_notices_archived_before_are_planned_too(tmp_path: Path) -> None:
     db = open_archive(tmp_path / "archive.db")
     write_notices(db, [notice()], 1)
     db.execute("UPDATE notices SET stage = 'Tender Belum Dimulai', status = 'active'")
-    db.execute("DELETE FROM _migrations WHERE name = '0022_planned_notices'")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = '0022_planned_notices'")
     migrate(db)
     assert [row["status"] for row in db["notices"].rows] == ["planned"]
