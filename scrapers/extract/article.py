@@ -8,8 +8,6 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from scrapers.analysis.language import SAMPLE_CHARS, detect_language
-from scrapers.analysis.records import annotate
 from scrapers.extract import generic
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.text import clean_author, join_paragraphs, split_reference, strip_site_suffix
@@ -58,15 +56,3 @@ def published_at(html: str, found: str | None, offset: str) -> str | None:
         if parsed:
             return parsed
     return None
-
-
-def read_article(
-    html: str, url: str, source: str, offset: str = WIB, sample_chars: int = SAMPLE_CHARS
-) -> ArticleItem | None:
-    """parse_item, the language and the records of what it found: all the CPU-heavy work on
-    a page, so that a worker process can do it in one go."""
-    item = parse_item(html, url, source, offset)
-    if item is not None:
-        item.lang = detect_language(item.title, item.text, sample_chars)
-        annotate(item)
-    return item
