@@ -16,7 +16,7 @@ from archive.notices import notice_record
 from procarchive.offline import OfflinePipelines
 from scrapers.analysis.article import analyse, analyse_all
 from scrapers.extract import blogger, wordpress
-from scrapers.extract.extractors import guess_spider, read_article
+from scrapers.extract.extractors import guess_spider, read_article, template_for
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
 from scrapers.extract.spse import (
     LISTING_COLUMNS,
@@ -184,17 +184,19 @@ def blog_records(
         }  # fmt: skip
     if looks_like_feed(body):
         return feed_records(body, url, source, pipelines)
-    if source.spider != "blogger_mirror":
+    page_kind = template_for(source.spider).page_kind
+    if page_kind is None:
         return None
     _, html = html_to_unicode(None, body)
-    kind = blogger.page_kind(url, html)
+    kind = page_kind(url, html)
+    spider = source.spider
     if kind == "static_page":  # read, but not archived: blogger_mirror reads posts only
-        item = read_article(source.spider, html, url, source, sample_chars(settings)).item
+        item = read_article(spider, html, url, source, sample_chars(settings)).item
         reading = pipelines.record(item) if item else {"error": "no article text found"}
-        return {"spider": "blogger_mirror", "page_kind": kind, **reading, "dropped": [kind]}
+        return {"spider": spider, "page_kind": kind, **reading, "dropped": [kind]}
     if kind != "item":
         error = f"a Blogger {kind} page, not one post: its posts are read from the feed"
-        return {"spider": "blogger_mirror", "page_kind": kind, "error": error}
+        return {"spider": spider, "page_kind": kind, "error": error}
     return None
 
 

@@ -43,6 +43,7 @@ class Template:
     markers: tuple[bytes, ...] = ()  # markup that names the template on a saved page
     article_url: Callable[[str], str] = same_url  # the URL the generic extractor reads at
     fallback: bool = True  # False: the own reader's None means "not an article page"
+    page_kind: Callable[[str, str], str] | None = None  # "item": one post; else what it is
 
 
 TEMPLATES = {
@@ -59,6 +60,7 @@ TEMPLATES = {
         ),
         Template(
             "blogger_mirror", "blogger", blogger.parse_post, fallback=False,
+            page_kind=blogger.page_kind,
             markers=(
                 b'content="blogger" name="generator"', b"content='blogger' name='generator'",
                 b'name="generator" content="blogger"',
