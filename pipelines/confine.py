@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
+from pipelines.validate import Dropped
 from scrapers.items import ArticleItem
 from scrapers.sources import in_domains
 
@@ -50,7 +50,8 @@ class ConfinePipeline:
         if outcome == "no_url":  # nowhere of its own to keep it: not archived under the claim
             self.count("dropped/offsite_url")
             self.count("dropped")
-            raise DropItem(f"{claimed}: outside the source's allowed domains, no URL of its own")
+            message = f"{claimed}: outside the source's allowed domains, no URL of its own"
+            raise Dropped(message, ["offsite_url"])
         if outcome == "claim":
             logger.warning(
                 "%s names %s as its address, outside the source's allowed domains %s: "

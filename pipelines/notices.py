@@ -19,6 +19,8 @@ from scrapers.items import DocumentItem, NoticeGoneItem, NoticeItem, NoticeSeenI
 class NoticesPipeline:
     """After StorePipeline, which opens the crawl's row in `crawls`: counts go to its stats."""
 
+    writes_archive = True  # not run by `procarchive extract`
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.batch_size = crawler.settings.getint("PROCARCHIVE_BATCH_SIZE")

@@ -52,6 +52,8 @@ def article_row(item: ArticleItem) -> dict[str, Any]:
 
 
 class StorePipeline:
+    writes_archive = True  # not run by `procarchive extract`
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.batch_size = crawler.settings.getint("PROCARCHIVE_BATCH_SIZE")

@@ -19,7 +19,17 @@ logger = logging.getLogger(__name__)
 
 
 class InvalidItem(ValueError):
-    pass
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+class Dropped(DropItem):
+    """An item not archived, for these reasons (each counted as procarchive/dropped/<reason>)."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
 
 
 def problems(adapter: ItemAdapter, min_text_chars: int) -> list[str]:
@@ -54,9 +64,9 @@ class ValidatePipeline:
             return item
         message = f"{adapter.get('url')}: {', '.join(reasons)}"
         if self.strict:
-            raise InvalidItem(message)
+            raise InvalidItem(message, reasons)
         if self.stats:
             for reason in reasons:
                 self.stats.inc_value(f"procarchive/dropped/{reason}")
             self.stats.inc_value("procarchive/dropped")
-        raise DropItem(message)
+        raise Dropped(message, reasons)

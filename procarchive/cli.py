@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--url", action="append", default=[], help="each file's original URL, in order"
     )
+    extract.add_argument(
+        "--set", "-s", action="append", default=[], metavar="NAME=VALUE",
+        help="override a setting as for a crawl, e.g. -s PROCARCHIVE_MIN_TEXT_CHARS=100",
+    )  # fmt: skip
 
     show = commands.add_parser("show-capture", help="print the archived bytes of a capture")
     show.add_argument(
@@ -354,12 +358,14 @@ def _export_text(args: argparse.Namespace, db: Any, filters: Any, progress: Any)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from procarchive.crawl import project_settings
     from procarchive.extract import extract_files
 
     if args.url and len(args.url) != len(args.files):
         raise ValueError(f"--url given {len(args.url)} times for {len(args.files)} files")
+    settings = project_settings("", _crawl_settings(args.set))  # "": no archive to read
     failed = 0
-    for record in extract_files(args.files, args.url, load_registry()):
+    for record in extract_files(args.files, args.url, load_registry(), settings):
         failed += "error" in record
         print(json.dumps(record, ensure_ascii=False), flush=False)
     return 1 if failed == len(args.files) else 0

@@ -8,19 +8,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from itemadapter import ItemAdapter
+from scrapy.settings import Settings
 from w3lib.encoding import html_to_unicode
 
 from archive.ids import notice_id
 from archive.notices import notice_record
-from pipelines.classify import ClassifyPipeline
-from pipelines.confine import confine
-from pipelines.language import LanguagePipeline
-from pipelines.normalize import NormalizePipeline
-from pipelines.validate import problems
+from procarchive.offline import OfflinePipelines
+from scrapers.analysis.article import analyse, analyse_all
 from scrapers.extract import blogger, wordpress
+from scrapers.extract.extractors import guess_spider, read_article, template_for
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
-from scrapers.extract.pages import extract_article, guess_spider
 from scrapers.extract.spse import (
     LISTING_COLUMNS,
     NotSpse,
@@ -39,11 +36,9 @@ from scrapers.extract.spse3 import (
     parse_legacy_notice,
     parse_legacy_schedule,
 )
-from scrapers.items import ArticleItem, NoticeItem
+from scrapers.items import NoticeItem
 from scrapers.lpse import Lpse, lpse_registry
 from scrapers.sources import Source, in_domains
-
-MIN_TEXT_CHARS = 200
 
 
 def read_page(path: Path) -> bytes:
@@ -51,11 +46,22 @@ def read_page(path: Path) -> bytes:
     return gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
 
 
-def source_for(url: str, registry: dict[str, Source]) -> Source | None:
-    return next((s for s in registry.values() if in_domains(url, s.allowed_domains)), None)
+def page_source(url: str, registry: dict[str, Source], body: bytes) -> Source:
+    """The registry's source whose domains hold the URL, else one for the page's host whose
+    template its markup names."""
+    found = next((s for s in registry.values() if in_domains(url, s.allowed_domains)), None)
+    if found is not None:
+        return found
+    host = urlsplit(url).hostname
+    # As an ad-hoc crawl of the URL reads it: no offset assumed for times written without one.
+    return Source(
+        host or "file", guess_spider(body), (url,), (host,) if host else (), timezone=None
+    )
 
 
-def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> dict[str, Any]:
+def extract_file(
+    path: Path, url: str | None, registry: dict[str, Source], settings: Settings
+) -> dict[str, Any]:
     """One output record: the file, and the article it holds (or why none)."""
     record: dict[str, Any] = {"file": str(path)}
     try:
@@ -66,28 +72,22 @@ def extract_file(path: Path, url: str | None, registry: dict[str, Source]) -> di
     notices = spse_records(body, url)
     if notices is not None:
         return {**record, **notices}
-    source = source_for(url, registry)
-    blog = blog_records(body, url, source)
+    source = page_source(url, registry, body)
+    pipelines = OfflinePipelines(settings, source.spider, source.allowed_domains)
+    blog = blog_records(body, url, source, pipelines)
     if blog is not None:
         return {**record, **blog}
-    spider = source.spider if source else guess_spider(body)
     _, html = html_to_unicode(None, body)
-    item = extract_article(
-        html, url, spider, source.name if source else urlsplit(url).hostname or "file",
-        source.timezone if source else None,  # as an ad-hoc crawl of the URL reads it
-    )  # fmt: skip
-    record["spider"] = spider
-    if item is None:
+    reading = read_article(source.spider, html, url, source, sample_chars(settings))
+    record |= {"spider": source.spider, "extractor": reading.extractor}
+    if reading.item is None:
         return {**record, "error": "no article text found"}
-    item.page_url = url  # a claim outside the source's domains is set aside, as in a crawl
-    host = urlsplit(url).hostname
-    if confine(item, source.allowed_domains if source else [host] if host else []) == "no_url":
-        return {**record, "error": f"{item.url}: outside the page's domains"}
-    for pipeline in (NormalizePipeline(), LanguagePipeline(), ClassifyPipeline()):
-        item = pipeline.process_item(item)
-    adapter = ItemAdapter(item)
-    reasons = problems(adapter, MIN_TEXT_CHARS)
-    return {**record, "article": adapter.asdict(), "dropped": reasons or None}
+    reading.item.page_url = url  # a claim outside the source's domains is set aside, as in a crawl
+    return {**record, **pipelines.record(reading.item)}
+
+
+def sample_chars(settings: Settings) -> int:
+    return settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS")
 
 
 def spse_records(body: bytes, url: str) -> dict[str, Any] | None:
@@ -159,50 +159,53 @@ def legacy_records(body: bytes, url: str) -> dict[str, Any]:
 
 
 def extract_files(
-    paths: list[Path], urls: list[str], registry: dict[str, Source]
+    paths: list[Path], urls: list[str], registry: dict[str, Source], settings: Settings
 ) -> Iterator[dict[str, Any]]:
     for index, path in enumerate(paths):
-        yield extract_file(path, urls[index] if index < len(urls) else None, registry)
+        yield extract_file(path, urls[index] if index < len(urls) else None, registry, settings)
 
 
-def blog_records(body: bytes, url: str, source: Source | None) -> dict[str, Any] | None:
+def blog_records(
+    body: bytes, url: str, source: Source, pipelines: OfflinePipelines
+) -> dict[str, Any] | None:
     """A WordPress posts response, a feed (a Blogger feed's entries as posts) or a Blogger
     page that is not a post, as the blog spiders read them; None for other files."""
-    name = source.name if source else urlsplit(url).hostname or "file"
-    offset = source.timezone if source else None
+    settings = pipelines.settings
     if body.lstrip().startswith(b"["):
         try:
-            posts = wordpress.parse_posts(body, url, name, offset)
+            posts = wordpress.parse_posts(body, url, source.name, source.timezone)
         except wordpress.NotWordPress as exc:
             return {"spider": "wordpress_mirror", "error": str(exc)}
-        host = urlsplit(url).hostname
-        domains = source.allowed_domains if source else [host] if host else []
         following = wordpress.next_page(url, None, len(posts.links))  # no headers in a file
         return {
             "spider": "wordpress_mirror", "listed": len(posts.links),
             "next_page": following if wordpress.POSTS_PATH in url else None,
             "posts": [
-                post_record(i) if confine(i, domains) != "no_url"
-                else {"error": f"{i.url}: outside the page's domains"} for i in posts.items
+                pipelines.record(item)
+                for item in analyse_all(posts.items, sample_chars(settings))
             ],
         }  # fmt: skip
     if looks_like_feed(body):
-        return feed_records(body, url, name, offset)
-    if (source.spider if source else guess_spider(body)) != "blogger_mirror":
+        return feed_records(body, url, source, pipelines)
+    page_kind = template_for(source.spider).page_kind
+    if page_kind is None:
         return None
     _, html = html_to_unicode(None, body)
-    kind = blogger.page_kind(url, html)
+    kind = page_kind(url, html)
+    spider = source.spider
     if kind == "static_page":  # read, but not archived: blogger_mirror reads posts only
-        item = blogger.parse_post(html, url, name, offset)
-        reading = post_record(item) if item else {"error": "no article text found"}
-        return {"spider": "blogger_mirror", "page_kind": kind, **reading, "dropped": [kind]}
+        item = read_article(spider, html, url, source, sample_chars(settings)).item
+        reading = pipelines.record(item) if item else {"error": "no article text found"}
+        return {"spider": spider, "page_kind": kind, **reading, "dropped": [kind]}
     if kind != "item":
         error = f"a Blogger {kind} page, not one post: its posts are read from the feed"
-        return {"spider": "blogger_mirror", "page_kind": kind, "error": error}
+        return {"spider": spider, "page_kind": kind, "error": error}
     return None
 
 
-def feed_records(body: bytes, url: str, name: str, offset: str | None) -> dict[str, Any]:
+def feed_records(
+    body: bytes, url: str, source: Source, pipelines: OfflinePipelines
+) -> dict[str, Any]:
     """A Blogger feed page: its posts as the entries give them, its total and next page;
     another feed or sitemap: the links an ad-hoc crawl follows."""
     is_blogger = b"tag:blogger.com," in body[:4096]
@@ -216,12 +219,9 @@ def feed_records(body: bytes, url: str, name: str, offset: str | None) -> dict[s
     }  # fmt: skip
     if not is_blogger:
         return {"spider": spider, "feed": feed, "links": [e.url for e in page.entries]}
-    posts = [post_record(blogger.feed_post(e, name, offset)) for e in page.entries]
+    chars = sample_chars(pipelines.settings)
+    posts = [
+        pipelines.record(analyse(blogger.feed_post(e, source.name, source.timezone), chars))
+        for e in page.entries
+    ]
     return {"spider": spider, "feed": feed, "posts": posts}
-
-
-def post_record(item: ArticleItem) -> dict[str, Any]:
-    for pipeline in (NormalizePipeline(), LanguagePipeline(), ClassifyPipeline()):
-        item = pipeline.process_item(item)
-    adapter = ItemAdapter(item)
-    return {"article": adapter.asdict(), "dropped": problems(adapter, MIN_TEXT_CHARS) or None}

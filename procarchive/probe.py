@@ -24,8 +24,9 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from scrapers.extract import blogger, discovery, lkpp, pps, wordpress
+from scrapers.extract import blogger, discovery, wordpress
 from scrapers.extract.article import parse_item
+from scrapers.extract.extractors import TEMPLATES
 from scrapers.extract.feeds import FeedError, parse_feed
 from scrapers.items import ArticleItem
 from scrapers.lpse import lpse_registry
@@ -36,10 +37,11 @@ MAX_SITEMAPS = 5  # of an index, the first few: enough to see what they hold
 SPSE_MARKERS = ("Aplikasi SPSE", "/eproc4/", "spse.inaproc.id")
 SlugLink = re.compile(r"^/([a-z0-9][a-z0-9-]*)/?$")
 
-# The site extractors a crawl can use: listing reader and article reader, by spider.
-SITE_READERS: dict[str, tuple[Callable[[str, str], Any], Callable[..., ArticleItem | None]]] = {
-    "lkpp_news": (lkpp.parse_listing, lkpp.read_own),
-    "pps_news": (pps.parse_listing, pps.read_own),
+# The site extractors a crawl can use (the news templates): by spider, listing and article.
+SITE_READERS = {
+    name: (template.read_listing, template.read_own)
+    for name, template in TEMPLATES.items()
+    if template.read_listing and template.read_own
 }
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from archive.articles import refresh_agencies, set_classification
 from archive.connection import open_archive
-from pipelines.classify import ClassifyPipeline
+from pipelines.mou_dates import MouDatePipeline
 from pipelines.store import article_row
 from procarchive.linking.signings import group_signings
 from scrapers.analysis.agencies import gazetteer
+from scrapers.analysis.records import annotate
 from scrapers.items import ArticleItem
 
 BATCH = 500
@@ -21,7 +22,7 @@ BATCH = 500
 def reclassify(db_path: str | Path) -> Counter[str]:
     """Re-derive every article's records; returns how many articles of each kind."""
     db = open_archive(db_path, create=False)
-    classify = ClassifyPipeline()
+    dating = MouDatePipeline()  # against fetched_at: the article's first fetch
     kinds: Counter[str] = Counter()
     refresh_agencies(db, gazetteer().agencies.values())
     try:
@@ -36,7 +37,7 @@ def reclassify(db_path: str | Path) -> Counter[str]:
                 # fetched_at: its first fetch, which an undated page's MoU is dated against
                 item = ArticleItem(url=url, source=source, title=title, text=text or "",
                                    published_at=published_at, fetched_at=first)  # fmt: skip
-                row = article_row(classify.process_item(item))
+                row = article_row(dating.process_item(annotate(item)))
                 batch.append({**row, "id": identifier})
                 kinds[row["kind"]] += 1
             set_classification(db, batch)

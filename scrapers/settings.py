@@ -72,8 +72,7 @@ LOGSTATS_INTERVAL = 60.0
 ITEM_PIPELINES = {
     "pipelines.confine.ConfinePipeline": 50,
     "pipelines.normalize.NormalizePipeline": 100,
-    "pipelines.language.LanguagePipeline": 200,
-    "pipelines.classify.ClassifyPipeline": 250,
+    "pipelines.mou_dates.MouDatePipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.store.StorePipeline": 900,
     "pipelines.notices.NoticesPipeline": 910,

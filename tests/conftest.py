@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,19 @@ def realdata(folder: str) -> Path:
             f"real pages not available: {path} is absent (they live outside the repository)"
         )
     return path
+
+
+def collect(outputs: AsyncIterator[Any]) -> list[Any]:
+    """What an async callback yields."""
+
+    async def run() -> list[Any]:
+        return [output async for output in outputs]
+
+    return asyncio.run(run())
+
+
+# Spiders built for their callbacks alone read pages in the test's process.
+INLINE = {"PROCARCHIVE_EXTRACT_WORKERS": 1}
 
 
 def fake_response(

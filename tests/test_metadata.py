@@ -15,13 +15,13 @@ from archive.connection import open_archive
 from archive.documents import write_documents
 from archive.notices import write_notices
 from archive.site import database_name
-from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
 from procarchive.linking import link_archive
 from procarchive.linking.notices import link_notices
 from procarchive.serve import build_datasette
 from samples.content import agency_articles
+from scrapers.analysis.records import annotate
 from scrapers.items import ArticleItem, DocumentItem
 from tests.conftest import ROOT
 from tests.pipelines.test_notice_writes import notice
@@ -46,17 +46,13 @@ def build_archive(path: Path) -> Path:
             text="\n\n".join(article.paragraphs), published_at=article.published.isoformat() + "+07:00",
             reference="lkpp.go.id" if len(rows) % 3 == 0 else None, lang="id",
         )  # fmt: skip
-        rows.append(
-            article_row(ClassifyPipeline().process_item(NormalizePipeline().process_item(item)))
-        )
+        rows.append(article_row(annotate(NormalizePipeline().process_item(item))))
     repost = ArticleItem(
         url="https://catatan.blogspot.com/2016/03/repost.html", source="catatan_pengadaan",
         title="Repost: " + rows[2]["title"], published_at="2030-01-01",
         text=rows[2]["text"] + "\n\nMenurut saya, kerja sama ini patut ditiru daerah lain.",
     )  # fmt: skip
-    rows.append(
-        article_row(ClassifyPipeline().process_item(NormalizePipeline().process_item(repost)))
-    )
+    rows.append(article_row(annotate(NormalizePipeline().process_item(repost))))
     write_articles(db, rows, 1)
     write_records(db, rows)
     link_archive(db, ["lkpp_news"])

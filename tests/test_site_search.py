@@ -25,10 +25,10 @@ from archive.articles import write_articles
 from archive.connection import open_archive
 from archive.documents import write_documents
 from archive.notices import write_notices
-from pipelines.classify import ClassifyPipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import article_row
 from procarchive.serve import datasette_command
+from scrapers.analysis.records import annotate
 from scrapers.items import ArticleItem, DocumentItem
 from tests.pipelines.test_notice_writes import notice
 from tests.test_metadata import build_archive
@@ -110,7 +110,7 @@ def build_search_archive(path: Path) -> Path:
         url="https://lkpp.go.id/berita/layanan-e-katalog-covid-19", source="lkpp_news",
         title="Kerja-sama e-katalog", text=TEXT, published_at="2026-06-01T09:00:00+07:00", lang="id",
     )  # fmt: skip
-    row = article_row(ClassifyPipeline().process_item(NormalizePipeline().process_item(item)))
+    row = article_row(annotate(NormalizePipeline().process_item(item)))
     write_articles(db, [row], 3)
     fields = {**notice().fields, "name": TEXT}
     write_notices(db, [notice(package_code="10077777", fields=fields)], 3)

@@ -30,7 +30,7 @@ def annotate(item: ArticleItem) -> ArticleItem:
 def read_signing(item: ArticleItem, fetched_on: date | None = None) -> ArticleItem:
     """Set mou: the signing an article of kind "mou" reports. On an undated page, a date of
     it written without a year ("Senin (4/11)") resolves against `fetched_on`, the day the
-    archive first fetched the page, where the caller knows it (pipelines.classify)."""
+    archive first fetched the page, where the caller knows it (pipelines.mou_dates)."""
     published = publication_day(item.published_at)
     record = (
         extract_mou(item.title, item.text or "", published, None if published else fetched_on)

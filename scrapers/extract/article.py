@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urljoin
 
-from scrapers.analysis.language import SAMPLE_CHARS, detect_language
-from scrapers.analysis.records import annotate
 from scrapers.extract import generic
 from scrapers.extract.dates import WIB
 from scrapers.extract.published import publication_date
@@ -36,15 +34,3 @@ def parse_item(
         author=clean_author(found.author),
         reference=reference,
     )
-
-
-def read_article(
-    html: str, url: str, source: str, offset: str | None = WIB, sample_chars: int = SAMPLE_CHARS
-) -> ArticleItem | None:
-    """parse_item, the language and the records of what it found: all the CPU-heavy work on
-    a page, so that a worker process can do it in one go."""
-    item = parse_item(html, url, source, offset)
-    if item is not None:
-        item.lang = detect_language(item.title, item.text, sample_chars)
-        annotate(item)
-    return item

@@ -2,7 +2,8 @@
 
 These selectors are a fast path: the live site's markup is not publicly known, so the spider
 finds articles by URL pattern and reads pages generically where these find nothing (and
-says so: a source whose pages all fall back has drifted).
+says so: a source whose pages all fall back has drifted). scrapers.extract.extractors says
+which reader reads a page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from scrapers.extract.article import parse_item as parse_any_article
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.discovery import Listing
 from scrapers.extract.text import (
@@ -40,12 +40,6 @@ def parse_listing(html: str, url: str) -> Listing:
     next_href = page.css(LISTING_NEXT).get()
     pages = dict.fromkeys(urljoin(url, href.strip()) for href in page.css(LISTING_PAGES).getall())
     return Listing(list(links), urljoin(url, next_href) if next_href else None, list(pages))
-
-
-def parse_article(html: str, url: str, source: str, offset: str | None = WIB) -> ArticleItem | None:
-    """The article as the site's markup gives it, else as the generic extractor reads it."""
-    own = read_own(html, url, source, offset)
-    return own if own is not None else parse_any_article(html, url, source, offset, SITE_NAMES)
 
 
 def read_own(html: str, url: str, source: str, offset: str | None = WIB) -> ArticleItem | None:

@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from scrapers.extract.article import parse_item as parse_any_article
 from scrapers.extract.dates import parse_date
 from scrapers.extract.discovery import Listing
 from scrapers.extract.text import element_paragraphs, join_paragraphs
@@ -80,14 +79,6 @@ def goview_links(html: str, url: str) -> list[str]:
     board = board_parameters(page, url)
     calls = page.xpath("//@onclick | //@href | //script/text()").getall()
     return list(dict.fromkeys(release_url(url, board, n) for n in numbers(GO_VIEW, calls)))
-
-
-def parse_article(html: str, url: str, source: str, offset: str | None = KST) -> ArticleItem | None:
-    """The release as the boards write it, else as the generic extractor reads the page."""
-    own = read_own(html, url, source, offset)
-    if own is not None:
-        return own
-    return parse_any_article(html, board_url(url), source, offset, SITE_NAMES)
 
 
 def read_own(html: str, url: str, source: str, offset: str | None = KST) -> ArticleItem | None:

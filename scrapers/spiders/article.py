@@ -6,30 +6,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Self
+from typing import Any
 
-from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from scrapers.extract.article import read_article
 from scrapers.extract.dates import parse_date
 from scrapers.extract.feeds import FeedError, looks_like_feed, parse_feed
-from scrapers.offload import WorkerPool
 from scrapers.spiders.base import SourceSpider
 
 
 class ArticleSpider(SourceSpider):
     name = "article"
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.pool = WorkerPool(crawler.settings.getint("PROCARCHIVE_EXTRACT_WORKERS"))
-        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
-        return spider
-
-    pool: WorkerPool
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
@@ -56,14 +43,7 @@ class ArticleSpider(SourceSpider):
         html = self.page_text(response)
         if html is None:
             return
-        item = await self.pool.run(
-            read_article,
-            html,
-            response.url,
-            self.source.name,
-            self.source.timezone,
-            self.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS"),
-        )
+        item = (await self.read(html, response.url)).item
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return

@@ -18,16 +18,18 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.ids import article_id
+from scrapers.analysis.language import SAMPLE_CHARS
 from scrapers.budget import Trapped
 from scrapers.documents import DocumentFetcher
 from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import mend_mojibake, redecode
+from scrapers.extract.extractors import Reading, read_article
+from scrapers.extract.feeds import FeedEntry
 from scrapers.extract.pages import looks_truncated
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
+from scrapers.offload import WorkerPool
 from scrapers.politeness import declined, over_size_cap
 from scrapers.sources import LIVE_REGISTRY, Source, load_registry
-
-Extractor = Callable[[str, str, str, str | None], ArticleItem | None]
 
 
 class SourceSpider(scrapy.Spider):
@@ -45,7 +47,20 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        spider.pool = WorkerPool(crawler.settings.getint("PROCARCHIVE_EXTRACT_WORKERS"))
+        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
         return spider
+
+    pool: WorkerPool  # article pages are read and analysed in its processes (started on use)
+
+    async def read(self, html: str, url: str, entry: FeedEntry | None = None) -> Reading:
+        """The page as this spider's template reads it (scrapers.extract.extractors), and the
+        article's analysis, in a worker process: off the crawl's thread."""
+        settings = self.crawler.settings
+        sample_chars = settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS", SAMPLE_CHARS)
+        return await self.pool.run(
+            read_article, self.name, html, url, self.source, sample_chars, entry
+        )
 
     def request_dropped(self, request: scrapy.Request) -> None:
         """A listing page the scheduler refused (its redirect led to a page already fetched)
@@ -181,20 +196,23 @@ class SourceSpider(scrapy.Spider):
             text = mended
         return text
 
-    def article(self, response: Response, extract: Extractor) -> Iterator[Any]:
-        """The page's article as `extract(html, url, source, offset)` reads it, if any."""
+    async def article(
+        self, response: Response, entry: FeedEntry | None = None
+    ) -> AsyncIterator[Any]:
+        """The page's article as this spider's template reads it, if any."""
         if response.status == 304:  # revalidated: the archived copy is current
             yield SeenItem([response.url], self.source.name)
             return
         html = self.page_text(response)
         if html is None:
             return
-        item = extract(html, response.url, self.source.name, self.source.timezone)
+        item = (await self.read(html, response.url, entry)).item
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
         yield self.provenance(item, response)
-        yield from self.attachments(response, html, item.url)
+        for request in self.attachments(response, html, item.url):
+            yield request
 
     def provenance(self, item: ArticleItem, response: Response) -> ArticleItem:
         """The item with how it was fetched: its capture, the listing's change hint, the URL

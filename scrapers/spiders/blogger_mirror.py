@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from functools import partial
 from typing import Any
 
 from scrapy.http import Response
@@ -45,8 +44,11 @@ class BloggerMirrorSpider(SourceSpider):
         if page.next_url:
             yield self.listing_request(page.next_url, self.parse_feed)
 
-    def parse_post(self, response: Response, entry: FeedEntry | None = None) -> Iterator[Any]:
+    async def parse_post(
+        self, response: Response, entry: FeedEntry | None = None
+    ) -> AsyncIterator[Any]:
         if blogger.page_kind(response.url) == "static_page":  # not a post: not in the feed
             self.skip(response, "static_page", "a Blogger static page (/p/...), not a post")
             return
-        yield from self.article(response, partial(blogger.parse_post, entry=entry))
+        async for output in self.article(response, entry):
+            yield output

@@ -34,14 +34,12 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
 from scrapers.extract import discovery, wordpress
-from scrapers.extract.article import read_article
 from scrapers.extract.dates import parse_date
 from scrapers.extract.discovery import Listing
+from scrapers.extract.extractors import SELECTORS, Template, template_for
 from scrapers.extract.feeds import FeedError, parse_feed
 from scrapers.extract.pages import looks_truncated
-from scrapers.extract.selectors import SelectorArticle
-from scrapers.items import ArticleItem, ListingItem, SeenItem
-from scrapers.offload import WorkerPool
+from scrapers.items import ListingItem, SeenItem
 from scrapers.spiders.base import SourceSpider
 
 PATHS = ("sitemaps", "feeds", "listings")
@@ -50,30 +48,33 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 class NewsSpider(SourceSpider):
-    name = "news"
-    site_extractor = ""  # the name of the site's own extractor, where it has one
+    """Its subclasses are named after a template of scrapers.extract.extractors, whose own
+    readers are their fast paths."""
 
-    pool: WorkerPool
+    name = "news"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.pool = WorkerPool(crawler.settings.getint("PROCARCHIVE_EXTRACT_WORKERS"))
-        crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
-    # What a site-specific spider overrides: its fast paths (None: not this markup).
+    @cached_property
+    def template(self) -> Template:
+        return template_for(self.name)
 
     def read_site_listing(self, html: str, url: str) -> Listing | None:
-        return None
-
-    def read_site_article(self, html: str, url: str) -> ArticleItem | None:
-        return None
+        """The template's own reading of a listing page; None: not its markup."""
+        if not self.own_extractor or self.template.read_listing is None:
+            return None
+        listing = self.template.read_listing(html, url)
+        # A pager without rows is kept: the articles may come from links outside <a href>.
+        return listing if listing.article_urls or listing.page_urls else None
 
     def extra_links(self, html: str, url: str) -> list[str]:
         """Article links a site writes outside <a href> (a board's onclick handlers)."""
-        return []
+        read = self.template.extra_links
+        return read(html, url) if read else []
 
     # The registry entry's options.
 
@@ -99,11 +100,6 @@ class NewsSpider(SourceSpider):
     def listing_urls(self) -> list[str]:
         listing = self.options.get("listing_pages") or {}
         return list(listing.get("urls") or self.start_urls)
-
-    @cached_property
-    def selector_article(self) -> SelectorArticle | None:
-        chosen = self.options.get("selectors")
-        return SelectorArticle(**chosen) if chosen else None
 
     @cached_property
     def max_sitemaps(self) -> int:
@@ -143,11 +139,12 @@ class NewsSpider(SourceSpider):
     def own_extractor(self) -> str:
         """The site's own extractor, unless the entry turns it off (`site_extractor: false`:
         its selectors were written for other markup than the live site's)."""
-        return self.site_extractor if self.options.get("site_extractor", True) else ""
+        own = self.template.extractor if self.template.read_own else ""
+        return own if self.options.get("site_extractor", True) else ""
 
     @cached_property
     def expected_extractor(self) -> str:
-        return self.own_extractor or ("selectors" if self.selector_article else "generic")
+        return self.own_extractor or (SELECTORS if self.options.get("selectors") else "generic")
 
     def expect(self) -> None:
         """What the source's pages should show, said in the crawl's stats for its verdict."""
@@ -353,7 +350,7 @@ class NewsSpider(SourceSpider):
         self.listed_pages.add(response.url)  # its pager links to it too
         if looks_truncated(html):
             self.listing_failed(response, "truncated_listing", "the listing page is cut short")
-        listing = self.read_site_listing(html, response.url) if self.own_extractor else None
+        listing = self.read_site_listing(html, response.url)
         generic = discovery.read_listing(
             html, response.url, self.article_pattern, self.pager_pattern, self.allowed_domains
         )
@@ -417,20 +414,8 @@ class NewsSpider(SourceSpider):
         html = self.page_text(response)
         if html is None:
             return
-        item, extractor = None, self.own_extractor
-        if self.own_extractor:
-            item = self.read_site_article(html, response.url)
-        if item is None and self.selector_article is not None:
-            item, extractor = (
-                self.selector_article.read(html, response.url, self.source),
-                "selectors",
-            )
-        if item is None:
-            item = await self.pool.run(
-                read_article, html, response.url, self.source.name, self.source.timezone,
-                self.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS"),
-            )  # fmt: skip
-            extractor = "generic"
+        reading = await self.read(html, response.url)
+        item, extractor = reading.item, reading.extractor
         if item is None:
             self.skip(response, "no_article", "no article text found")
             self.count("health/no_article")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy.http import Response
 
+from scrapers.analysis.article import analyse_all
+from scrapers.analysis.language import SAMPLE_CHARS
 from scrapers.extract import wordpress
 from scrapers.items import ListingItem
 from scrapers.spiders.base import SourceSpider
@@ -20,9 +22,12 @@ class WordpressMirrorSpider(SourceSpider):
         for url in self.start_urls:
             yield self.listing_request(wordpress.posts_url(url, 1, size), self.parse_posts)
 
-    def parse_posts(self, response: Response, previous: tuple[str, ...] = ()) -> Iterator[Any]:
-        """One page of posts. `previous`: the links of the page before, on a listing without
-        X-WP-TotalPages (which then ends at an empty page or past the last one)."""
+    async def parse_posts(
+        self, response: Response, previous: tuple[str, ...] = ()
+    ) -> AsyncIterator[Any]:
+        """One page of posts, analysed in a worker process. `previous`: the links of the page
+        before, on a listing without X-WP-TotalPages (which then ends at an empty page or
+        past the last one)."""
         if response.status == 400 and wordpress.past_last_page(response.body):
             self.logger.info("End of the posts listing at %s (past the last page)", response.url)
             return
@@ -50,7 +55,8 @@ class WordpressMirrorSpider(SourceSpider):
             return
         total = wordpress.header_number(response.headers.get("X-WP-Total"))
         yield ListingItem(self.source.name, response.url, page.links, total)
-        for item in page.items:
+        sample_chars = self.settings.getint("PROCARCHIVE_LANGUAGE_SAMPLE_CHARS", SAMPLE_CHARS)
+        for item in await self.pool.run(analyse_all, page.items, sample_chars):
             item.capture_id = response.meta.get("capture_id")
             yield item
         following = wordpress.next_page(response.url, pages, len(page.links))

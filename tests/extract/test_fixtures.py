@@ -17,8 +17,9 @@ from itemadapter import ItemAdapter
 
 from pipelines.validate import problems
 from scrapers.extract import blogger, lkpp
+from scrapers.extract.extractors import read_only, template_for
 from scrapers.extract.feeds import FeedError
-from scrapers.extract.pages import extract_article
+from scrapers.sources import Source
 from tests.conftest import FIXTURES
 
 UPDATE = os.environ.get("PROCARCHIVE_UPDATE_SNAPSHOTS") == "1"
@@ -37,7 +38,8 @@ def parse_fixture(path: Path, url: str) -> Any:
             return dataclasses.asdict(blogger.parse_feed_page(body, url, 5))
         except FeedError as exc:
             return {"error": str(exc)}
-    item = extract_article(body.decode("utf-8"), url, spider, spider)
+    source = Source(spider, spider, (url,), ())
+    item = read_only(template_for(spider), body.decode("utf-8"), url, source, None).item
     if item is None:
         return None
     return {"item": dataclasses.asdict(item), "dropped": problems(ItemAdapter(item), 200) or None}

@@ -13,6 +13,8 @@ from scrapers.analysis.kinds import classify
 from scrapers.analysis.language import detect_language
 from scrapers.analysis.records import annotate
 from scrapers.extract import pps
+from scrapers.extract.extractors import Reading, read_article
+from scrapers.sources import Source
 
 BASE = "https://www.pps.go.kr"
 LIST = f"{BASE}/eng/bbs/list.do?key=00796"
@@ -52,6 +54,12 @@ def view_page(number: int, site: PressReleaseBoard | None = None) -> str:
     where = release(number).board
     query = {where.board_parameter: where.board_id, where.id_parameter: str(number)}
     return served(site or board(), where.view_path + SESSION, query)
+
+
+def read(html: str, at: str) -> Reading:
+    """The release as the pps_news template reads it (a crawl, `procarchive extract`)."""
+    source = Source("pps_news", "pps_news", (LIST,), ("www.pps.go.kr",), timezone=pps.KST)
+    return read_article("pps_news", html, at, source)
 
 
 def url(number: int) -> str:
@@ -186,12 +194,14 @@ def test_a_view_page_of_unknown_markup_is_left_to_the_generic_extractor() -> Non
     html = view_page(LKPP_PLAN, board(redesigned=True))
     session_url = f"{BASE}/eng/bbs/view.do{SESSION}?key=00796&bbsSn={LKPP_PLAN}&pageIndex=2"
     assert pps.read_own(html, session_url, "pps_news") is None
-    item = pps.parse_article(html, session_url, "pps_news")  # what `procarchive extract` does
+    reading = read(html, session_url)
+    item = reading.item
+    assert reading.extractor == "generic"
     assert item is not None and item.url == url(LKPP_PLAN)
     assert item.title == release(LKPP_PLAN).title
     assert release(LKPP_PLAN).paragraphs[2] in item.text
     assert pps.read_own("<html><body></body></html>", url(LKPP_PLAN), "pps_news") is None
-    assert pps.parse_article("<html><body></body></html>", url(LKPP_PLAN), "pps_news") is None
+    assert read("<html><body></body></html>", url(LKPP_PLAN)).item is None
 
 
 def test_pages_saved_from_the_earlier_sample_board_still_read() -> None:

@@ -14,8 +14,8 @@ import pytest
 
 from procarchive.cli import main
 from scrapers.extract import blogger, wordpress
+from scrapers.extract.extractors import guess_spider
 from scrapers.extract.feeds import parse_feed
-from scrapers.extract.pages import guess_spider
 from scrapers.extract.text import html_paragraphs
 from tests.conftest import realdata
 

@@ -1,4 +1,4 @@
-"""Normalize, language and validation pipelines."""
+"""Normalize and validation pipelines, and the language an article's analysis finds."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from archive.ids import article_id
-from pipelines.language import LanguagePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.validate import InvalidItem, ValidatePipeline
+from scrapers.analysis.article import analyse
 from scrapers.analysis.language import detect_language
 from scrapers.items import ArticleItem
 
@@ -43,11 +43,9 @@ def test_language_is_detected_deterministically(text: str, lang: str | None) -> 
     assert {detect_language(None, text) for _ in range(5)} == {lang}
 
 
-def test_language_pipeline_sets_lang() -> None:
-    item = LanguagePipeline().process_item(
-        ArticleItem(url="u", source="s", title="Berita", text=INDONESIAN)
-    )
-    assert item.lang == "id"
+def test_analysis_sets_lang_kind_and_agencies() -> None:
+    item = analyse(ArticleItem(url="u", source="s", title="Berita", text=INDONESIAN))
+    assert item.lang == "id" and item.kind == "mou" and item.agencies == {"LKPP": 1}
 
 
 def make_validator(strict: bool = False) -> tuple[ValidatePipeline, object]:

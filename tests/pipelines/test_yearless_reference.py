@@ -17,16 +17,18 @@ from scrapy.utils.test import get_crawler
 
 from archive.connection import open_archive
 from archive.session import CrawlArchive
-from pipelines.classify import ClassifyPipeline
+from pipelines.mou_dates import MouDatePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
 from pipelines.validate import ValidatePipeline
 from procarchive.reclassify import reclassify
 from samples.content import Article
 from samples.server import Page
-from scrapers.extract.article import read_article
+from scrapers.analysis.article import analyse
 from scrapers.extract.dates import local_day
+from scrapers.extract.extractors import read_article
 from scrapers.items import ArticleItem
+from scrapers.sources import Source
 from tests.conftest import crawl, write_registry
 from tests.extract.test_yearless_dates import TEXT, TITLE
 
@@ -34,16 +36,18 @@ URL = "https://www.lkpp.go.id/read/bu/katalog-sleman"
 MORE = "Kepala LKPP menyebut katalog lokal membuka pasar pemerintah bagi usaha kecil di daerah."
 
 
-def by_selectors(text: str) -> ArticleItem:
-    """As a site's own selectors read the page: classified later, in the pipeline."""
-    return ArticleItem(url=URL, source="lkpp_news", title=TITLE, text=text)
+def by_selectors(text: str, published_at: str | None = None) -> ArticleItem:
+    """As a site's own selectors read the page, analysed in the worker without the archive."""
+    item = ArticleItem(url=URL, source="lkpp_news", title=TITLE, text=text)
+    return analyse(replace(item, published_at=published_at))
 
 
 def by_the_generic_worker(text: str) -> ArticleItem:
-    """As the generic extractor's worker reads it: classified already, without the archive."""
+    """As the generic extractor's worker reads it: analysed, without the archive."""
     paragraphs = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
     html = f"<html lang='id'><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>{paragraphs}</article></body></html>"
-    item = read_article(html, URL, "lkpp_news")
+    source = Source("lkpp_news", "article", (URL,), ("www.lkpp.go.id",))
+    item = read_article("article", html, URL, source).item
     assert item is not None and item.published_at is None and item.kind == "mou"
     assert item.mou is not None and item.mou["signed_on"] is None  # no reference there
     return item
@@ -57,7 +61,7 @@ def run_pipelines(path: Path, item: ArticleItem, fetched_at: str) -> None:
     store.open_spider()
     item = NormalizePipeline().process_item(item)
     item.fetched_at = fetched_at
-    for pipeline in (ClassifyPipeline.from_crawler(crawler), ValidatePipeline(crawler), store):
+    for pipeline in (MouDatePipeline.from_crawler(crawler), ValidatePipeline(crawler), store):
         item = pipeline.process_item(item)
     store.close_spider()
     store.spider_closed(crawler.spider, "finished")
@@ -91,7 +95,7 @@ def test_the_first_fetch_dates_an_undated_mou_for_good(
 
 def test_a_dated_page_is_dated_by_its_publication(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
-    item = replace(by_selectors(TEXT), published_at="2024-11-05T09:00:00+07:00")
+    item = by_selectors(TEXT, published_at="2024-11-05T09:00:00+07:00")
     run_pipelines(path, item, "2030-11-20T02:00:00+00:00")
     (mou,) = open_archive(path)["mous"].rows
     assert mou["signed_on"] == "2024-11-04"

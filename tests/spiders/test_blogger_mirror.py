@@ -13,7 +13,7 @@ from scrapers.extract.blogger import feed_url
 from scrapers.items import ArticleItem, ListingItem
 from scrapers.sources import Source
 from scrapers.spiders.blogger_mirror import BloggerMirrorSpider
-from tests.conftest import fake_response
+from tests.conftest import INLINE, collect, fake_response
 
 BASE = "https://catatan.blogspot.test"
 SOURCE = Source(
@@ -26,7 +26,7 @@ SOURCE = Source(
 
 
 def spider() -> BloggerMirrorSpider:
-    crawler = get_crawler(BloggerMirrorSpider)
+    crawler = get_crawler(BloggerMirrorSpider, INLINE)
     crawler.stats.open_spider()
     return BloggerMirrorSpider.from_crawler(crawler, source=SOURCE)
 
@@ -67,7 +67,7 @@ def test_malformed_feed_is_a_counted_skip() -> None:
 def test_post_yields_the_repost_with_its_reference() -> None:
     post = next(p for p in blog_posts() if p.reference and p.repost_of)
     url = BASE + blog().post_path(post)
-    (item,) = spider().parse_post(fake_response(url, blog().post_page(post)))
+    (item,) = collect(spider().parse_post(fake_response(url, blog().post_page(post))))
     assert isinstance(item, ArticleItem)
     assert item.title == post.title and item.source == "catatan"
     assert item.text.split("\n\n") == list(post.paragraphs)

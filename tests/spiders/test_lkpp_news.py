@@ -17,7 +17,7 @@ from samples.lkpp_site import BROKEN_SLUG, AgencySite
 from scrapers.items import ArticleItem, ListingItem, SeenItem
 from scrapers.sources import Source
 from scrapers.spiders.lkpp_news import LkppNewsSpider
-from tests.conftest import fake_response
+from tests.conftest import INLINE, fake_response
 
 BASE = "http://lkpp.test"
 SOURCE = Source("lkpp_news", "lkpp_news", (f"{BASE}/berita",), ("lkpp.test",))
@@ -28,7 +28,7 @@ def callback(request: Request) -> str:
 
 
 def spider(source: Source = SOURCE) -> LkppNewsSpider:
-    crawler = get_crawler(LkppNewsSpider)
+    crawler = get_crawler(LkppNewsSpider, INLINE)
     crawler.stats.open_spider()
     return LkppNewsSpider.from_crawler(crawler, source=source)
 

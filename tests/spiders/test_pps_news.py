@@ -20,7 +20,7 @@ from samples.pps_site import OLD_BOARD, PRESS, Board, PressReleaseBoard, Release
 from scrapers.items import ArticleItem, ListingItem
 from scrapers.sources import LIVE_REGISTRY, SAMPLE_REGISTRY, Source, fill_placeholders
 from scrapers.spiders.pps_news import PpsNewsSpider
-from tests.conftest import fake_response
+from tests.conftest import INLINE, fake_response
 
 BASE = "http://pps.test"
 LIST = f"{BASE}/eng/bbs/list.do?key=00796"
@@ -46,7 +46,7 @@ def callback(request: Request) -> str:
 
 
 def spider() -> PpsNewsSpider:
-    crawler = get_crawler(PpsNewsSpider)
+    crawler = get_crawler(PpsNewsSpider, INLINE)
     crawler.stats.open_spider()
     return PpsNewsSpider.from_crawler(crawler, source=SOURCE)
 

@@ -27,7 +27,7 @@ from scrapers.items import ArticleItem, ListingItem
 from scrapers.sources import Source
 from scrapers.spiders.blogger_mirror import BloggerMirrorSpider
 from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
-from tests.conftest import crawl, fake_response, realdata, write_registry
+from tests.conftest import INLINE, collect, crawl, fake_response, realdata, write_registry
 
 JORGE = "http://jorgeelconstructor.blogspot.com"
 INTERIOR = "https://www.interiormurahsemarang.com"
@@ -43,7 +43,7 @@ POST_PATHS = {
 
 
 def blogger_spider(base: str) -> BloggerMirrorSpider:
-    crawler = get_crawler(BloggerMirrorSpider)
+    crawler = get_crawler(BloggerMirrorSpider, INLINE)
     crawler.stats.open_spider()
     host = base.split("//", 1)[1]
     return BloggerMirrorSpider.from_crawler(
@@ -52,7 +52,7 @@ def blogger_spider(base: str) -> BloggerMirrorSpider:
 
 
 def wordpress_spider(base: str, page_size: int = 10) -> WordpressMirrorSpider:
-    crawler = get_crawler(WordpressMirrorSpider)
+    crawler = get_crawler(WordpressMirrorSpider, INLINE)
     crawler.stats.open_spider()
     source = Source(
         "wp", "wordpress_mirror", (f"{base}/",), (base.split("//", 1)[1],),
@@ -94,7 +94,7 @@ def test_a_real_2022_theme_post_is_dated_by_its_feed_entry() -> None:
     ).entries
     url = INTERIOR + POST_PATHS["2022_11_sample-post.html"]
     page = fake_response(url, (folder / "2022_11_sample-post.html").read_bytes())
-    (item,) = blogger_spider(INTERIOR).parse_post(page, entry=entry)
+    (item,) = collect(blogger_spider(INTERIOR).parse_post(page, entry=entry))
     assert isinstance(item, ArticleItem)
     assert (item.title, item.published_at) == ("Sample Post", "2022-11-01T07:46:00-07:00")
     assert item.text == ""  # an empty post: the validation pipeline drops it, counted
@@ -105,7 +105,7 @@ def test_a_real_static_page_is_a_counted_skip_not_an_article() -> None:
     url = INTERIOR + POST_PATHS["p_kanopi-murah-semarang.html"]
     spider = blogger_spider(INTERIOR)
     page = fake_response(url, (folder / "p_kanopi-murah-semarang.html").read_bytes())
-    assert list(spider.parse_post(page)) == []
+    assert collect(spider.parse_post(page)) == []
     assert stats(spider) == {"skipped/static_page": 1}
 
 
@@ -117,7 +117,7 @@ def golkar_page(page: int) -> tuple[str, bytes]:
 def test_a_real_response_without_total_headers_pages_on() -> None:
     url, body = golkar_page(1)
     spider = wordpress_spider(GOLKAR)
-    listing, *items, following = spider.parse_posts(api_response(url, body))
+    listing, *items, following = collect(spider.parse_posts(api_response(url, body)))
     assert isinstance(listing, ListingItem) and listing.total is None  # not "short" by a total
     assert len(items) == 10 and all(isinstance(i, ArticleItem) for i in items)
     assert isinstance(following, Request) and following.url == wordpress.posts_url(GOLKAR, 2, 10)
@@ -143,7 +143,7 @@ def test_a_header_less_listing_ends_without_calling_itself_short(
 ) -> None:
     spider = wordpress_spider(GOLKAR)
     url, _ = golkar_page(2)
-    assert list(spider.parse_posts(api_response(url, body, status))) == []
+    assert collect(spider.parse_posts(api_response(url, body, status))) == []
     assert stats(spider) == counted
 
 
@@ -152,9 +152,9 @@ def test_an_api_that_ignores_the_page_number_is_a_failed_listing_not_a_loop() ->
     page repeats the first, and the walk stops there, incomplete."""
     first_url, body = golkar_page(1)
     spider = wordpress_spider(GOLKAR)
-    *_, following = spider.parse_posts(api_response(first_url, body))
+    *_, following = collect(spider.parse_posts(api_response(first_url, body)))
     repeated = api_response(following.url, body)
-    assert list(spider.parse_posts(repeated, **following.cb_kwargs)) == []
+    assert collect(spider.parse_posts(repeated, **following.cb_kwargs)) == []
     assert stats(spider) == {"failed_listing": 1, "failed/repeated_page": 1}
 
 
@@ -162,7 +162,7 @@ def test_an_empty_page_the_headers_promised_is_still_a_failure() -> None:
     spider = wordpress_spider(GOLKAR)
     url, _ = golkar_page(2)
     response = api_response(url, b"[]", 200, **{"X-WP-Total": "20", "X-WP-TotalPages": "2"})
-    assert list(spider.parse_posts(response)) == []
+    assert collect(spider.parse_posts(response)) == []
     assert stats(spider) == {"failed_listing": 1, "failed/empty_listing": 1}
 
 
@@ -287,7 +287,7 @@ def test_the_sample_blogs_2022_theme_post_is_dated_by_the_feed() -> None:
     assert len(page) > 150_000 and b"abbr class" not in page and b"date-header" not in page
     feed = site.route("/feeds/posts/default", {"start-index": "1", "max-results": "25"}).body
     entry = next(e for e in parse_feed(feed, feed_url(base)).entries if e.url == url)
-    (item,) = blogger_spider(base).parse_post(fake_response(url, page), entry=entry)
+    (item,) = collect(blogger_spider(base).parse_post(fake_response(url, page), entry=entry))
     assert isinstance(item, ArticleItem) and item.title == post.title
     assert item.text.split("\n\n") == list(post.paragraphs) and item.reference
     assert item.published_at == post.published.strftime("%Y-%m-%dT%H:%M:00+07:00")
@@ -297,7 +297,7 @@ def test_the_sample_blogs_static_page_is_skipped() -> None:
     base = "https://catatan.blogspot.test"
     page = sample_blog(base).route("/p/tentang.html", {}).body
     spider = blogger_spider(base)
-    assert list(spider.parse_post(fake_response(base + "/p/tentang.html", page))) == []
+    assert collect(spider.parse_post(fake_response(base + "/p/tentang.html", page))) == []
     assert stats(spider) == {"skipped/static_page": 1}
 
 
@@ -310,10 +310,10 @@ def test_the_regional_sample_serves_the_early_api_without_total_headers() -> Non
     assert all("status" not in p and "featured_image" in p for p in posts)
     spider = wordpress_spider(site.base_url, 20)
     response = api_response(wordpress.posts_url(site.base_url, 1, 20), first.body)
-    _, *items, following = spider.parse_posts(response)
+    _, *items, following = collect(spider.parse_posts(response))
     assert len(items) == 3 and following.meta["handle_httpstatus_list"] == [400]
     past = site.route("/wp-json/wp/v2/posts", {"page": "2", "per_page": "20"})
-    assert list(spider.parse_posts(api_response(following.url, past.body, past.status))) == []
+    assert collect(spider.parse_posts(api_response(following.url, past.body, past.status))) == []
     assert stats(spider) == {}
 
 

@@ -13,12 +13,13 @@ from scrapers.extract.wordpress import posts_url
 from scrapers.items import ArticleItem, ListingItem
 from scrapers.sources import Source
 from scrapers.spiders.wordpress_mirror import WordpressMirrorSpider
+from tests.conftest import INLINE, collect
 
 BASE = "https://warta.test"
 
 
 def spider() -> WordpressMirrorSpider:
-    crawler = get_crawler(WordpressMirrorSpider)
+    crawler = get_crawler(WordpressMirrorSpider, INLINE)
     crawler.stats.open_spider()
     source = Source(
         "warta_pbj", "wordpress_mirror", (f"{BASE}/",), ("warta.test",), options={"page_size": 2}
@@ -44,7 +45,7 @@ def test_start_asks_for_the_first_page() -> None:
 
 
 def test_posts_become_articles_with_their_source_line_and_change_date() -> None:
-    listing, first, second, following = spider().parse_posts(api_response(1))
+    listing, first, second, following = collect(spider().parse_posts(api_response(1)))
     assert isinstance(listing, ListingItem) and listing.article_urls == [first.url, second.url]
     assert isinstance(first, ArticleItem) and first.source == "warta_pbj"
     assert (
@@ -57,9 +58,9 @@ def test_posts_become_articles_with_their_source_line_and_change_date() -> None:
 
 
 def test_last_page_has_no_next_and_a_bad_body_is_a_counted_skip() -> None:
-    *_, last = spider().parse_posts(api_response(2))
+    *_, last = collect(spider().parse_posts(api_response(2)))
     assert isinstance(last, ArticleItem)
     crawled = spider()
     broken = TextResponse(posts_url(BASE), body=b"<html>maintenance</html>", encoding="utf-8")
-    assert list(crawled.parse_posts(broken)) == []
+    assert collect(crawled.parse_posts(broken)) == []
     assert crawled.crawler.stats.get_value("procarchive/skipped/bad_feed") == 1

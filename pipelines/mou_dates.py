@@ -1,9 +1,9 @@
-"""What an article is about (scrapers.analysis.records), unless its extraction worker
-already said: the generic extractor annotates in its worker process, off the crawl's thread.
+"""Date an undated page's MoU where the archive is at hand: a date written without a year
+("Senin (4/11)") resolves against the day the archive first fetched the page. That day is
+the same on every re-crawl, so a crawl years later does not move the date to a later year.
 
-An undated page's MoU is dated here, where the archive is at hand: a date written without a
-year ("Senin (4/11)") resolves against the day the archive first fetched the page. That day
-is the same on every re-crawl, so a crawl years later does not move the date to a later year.
+The rest of an article's analysis (language, kind, organisations, the MoU itself) is done
+where it is extracted, in a worker process (scrapers.analysis.article).
 """
 
 from __future__ import annotations
@@ -14,25 +14,23 @@ from typing import Any, Self
 from scrapy.crawler import Crawler
 
 from archive.session import CrawlArchive
-from scrapers.analysis.records import annotate, read_signing
+from scrapers.analysis.records import read_signing
 from scrapers.extract.dates import local_day
 from scrapers.items import ArticleItem
 
 
-class ClassifyPipeline:
+class MouDatePipeline:
     def __init__(self, crawler: Crawler | None = None) -> None:
-        self.crawler = crawler  # None outside a crawl: this fetch is the first
+        # Without a crawl or an archive (`procarchive extract`) this fetch is the first.
+        has_archive = crawler is not None and crawler.settings.get("PROCARCHIVE_DB")
+        self.crawler = crawler if has_archive else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem):
-            return item
-        if item.agencies is None:
-            annotate(item)
-        if item.kind == "mou" and not item.published_at:
+        if isinstance(item, ArticleItem) and item.kind == "mou" and not item.published_at:
             read_signing(item, self.first_fetched_on(item))
         return item
 
