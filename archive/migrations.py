@@ -350,9 +350,9 @@ def count_article_facets(db: Database) -> None:
 @MIGRATIONS(name="0011_article_facet_counts")
 def article_facet_counts(db: Database) -> None:
     """The number of articles for each combination of source, kind, year and month, kept by
-    triggers. The articles page's facets (datasette_plugins/precounted_facets.py), the home
-    page's counts and the articles-per-month chart are then sums over some tens of thousands of
-    rows at most instead of counts over up to a million."""
+    triggers. The articles page's facets and row count (datasette_plugins/precounted_facets.py,
+    table_sql.py), the home page's counts and the articles-per-month chart are then sums over
+    some tens of thousands of rows at most instead of counts over up to a million."""
     db.execute(
         "CREATE TABLE articles_facet_counts "
         "(source TEXT, kind TEXT, year INTEGER, month TEXT, n INTEGER NOT NULL)"

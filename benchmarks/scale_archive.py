@@ -208,7 +208,7 @@ class ArchiveGenerator:
 INSERTS = {
     "articles": "INSERT INTO articles (id, url, source, title, published_at, year, author, lang, kind, text, reference, content_hash, first_seen_at, last_seen_at, crawl_id, capture_id, agencies, mirror_of, mirror_status, sketched_hash, notices_scanned, gone_at) VALUES ({})",
     "article_agencies": "INSERT OR IGNORE INTO article_agencies VALUES ({})",
-    "mous": "INSERT INTO mous VALUES ({})",
+    "mous": "INSERT INTO mous (article_id, signed_on, signed_on_raw, year, place, document_type, renewal, duration_text, duration_months, scope) VALUES ({})",
     "mou_parties": "INSERT INTO mou_parties (article_id, agency, role, in_gazetteer, person, person_title, acting_for) VALUES ({})",
     "mirror_links": "INSERT INTO mirror_links VALUES ({})",
     "notices": "INSERT INTO notices VALUES ({})",

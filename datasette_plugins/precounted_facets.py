@@ -1,7 +1,7 @@
 """Datasette plugin: facets summed from a table's precomputed counts.
 
 A table T whose companion table T_facet_counts holds the number of rows (`n`) for each
-combination of some of its columns (kept by triggers: pipelines/migrations.py) can list them
+combination of some of its columns (kept by triggers: archive/migrations.py) can list them
 as `{precounted: column}` facets in metadata. While a page's only filters are equalities on
 the companion's columns, each facet is a sum over at most some tens of thousands of
 companion rows, however many rows match (a million articles' facets otherwise cost about
@@ -9,27 +9,17 @@ companion rows, however many rows match (a million articles' facets otherwise co
 Datasette's column facets are (on a later page that is the rows after the page's cursor,
 as Datasette counts them). The results look like column facets' either way.
 
-The page's row count is summed the same way: Datasette's `select count(*) from T where
-"c" = :p0 and ...` with only such equalities on the companion's columns is run as a sum
-over the companion (counting 780,000 articles of one kind reads their index: 40 ms from
-memory, seconds from disk).
+A facet class (Datasette's register_facet_classes hook). The page's row count is summed
+from the same companion table by table_sql.py: Datasette 0.65 has no hook for it.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
-
-NAME = r"\[[^\]]+\]|\w+"  # a table as Datasette's escape_sqlite writes it
-EQUALITY = re.compile(r'"(\w+)" = :p\d+')  # Datasette's exact filter on a plain column name
-COUNT = re.compile(
-    rf'^select count\(\*\) from (?P<table>{NAME}) where (?P<where>"\w+" = :p\d+'
-    rf'(?: and "\w+" = :p\d+)*)\s*$'
-)
 
 # Arguments that change how a page looks, not which rows it counts. A later page (`_next`)
 # shows the counts of the whole selection, as its first page did (Datasette's own facets
@@ -133,37 +123,6 @@ class PrecountedFacet(ColumnFacet):
         }
 
 
-async def summed_count(database: Any, sql: str) -> str:
-    """A table page's count of rows matching equalities on counted columns, as a sum over
-    the companion table; any other SQL unchanged."""
-    match = COUNT.match(sql)
-    if match is None:
-        return sql
-    table = match["table"].strip("[]")
-    counts = f"{table}_facet_counts"
-    if not await database.table_exists(counts):
-        return sql
-    counted = set(await database.table_columns(counts)) & set(await database.table_columns(table))
-    if not set(EQUALITY.findall(match["where"])) <= counted:
-        return sql
-    return f"select coalesce(sum(n), 0) from {escape_sqlite(counts)} where {match['where']}"
-
-
-def counting(database: Any) -> Any:
-    execute = database.execute
-
-    async def execute_with_summed_counts(sql: str, *args: Any, **kwargs: Any) -> Any:
-        return await execute(await summed_count(database, sql), *args, **kwargs)
-
-    return execute_with_summed_counts
-
-
 @hookimpl
 def register_facet_classes() -> list[type]:
     return [PrecountedFacet]
-
-
-@hookimpl
-def startup(datasette: Any) -> None:  # once a Datasette (invoke_startup runs hooks once)
-    for database in datasette.databases.values():
-        database.execute = counting(database)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from archive.connection import open_archive
-from datasette_plugins.keyset_pages import in_index_order, with_tie_breaker
+from datasette_plugins.table_sql import in_index_order, with_tie_breaker
 from tests.test_metadata import fetch_all
 
 # What Datasette 0.65 runs for `/archive/articles?source=...&_next=...` (sort_desc published_at).

@@ -176,7 +176,7 @@ def test_a_later_page_shows_the_counts_of_the_whole_selection(archive: Path) -> 
 def test_other_counts_are_left_as_they_are(archive: Path, sql: str) -> None:
     from datasette.app import Datasette
 
-    from datasette_plugins.precounted_facets import summed_count
+    from datasette_plugins.table_sql import summed_count
 
     async def rewritten() -> str:
         datasette = Datasette([str(archive)])
