@@ -51,15 +51,20 @@ class ArchiveIndex:
         self._articles: dict[str, tuple[str | None, str | None]] | None = None
         self._settled: dict[str, dict[str, str]] = {}  # LPSE -> notice id -> stage
 
+    def open(self) -> None:
+        """Read the source's articles as they were before the crawl wrote any."""
+        rows = self.session.db.execute(
+            "SELECT id, source_updated, gone_at FROM articles WHERE source = ?",
+            [self.session.source],
+        )
+        self._articles = {row[0]: (row[1], row[2]) for row in rows}
+
     @property
     def articles(self) -> dict[str, tuple[str | None, str | None]]:
         """id -> (the listing's change hint stored with it, gone_at) of the source's articles."""
         if self._articles is None:
-            rows = self.session.db.execute(
-                "SELECT id, source_updated, gone_at FROM articles WHERE source = ?",
-                [self.session.source],
-            )
-            self._articles = {row[0]: (row[1], row[2]) for row in rows}
+            self.open()
+            assert self._articles is not None
         return self._articles
 
     def current(self, identifier: str, archived: str | None, listed: str | None) -> bool:

@@ -92,14 +92,16 @@ class CrawlSession:
 
     def spider_opened(self, spider: Spider) -> None:
         """Every crawl has its row, whatever it goes on to fetch; one that cannot be
-        written ends the crawl before it fetches anything."""
+        written ends the crawl before it fetches anything. The index is read before the
+        crawl writes."""
         try:
-            logger.debug("Crawl %s of %s", self.crawl_id, self.source)
+            self.crawl_id  # noqa: B018 (asking opens the row)
         except WRITE_ERRORS as exc:
             if not refused_write(exc):
                 raise
             self.refused(exc)
             raise CloseSpider("archive unwritable") from exc
+        self.index.open()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.reason = reason

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.exceptions import CloseSpider
 
+from archive import session as session_module
 from archive.connection import open_archive
 from archive.ids import notice_id
 from archive.index import RefreshSlice
@@ -72,6 +74,22 @@ def test_the_first_component_to_ask_opens_the_crawls_row(tmp_path: Path) -> None
     ((crawl_id, status, new),) = db.execute("select id, status, items_new from crawls")
     assert (status, new) == ("ok", 1)
     assert db.execute("select crawl_id from notices").fetchall() == [(crawl_id,)]
+
+
+def test_a_crawl_whose_row_the_disk_refuses_ends_before_it_fetches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(session_module, "open_crawl", full)
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(tmp_path / "archive.db")})
+    crawler.spider = Spider(name="blog")
+    session = CrawlSession.of(crawler)
+    with pytest.raises(CloseSpider) as closed:
+        session.spider_opened(crawler.spider)
+    assert closed.value.reason == "archive unwritable"
+    assert session.unwritable == "OSError: [Errno 28] No space left on device"
 
 
 def test_a_crawl_without_the_session_is_told_what_is_missing() -> None:
