@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler
 from sqlite_utils import Database
 
 from archive.ids import article_id
-from archive.session import CrawlArchive, one_per_crawler
+
+if TYPE_CHECKING:
+    from archive.session import CrawlSession
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +85,13 @@ def load_aliases(db: Database, source: str) -> dict[str, str]:
 
 
 class PageAliases:
-    """A crawl's source's aliases, loaded on first use, shared by the store and the
-    incremental middlewares: which article a URL of a request, a listing or a 404 is."""
+    """A crawl's source's aliases, loaded on first use, shared by the store, the budget and
+    the incremental middlewares (CrawlSession.aliases): which article a URL of a request, a
+    listing or a 404 is."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, session: CrawlSession) -> None:
+        self.session = session
         self._known: dict[str, str] | None = None
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> PageAliases:
-        return one_per_crawler(crawler, cls)
 
     def article_id(self, url: str) -> str:
         """The id of the article `url` was read at or names; else the URL's own id."""
@@ -103,8 +101,5 @@ class PageAliases:
     @property
     def known(self) -> dict[str, str]:
         if self._known is None:
-            spider = self.crawler.spider
-            assert spider is not None
-            source = getattr(getattr(spider, "source", None), "name", None) or spider.name
-            self._known = load_aliases(CrawlArchive.of(self.crawler).db, source)
+            self._known = load_aliases(self.session.db, self.session.source)
         return self._known

@@ -35,7 +35,7 @@ def refused_write(exc: BaseException) -> bool:
 
 
 class ArchiveUnwritable(Exception):
-    """A write the archive refused; the crawl stops (CrawlArchive.write_failed)."""
+    """A write the archive refused; the crawl stops (CrawlSession.write_failed)."""
 
 
 class NotAnArchive(ValueError):

@@ -13,7 +13,7 @@ from typing import Any, Self
 
 from scrapy.crawler import Crawler
 
-from archive.session import CrawlArchive
+from archive.session import CrawlSession
 from scrapers.analysis.records import read_signing
 from scrapers.extract.dates import local_day
 from scrapers.items import ArticleItem
@@ -39,7 +39,7 @@ class MouDatePipeline:
         sighting in the archive, else this fetch (item.fetched_at)."""
         first = item.fetched_at
         if self.crawler is not None and item.id:
-            db = CrawlArchive.of(self.crawler).db
+            db = CrawlSession.of(self.crawler).db
             row = db.execute(
                 "SELECT first_seen_at FROM articles WHERE id = ?", [item.id]
             ).fetchone()

@@ -37,8 +37,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from archive.aliases import PageAliases
-from archive.session import CrawlArchive, one_per_crawler
+from archive.session import CrawlSession
 from scrapers.analysis.shingles import shingles
 from scrapers.items import ArticleItem, ListingItem
 
@@ -94,17 +93,6 @@ def similar(a: set[int], b: set[int]) -> bool:
     return bool(a or b) and len(a & b) / len(a | b) >= SAME_TEXT
 
 
-class TrappedShapes:
-    """The URL shapes found to be traps this crawl, shared by the two middlewares."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.shapes: set[str] = set()
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> TrappedShapes:
-        return one_per_crawler(crawler, cls)
-
-
 class Trapped(IgnoreRequest):
     """A queued request of a shape found to be a trap after it was scheduled (counted)."""
 
@@ -115,15 +103,23 @@ class TrapGateMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.trapped = TrappedShapes.of(crawler).shapes
+        self._trapped: set[str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+    @property
+    def trapped(self) -> set[str]:
+        """The shapes CrawlBudgetMiddleware found to be traps (built after this middleware,
+        so found on first use); none without it."""
+        if self._trapped is None:
+            budget = self.crawler.get_spider_middleware(CrawlBudgetMiddleware)
+            self._trapped = budget.trapped if budget is not None else set()
+        return self._trapped
+
     def process_request(self, request: Request) -> None:
         if request.meta.get("article") and url_shape(request.url) in self.trapped:
-            assert self.crawler.stats is not None
             self.crawler.stats.inc_value("procarchive/trap/near_identical")
             raise Trapped(f"trap/near_identical: {request.url}")
 
@@ -134,10 +130,9 @@ class CrawlBudgetMiddleware(BaseSpiderMiddleware):
         self.budget: Budget | None = None
         self.requests = 0
         self.new_articles = 0
-        self.known: set[str] | None = None  # ids of the source's archived articles
         self.named: dict[str, set[str]] = {}  # a kind of listing page -> article URLs named
         self.texts: dict[str, list[tuple[set[int], int]]] = {}  # shape -> (text, pages)
-        self.trapped = TrappedShapes.of(crawler).shapes  # of near-identical pages
+        self.trapped: set[str] = set()  # URL shapes of near-identical pages (TrapGateMiddleware)
         self.said: set[str] = set()
 
     @classmethod
@@ -185,14 +180,8 @@ class CrawlBudgetMiddleware(BaseSpiderMiddleware):
         return request
 
     def is_new(self, url: str) -> bool:
-        if self.known is None:
-            spider = self.crawler.spider
-            source = getattr(getattr(spider, "source", None), "name", getattr(spider, "name", ""))
-            rows = CrawlArchive.of(self.crawler).db.execute(
-                "SELECT id FROM articles WHERE source = ?", [source]
-            )
-            self.known = {row[0] for row in rows}
-        return PageAliases.of(self.crawler).article_id(url) not in self.known
+        session = CrawlSession.of(self.crawler)
+        return session.aliases.article_id(url) not in session.index.articles
 
     def stop(self, request: Request, reason: str, figure: int = 0) -> Request | None:
         """Not made: counted, and said once a crawl with what was spent."""

@@ -23,7 +23,7 @@ from twisted.web.http_headers import Headers as TxHeaders
 
 from archive.captures import write_capture
 from archive.connection import WRITE_ERRORS, ArchiveUnwritable, refused_write
-from archive.session import CrawlArchive
+from archive.session import CrawlSession
 from archive.warc import Exchange, WarcFiles, now_warc_prefix, payload_sha256
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class CaptureMiddleware:
         self.software = crawler.settings.get("USER_AGENT")
         self.seen: dict[str, tuple[str, str, str]] = {}  # sha256 -> (capture id, uri, date)
         self.files: WarcFiles | None = None
+        self.session = CrawlSession.of(crawler)
         self.db: Any = None
 
     @classmethod
@@ -81,7 +82,7 @@ class CaptureMiddleware:
     def spider_opened(self, spider: Spider) -> None:
         source = getattr(getattr(spider, "source", None), "name", spider.name)
         self.files = WarcFiles(self.directory, now_warc_prefix(source), self.software)
-        self.db = CrawlArchive.of(self.crawler).db
+        self.db = self.session.db
 
     def process_response(self, request: Request, response: Response) -> Response:
         if self.files is None:
@@ -91,7 +92,7 @@ class CaptureMiddleware:
         except WRITE_ERRORS as exc:  # a full disk: no page goes on without its capture
             if not refused_write(exc):
                 raise
-            CrawlArchive.of(self.crawler).write_failed(exc)
+            self.session.write_failed(exc)
             raise ArchiveUnwritable(str(exc)) from exc
         return response
 
@@ -124,9 +125,7 @@ class CaptureMiddleware:
             "warc_length": written.length,
             "record_type": written.record_type,
             "revisit_of": original[0] if original else None,
-            "crawl_id": self.crawler.stats.get_value("procarchive/crawl_id")
-            if self.crawler.stats
-            else None,
+            "crawl_id": self.session.crawl_id,
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),
             "method": request.method,

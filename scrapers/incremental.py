@@ -13,7 +13,8 @@ Two middlewares with the archive's knowledge, so spiders stay routing-only:
   Documents (meta "document") are revalidated like listings: a 304 is the archived file.
 - A refresh slice (1/PROCARCHIVE_REFRESH_SLICES of the archive, a different slice every
   day) is never skipped, only revalidated, so silent edits and deletions are found without
-  a full crawl.
+  a full crawl. What needs no fetch is the archive's rule (archive.index), the same for
+  notices (the spse_notices spider).
 
 A request's URL is the article it was read at before (archive.aliases), so a page read at
 `?m=1` and archived under its rel=canonical is skipped and revalidated at either address.
@@ -22,22 +23,18 @@ A request's URL is the article it was read at before (archive.aliases), so a pag
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from scrapy import Request, Spider, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.responsetypes import responsetypes
-from scrapy.settings import BaseSettings
+from sqlite_utils import Database
 
-from archive.aliases import PageAliases
-from archive.session import CrawlArchive, one_per_crawler
+from archive.session import CrawlSession
 from archive.warc import read_record
 from scrapers.capture import warc_dir
 from scrapers.items import SeenItem
@@ -45,78 +42,13 @@ from scrapers.items import SeenItem
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RefreshSlice:
-    """Today's slice of the archive that a nightly crawl fetches again whatever the listing
-    says (articles here, notices in spiders/spse_notices.py): one rule for both."""
-
-    slices: int
-    day: int
-
-    @classmethod
-    def of(cls, settings: BaseSettings) -> RefreshSlice:
-        day = settings.getint("PROCARCHIVE_REFRESH_DAY") or datetime.now(UTC).toordinal()
-        return cls(settings.getint("PROCARCHIVE_REFRESH_SLICES"), day)
-
-    def __contains__(self, identifier: object) -> bool:
-        if not isinstance(identifier, str) or self.slices <= 0:
-            return False
-        return zlib.crc32(identifier.encode()) % self.slices == self.day % self.slices
-
-
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-
-
-class ArchiveIndex:
-    """What the archive knows of a source, opened once a crawl and shared by both middlewares."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.enabled = settings.getbool("PROCARCHIVE_INCREMENTAL")
-        self.refresh = RefreshSlice.of(settings)
-        self.warcs = warc_dir(settings)
-        self.archive = CrawlArchive.of(crawler)
-        self.aliases = PageAliases.of(crawler)
-        self.db: Any = None
-        self.hints: dict[str, tuple[str | None, str | None]] = {}  # id -> (hint, gone_at)
-        crawler.signals.connect(self.open, signal=signals.spider_opened)
-        crawler.signals.connect(self.close, signal=signals.spider_closed)
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> ArchiveIndex:
-        return one_per_crawler(crawler, cls)
-
-    def open(self, spider: Spider) -> None:
-        if not self.enabled:
-            return
-        self.db = self.archive.db
-        source = getattr(getattr(spider, "source", None), "name", spider.name)
-        self.hints = {
-            row[0]: (row[1], row[2])
-            for row in self.db.execute(
-                "SELECT id, source_updated, gone_at FROM articles WHERE source = ?", [source]
-            )
-        }
-
-    def close(self, spider: Spider) -> None:
-        self.db = None
-
-    def unchanged(self, request: Request) -> bool:
-        """The listing's hint for this archived article equals the stored one."""
-        if self.db is None or not request.meta.get("article") or request.meta.get("refresh"):
-            return False
-        identifier = self.aliases.article_id(request.url)
-        known = self.hints.get(identifier)
-        if known is None or identifier in self.refresh:
-            return False
-        hint, gone_at = known
-        return bool(hint) and not gone_at and hint == request.meta.get("hint")
 
 
 class SkipUnchangedMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.index = ArchiveIndex.of(crawler)
+        self.session = CrawlSession.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -140,41 +72,46 @@ class SkipUnchangedMiddleware:
 
     def passes(self, output: Any, skipped: list[str]) -> bool:
         """False (and the URL noted in `skipped`) for a request the archive makes needless."""
-        if isinstance(output, Request) and self.index.unchanged(output):
+        if isinstance(output, Request) and self.unchanged(output):
             skipped.append(output.url)
             return False
         return True
 
+    def unchanged(self, request: Request) -> bool:
+        """An article request whose listing's change hint is the archived article's."""
+        if not request.meta.get("article") or request.meta.get("refresh"):
+            return False
+        identifier = self.session.aliases.article_id(request.url)
+        return self.session.index.article_current(identifier, request.meta.get("hint"))
+
     def seen(self, urls: list[str]) -> SeenItem:
-        assert self.crawler.stats is not None and self.crawler.spider is not None
         self.crawler.stats.inc_value("procarchive/incremental/skipped_unchanged", len(urls))
-        source = getattr(
-            getattr(self.crawler.spider, "source", None), "name", self.crawler.spider.name
-        )
-        return SeenItem(urls, source)
+        return SeenItem(urls, self.session.source)
 
 
 class RevalidateMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.index = ArchiveIndex.of(crawler)
+        self.session = CrawlSession.of(crawler)
+        self.incremental = self.session.index.incremental
+        self.warcs = warc_dir(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     @property
-    def db(self) -> Any:
-        return self.index.db
+    def db(self) -> Database:
+        return self.session.db
 
     def process_request(self, request: Request) -> None:
-        if self.db is None or request.meta.get("refresh"):
+        if not self.incremental or request.meta.get("refresh"):
             return
         if request.meta.get("revalidate") or request.meta.get("document"):
             self.add_validators(request)
         elif request.meta.get("article"):
-            identifier = self.index.aliases.article_id(request.url)
-            if identifier in self.index.hints:
+            identifier = self.session.aliases.article_id(request.url)
+            if identifier in self.session.index.articles:
                 self.add_validators(request, identifier)
 
     def add_validators(self, request: Request, article: str | None = None) -> None:
@@ -216,13 +153,13 @@ class RevalidateMiddleware:
         row = self.db.execute(
             "SELECT warc_file, warc_offset, revisit_of FROM captures WHERE id = ?", [capture_id]
         ).fetchone()
-        record = read_record(Path(self.index.warcs) / row[0], row[1])
+        record = read_record(Path(self.warcs) / row[0], row[1])
         body = record.decoded
         if row[2]:  # a revisit record holds no payload: it is in the capture it repeats
             original = self.db.execute(
                 "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [row[2]]
             ).fetchone()
-            body = read_record(Path(self.index.warcs) / original[0], original[1]).decoded
+            body = read_record(Path(self.warcs) / original[0], original[1]).decoded
         # The page's own headers (X-WP-TotalPages, Link ...), less those of its transfer.
         headers = Headers(
             [
@@ -239,5 +176,4 @@ class RevalidateMiddleware:
         )  # fmt: skip
 
     def count(self, key: str) -> None:
-        if self.crawler.stats:
-            self.crawler.stats.inc_value(f"procarchive/incremental/{key}")
+        self.crawler.stats.inc_value(f"procarchive/incremental/{key}")

@@ -65,7 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.capture.CaptureMiddleware": 950,
 }
 
-EXTENSIONS = {"scrapers.progress.ProgressLine": 500}
+# The crawl's session on the archive (archive/session.py): its connection, its crawls row,
+# what the archive holds; every component of a crawl that reads or writes the archive asks it.
+EXTENSIONS = {"archive.session.CrawlSession": 100, "scrapers.progress.ProgressLine": 500}
 PROCARCHIVE_PROGRESS = True  # a live line on a terminal; plain log lines elsewhere (cron)
 LOGSTATS_INTERVAL = 60.0
 

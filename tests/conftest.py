@@ -11,12 +11,16 @@ from typing import Any
 
 import pytest
 import yaml
+from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from archive import migrations
 from archive.connection import open_archive
+from archive.session import EXTENSION, CrawlSession
 from samples.server import SampleServer
 from samples.sites import build_sites, serve_samples
 from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders
@@ -80,6 +84,22 @@ def fake_response(
     data = body.encode("utf-8") if isinstance(body, str) else body
     cls = XmlResponse if xml else HtmlResponse
     return cls(url=url, body=data, encoding="utf-8", request=Request(url, callback=callback))  # type: ignore[arg-type]
+
+
+def archive_crawler(
+    settings: dict[str, Any] | None = None, spidercls: type[Spider] = Spider
+) -> Crawler:
+    """A crawler as a crawl has one for its components: the crawl session among its
+    extensions (scrapers/settings.py)."""
+    return get_crawler(spidercls, {"EXTENSIONS": {EXTENSION: 100}, **(settings or {})})
+
+
+def end_crawl(crawler: Crawler, reason: str = "finished") -> None:
+    """What the engine does last: the spider closed (after the pipelines' own handlers),
+    then the engine stopped; the session records the crawl's figures."""
+    session = CrawlSession.of(crawler)
+    session.spider_closed(crawler.spider, reason)  # type: ignore[arg-type]
+    session.close()
 
 
 @pytest.fixture(scope="session")

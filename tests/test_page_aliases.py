@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 from scrapy import Spider
-from scrapy.utils.test import get_crawler
 from sqlite_utils import Database
 
 from archive import migrations
@@ -29,7 +28,7 @@ from samples.content import Article, blog_posts
 from samples.lkpp_live_site import LiveAgencySite, live_articles
 from samples.server import Page, SampleServer
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
-from tests.conftest import crawl, migrations_without, write_registry
+from tests.conftest import archive_crawler, crawl, end_crawl, migrations_without, write_registry
 
 SOURCE = "catatan_pengadaan"
 
@@ -201,7 +200,7 @@ def test_a_post_captured_only_at_its_alias_is_revalidated_at_its_own_address(
 
 def store(tmp_path: Path, *items: Any) -> dict[str, Any]:
     """One crawl of the source "blog" that yields `items`; its crawls row."""
-    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(tmp_path / "archive.db")})
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(tmp_path / "archive.db")})
     crawler.spider = Spider(name="blog")
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
@@ -211,6 +210,7 @@ def store(tmp_path: Path, *items: Any) -> dict[str, Any]:
     crawler.stats.set_value("response_received_count", len(items))
     pipeline.close_spider()
     pipeline.spider_closed(crawler.spider, "finished")
+    end_crawl(crawler)
     db = open_archive(tmp_path / "archive.db", create=False)
     return next(db["crawls"].rows_where(order_by="id desc", limit=1))
 

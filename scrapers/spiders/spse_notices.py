@@ -5,7 +5,7 @@ participants and winner pages, and the documents the announcement links to.
 The LPSEs come from the spider argument or setting `lpse` ("jatengprov,kemenkeu"), else the
 source's `lpses` option; years from `years` (default: this year and last). Nightly crawls do
 not fetch settled packages (complete, cancelled) whose listing row shows the stage archived,
-except the day's refresh slice.
+except the day's refresh slice (archive.index, as for articles).
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.ids import notice_id
-from archive.notices import settled_notices
-from archive.session import CrawlArchive
+from archive.index import ArchiveIndex
+from archive.session import CrawlSession
 from scrapers.extract import spse
 from scrapers.extract.spse import CATEGORIES, LISTINGS, PAGES
-from scrapers.incremental import RefreshSlice
 from scrapers.items import NoticeGoneItem, NoticeItem, NoticeSeenItem
 from scrapers.lpse import Lpse, choose_lpses
 from scrapers.spiders.base import SourceSpider
@@ -68,7 +67,7 @@ class SpseNoticesSpider(SourceSpider):
         )
         categories = options.get("categories") or CATEGORIES
         self.base = self.start_urls[0].rstrip("/")
-        self.settled = self.settled_notices([lpse.slug for lpse in lpses])
+        self.archived: ArchiveIndex = CrawlSession.of(self.crawler).index
         self.max_listing_pages = settings.getint("PROCARCHIVE_SPSE_MAX_LISTING_PAGES")
         self.listed: dict[tuple[str, str, int], set[str]] = {}
         self.visited: set[str] = set()
@@ -146,15 +145,6 @@ class SpseNoticesSpider(SourceSpider):
             return
         yield self.listing_page(referer, lpse, category, year, following, cookie, token)
 
-    def settled_notices(self, lpses: list[str]) -> dict[str, str]:
-        """Nightly crawls: archived notices that have settled, unless in today's refresh slice."""
-        settings = self.crawler.settings
-        if not settings.getbool("PROCARCHIVE_INCREMENTAL"):
-            return {}
-        refresh = RefreshSlice.of(settings)
-        settled = settled_notices(CrawlArchive.of(self.crawler).db, lpses)
-        return {id_: stage for id_, stage in settled.items() if id_ not in refresh}
-
     def visit(self, lpse: Lpse, category: str, row: dict[str, Any]) -> Iterator[Any]:
         code = str(row.get("package_code") or "").strip()
         if not code.isdigit():
@@ -165,7 +155,7 @@ class SpseNoticesSpider(SourceSpider):
         if identifier in self.visited:  # listed twice (a page shifted under new packages)
             return
         self.visited.add(identifier)
-        if identifier in self.settled and self.settled[identifier] == row.get("stage"):
+        if self.archived.notice_current(lpse.slug, category, code, row.get("stage")):
             yield NoticeSeenItem(self.source.name, [identifier])
             self.count("notices_settled_not_fetched")
             return

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from archive.crawls import crawl_summary
 from archive.health import crawl_health
-from pipelines.store import crawl_summary
 
 
 def stats(extractor: str = "lkpp", **counts: int) -> dict[str, Any]:

@@ -6,13 +6,14 @@ import json
 from dataclasses import replace
 
 from scrapy import Spider
-from scrapy.utils.test import get_crawler
 
 from archive.articles import write_articles
 from archive.connection import open_archive
+from archive.crawls import crawl_summary
 from pipelines.normalize import NormalizePipeline
-from pipelines.store import StorePipeline, article_row, crawl_summary
+from pipelines.store import StorePipeline, article_row
 from scrapers.items import ArticleItem
+from tests.conftest import archive_crawler, end_crawl
 
 TEXT = "LKPP dan PPS Korea memperpanjang kerja sama pengadaan publik. " * 5
 
@@ -70,7 +71,7 @@ def test_diacritics_are_folded_in_search() -> None:
 
 def test_pipeline_batches_and_records_the_crawl(tmp_path) -> None:
     path = tmp_path / "archive.db"
-    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
     crawler.spider = Spider(name="lkpp_news")
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
@@ -87,6 +88,7 @@ def test_pipeline_batches_and_records_the_crawl(tmp_path) -> None:
     crawler.stats.set_value("item_scraped_count", 3)
     pipeline.close_spider()
     pipeline.spider_closed(crawler.spider, "finished")
+    end_crawl(crawler)
     assert db["articles"].count == 3
     crawl = next(db["crawls"].rows)
     assert (crawl["status"], crawl["items_new"], crawl["pages_fetched"], crawl["source"]) == (
@@ -129,7 +131,7 @@ def test_an_exception_in_a_callback_is_one_error() -> None:
 
 def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path) -> None:
     path = tmp_path / "archive.db"
-    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
     crawler.spider = Spider(name="lkpp_news")
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
@@ -145,6 +147,7 @@ def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path)
         pipeline.process_item(NormalizePipeline().process_item(item))  # no exception
     pipeline.close_spider()
     pipeline.spider_closed(crawler.spider, "finished")
+    end_crawl(crawler)
     assert [row["title"] for row in db["articles"].rows] == ["B2"]
     crawl = next(db["crawls"].rows)
     assert json.loads(crawl["error_reasons"]) == {"failed/article_write": 2}

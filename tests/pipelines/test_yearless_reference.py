@@ -13,10 +13,8 @@ from typing import Any
 
 import pytest
 from scrapy import Spider
-from scrapy.utils.test import get_crawler
 
 from archive.connection import open_archive
-from archive.session import CrawlArchive
 from pipelines.mou_dates import MouDatePipeline
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline
@@ -29,7 +27,7 @@ from scrapers.extract.dates import local_day
 from scrapers.extract.extractors import read_article
 from scrapers.items import ArticleItem
 from scrapers.sources import Source
-from tests.conftest import crawl, write_registry
+from tests.conftest import archive_crawler, crawl, end_crawl, write_registry
 from tests.extract.test_yearless_dates import TEXT, TITLE
 
 URL = "https://www.lkpp.go.id/read/bu/katalog-sleman"
@@ -55,7 +53,7 @@ def by_the_generic_worker(text: str) -> ArticleItem:
 
 def run_pipelines(path: Path, item: ArticleItem, fetched_at: str) -> None:
     """One crawl's pipelines in run order, on a clock set by hand."""
-    crawler = get_crawler(Spider, {"PROCARCHIVE_DB": str(path), "PROCARCHIVE_STRICT": True})
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_STRICT": True})
     crawler.spider = Spider(name="lkpp_news")
     store = StorePipeline.from_crawler(crawler)
     store.open_spider()
@@ -65,7 +63,7 @@ def run_pipelines(path: Path, item: ArticleItem, fetched_at: str) -> None:
         item = pipeline.process_item(item)
     store.close_spider()
     store.spider_closed(crawler.spider, "finished")
-    CrawlArchive.of(crawler).close()
+    end_crawl(crawler)
 
 
 @pytest.mark.parametrize("read", [by_selectors, by_the_generic_worker])

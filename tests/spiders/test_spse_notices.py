@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import TextResponse
-from scrapy.utils.test import get_crawler
 
 from archive.connection import open_archive
+from archive.session import CrawlSession
 from samples.server import SampleServer
 from samples.spse_site import SpseSite
 from scrapers.extract import spse
 from scrapers.lpse import Lpse
 from scrapers.sources import Source
 from scrapers.spiders.spse_notices import SpseNoticesSpider, Visit
-from tests.conftest import write_registry
+from tests.conftest import archive_crawler, write_registry
 from tests.test_end_to_end import procarchive
 
 LARGE_DOCUMENT_BYTES = 3_000_000  # the sample's one oversized PDF is about 3 MB
@@ -272,11 +272,12 @@ def test_schedule_and_winners_of_a_sample_tender() -> None:
 
 
 def listing_spider() -> SpseNoticesSpider:
-    crawler = get_crawler(SpseNoticesSpider, {"PROCARCHIVE_SPSE_MAX_LISTING_PAGES": 5})
+    crawler = archive_crawler({"PROCARCHIVE_SPSE_MAX_LISTING_PAGES": 5}, SpseNoticesSpider)
     crawler.stats.open_spider()
     source = Source("spse", "spse_notices", ("http://spse.test",), ("spse.test",))
     spider = SpseNoticesSpider.from_crawler(crawler, source=source)
-    spider.base, spider.settled, spider.listed, spider.visited = "http://spse.test", {}, {}, set()
+    spider.base, spider.listed, spider.visited = "http://spse.test", {}, set()
+    spider.archived = CrawlSession.of(crawler).index  # not incremental: everything fetched
     spider.max_listing_pages = 5
     return spider
 
