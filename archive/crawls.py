@@ -14,7 +14,7 @@ from archive.health import crawl_health, cut_short
 def open_crawl(db: Database, run_id: str, source: str, spider: str) -> int:
     """A `running` row for a crawl of `source`; its id. A crawl of the source still
     `running` was killed (crawls hold a lock, so none is running now): `interrupted`."""
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE crawls SET status = 'interrupted' WHERE source = ? AND status = 'running'",
             [source],
@@ -30,8 +30,30 @@ def open_crawl(db: Database, run_id: str, source: str, spider: str) -> int:
 
 
 def finish_crawl(db: Database, crawl_id: int, summary: dict[str, Any]) -> None:
-    with db.conn:
+    with db.atomic():
         db.table("crawls").update(crawl_id, {"finished_at": now(), **summary})
+
+
+def earlier_yields(db: Database, source: str, runs: int) -> list[int]:
+    """Articles yielded (new, changed, unchanged) by the source's last `runs` successful
+    crawls before its latest one, newest first."""
+    rows = db.execute(
+        "SELECT items_new + items_changed + items_unchanged FROM crawls "
+        "WHERE source = ? AND status = 'ok' AND id < (SELECT max(id) FROM crawls WHERE source = ?) "
+        "ORDER BY id DESC LIMIT ?",
+        [source, source, runs],
+    ).fetchall()
+    return [count for (count,) in rows]
+
+
+def fail_latest_crawl(db: Database, source: str, reason: str) -> None:
+    """The source's latest crawl judged failed after the fact (`reason` its finish reason)."""
+    with db.atomic():
+        db.execute(
+            "UPDATE crawls SET status = 'failed', finish_reason = ? "
+            "WHERE id = (SELECT max(id) FROM crawls WHERE source = ?)",
+            [reason, source],
+        )
 
 
 def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> dict[str, Any]:

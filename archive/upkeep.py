@@ -11,7 +11,7 @@ def optimize_archive(db: Database) -> None:
     A whole ANALYZE (about 10 s at a million articles): without statistics, or with sampled
     ones, SQLite cannot tell a source (a few percent of the rows) from a kind (most of them)
     and reads a filtered page through the wrong index, ten times slower."""
-    with db.conn:
+    with db.atomic():
         db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
         db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.connection import open_archive
+from archive.crawls import earlier_yields, fail_latest_crawl
 from procarchive.crawl import CrawlResult, crawl
 from scrapers.sources import Source
 
@@ -39,19 +40,9 @@ def flag_empty(db: Database, result: CrawlResult) -> CrawlResult:
     yielded = result.items_new + result.items_changed + result.items_unchanged
     if yielded or not result.pages_fetched:  # nothing left to resume
         return result
-    earlier = db.execute(
-        "SELECT items_new + items_changed + items_unchanged FROM crawls "
-        "WHERE source = ? AND status = 'ok' AND id < (SELECT max(id) FROM crawls WHERE source = ?) "
-        "ORDER BY id DESC LIMIT ?",
-        [result.source, result.source, USUAL_RUNS],
-    ).fetchall()
-    if sum(1 for (count,) in earlier if count) * 2 <= len(earlier) or not earlier:
+    earlier = earlier_yields(db, result.source, USUAL_RUNS)
+    if sum(1 for count in earlier if count) * 2 <= len(earlier) or not earlier:
         return result
     logger.error("%s yielded no articles, though it usually does", result.source)
-    with db.conn:
-        db.execute(
-            "UPDATE crawls SET status = 'failed', finish_reason = 'yielded nothing' "
-            "WHERE id = (SELECT max(id) FROM crawls WHERE source = ?)",
-            [result.source],
-        )
+    fail_latest_crawl(db, result.source, "yielded nothing")
     return replace(result, status="failed", finish_reason="yielded nothing")
