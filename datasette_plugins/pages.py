@@ -11,18 +11,25 @@ them too; a source without one is shown by its name in sources.yml.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
+import weakref
 from datetime import datetime
 from typing import Any
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from markupsafe import Markup, escape
 
 from archive.site import served_database
 
+logger = logging.getLogger(__name__)
 SUMMARY_SECONDS = 300  # the home page's figures are recomputed at most this often
-_summaries: dict[str, tuple[float, dict[str, Any]]] = {}
+# A Datasette's summary, by the Datasette (weakly: a process may build several, one by one).
+_summaries: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 # Counts from articles_facet_counts (kept by triggers), the range by an index seek a source:
 # at a million articles, a count or a min/max over every row takes most of a second.
@@ -261,9 +268,23 @@ async def summary(datasette: Any) -> dict[str, Any] | None:
     name = served_database(datasette)
     if name is None or name not in datasette.databases:
         return None
-    cached = _summaries.get(f"{id(datasette)}")
+    cached = _summaries.get(datasette)
     if cached and time.monotonic() - cached[0] < SUMMARY_SECONDS:
         return cached[1]
+    try:
+        found = await _summary(datasette, name)
+    except QueryInterrupted as exc:  # a loaded server: the page without its figures, not a 500
+        logger.warning("The home page's figures took too long to count: %s", exc)
+        try:
+            tables = await table_list(datasette)
+        except QueryInterrupted:
+            tables = {}
+        return {"tables": tables, "unavailable": True}
+    _summaries[datasette] = (time.monotonic(), found)
+    return found
+
+
+async def _summary(datasette: Any, name: str) -> dict[str, Any]:
     db = datasette.get_database(name)
     last_ok = {row["source"]: row["finished_at"] for row in await db.execute(LAST_OK)}
     names, lpse_titles = source_names(datasette), lpse_names(datasette)
@@ -287,7 +308,6 @@ async def summary(datasette: Any) -> dict[str, Any] | None:
         "first": min((s["first"] for s in sources if s["first"]), default=None),
         "last": max((s["last"] for s in sources if s["last"]), default=None),
     }
-    _summaries[f"{id(datasette)}"] = (time.monotonic(), found)
     return found
 
 

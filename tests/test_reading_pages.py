@@ -4,6 +4,7 @@ columns; the home page leads to searches and queries; chart queries open as char
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 from archive.articles import refresh_agencies
 from archive.connection import open_archive
 from procarchive.linking.signings import group_signings
+from procarchive.serve import build_datasette
 from scrapers.analysis.agencies import gazetteer
 from tests.test_metadata import build_archive, fetch_all
 
@@ -214,3 +216,39 @@ def test_an_mou_page_names_the_other_reports_of_its_signing(archive: Path, tmp_p
     assert section is not None
     assert [a["href"] for a in section.select("li a")] == ["/archive/articles/repost-of-renewal"]
     assert "a repost" in section.get_text()
+
+
+def test_the_home_page_stays_up_when_its_figures_take_too_long(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy server's summary query runs into the time limit: the home page still answers,
+    says so and lists the tables, and counts again on the next visit."""
+    from datasette.database import Database, QueryInterrupted
+
+    execute, busy = Database.execute, [True]
+
+    async def slow_counts(self: Database, sql: str, *args: Any, **kwargs: Any) -> Any:
+        if busy[0] and "articles_facet_counts" in sql:
+            raise QueryInterrupted(sqlite3.OperationalError("interrupted"), sql, None)
+        return await execute(self, sql, *args, **kwargs)
+
+    async def visit(datasette: Any) -> BeautifulSoup:
+        response = await datasette.client.get("/")
+        assert response.status_code == 200
+        return BeautifulSoup(response.text, "html.parser")
+
+    async def run() -> tuple[BeautifulSoup, BeautifulSoup]:
+        monkeypatch.setattr(Database, "execute", slow_counts)  # before plugins wrap it
+        datasette = build_datasette(archive)
+        await datasette.invoke_startup()
+        loaded = await visit(datasette)
+        busy[0] = False
+        return loaded, await visit(datasette)
+
+    loaded, later = asyncio.run(run())
+    warning = loaded.select_one(".message-warning")
+    assert warning is not None and "took too long to count" in warning.get_text()
+    assert loaded.select_one("section.archive-summary") is None
+    assert [a.get_text(strip=True) for a in loaded.select("ul.table-list a")][0] == "articles"
+    assert later.select_one(".message-warning") is None  # not cached
+    assert later.select_one("section.archive-summary") is not None
