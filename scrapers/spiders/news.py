@@ -5,7 +5,7 @@ site's own extractor where one is given, else by the source's selectors, else ge
 Each step starts once the previous one's pages are all read (the spider is idle), so an
 article keeps the change hint of the first path that names it, night after night. What each
 path found and which extractor read each article are counted for the crawl's health
-(pipelines/health.py): a source whose pages no longer look as expected is `drifted`.
+(archive/health.py): a source whose pages no longer look as expected is `drifted`.
 
 Registry options (all optional):
   sitemaps       sitemap URLs (default: robots.txt's Sitemap lines, else /sitemap.xml)
