@@ -1,5 +1,6 @@
 """Datasette plugin: what the home page says about the archive, and the reading pages of an
-article and of an MoU (templates/row-archive-articles.html, row-archive-mous.html): the
+article, of an MoU report and of an MoU signing (templates/row-archive-articles.html,
+row-archive-mous.html, row-archive-mou_signings.html): the
 record as a researcher reads it, its raw columns behind a <details>. Archived text is always
 escaped by the templates (Jinja autoescape): nothing a crawled page said is rendered as HTML.
 
@@ -171,6 +172,8 @@ def extra_template_vars(
                 return {"article_extras": await article_extras(datasette, database, key)}
             if table == "mous" and key:
                 return {"mou_page": await mou_page(datasette, database, key)}
+            if table == "mou_signings" and key:
+                return {"signing_page": await signing_page(datasette, database, key)}
         return {}
 
     return variables
@@ -394,6 +397,31 @@ async def mou_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
         "source_name": names.get(mou["source"]),
         "roles": await roles(datasette, database, key),
         "reports": reports,
+    }
+
+
+async def signing_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
+    """One MoU signing however many articles report it: the first report's title, when and
+    where, the parties (as the first report names them) and every report."""
+    db = datasette.get_database(database)
+    found = (await db.execute("select * from mou_signings where id = ?", [key])).first()
+    if found is None:
+        return {}
+    names = source_names(datasette)
+    reports = [
+        {**dict(row), "source_name": names.get(row["source"])}
+        for row in await db.execute(
+            "select a.id, a.title, a.source, a.published_at, a.url, a.mirror_of from mous m "
+            "join articles a on a.id = m.article_id where m.signing_id = ? "
+            "order by a.id != ?, a.published_at",
+            [key, found["first_report_id"]],
+        )
+    ]
+    return {
+        "signing": dict(found),
+        "first": reports[0] if reports else {},
+        "reports": reports,
+        "roles": await roles(datasette, database, found["first_report_id"]),
     }
 
 

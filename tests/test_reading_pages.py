@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -199,7 +200,8 @@ def test_chart_queries_open_as_charts(archive: Path) -> None:
     assert chart["g.x_column"] == "month" and chart["g.x_type"] == "temporal"
 
 
-def test_an_mou_page_names_the_other_reports_of_its_signing(archive: Path, tmp_path: Path) -> None:
+def reposted_renewal(archive: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the archive where a blog reposts the PPS renewal: two reports, one signing."""
     copy = tmp_path / "archive.db"
     shutil.copy(archive, copy)
     key = renewal(copy)[0]
@@ -212,10 +214,43 @@ def test_an_mou_page_names_the_other_reports_of_its_signing(archive: Path, tmp_p
     mou.insert({**mou.get(key), "article_id": repost["id"], "signing_id": None})
     group_signings(db)
     db.close()
+    return copy, key
+
+
+def test_an_mou_page_names_the_other_reports_of_its_signing(archive: Path, tmp_path: Path) -> None:
+    copy, key = reposted_renewal(archive, tmp_path)
     section = page(copy, f"/archive/mous/{key}").select_one("section.signing-reports")
     assert section is not None
     assert [a["href"] for a in section.select("li a")] == ["/archive/articles/repost-of-renewal"]
     assert "a repost" in section.get_text()
+
+
+def test_a_signing_is_one_page_listing_every_report(archive: Path, tmp_path: Path) -> None:
+    copy, key = reposted_renewal(archive, tmp_path)
+    ((signing, signed_on),) = query(
+        copy,
+        "select id, signed_on from mou_signings where report_ids like ?",
+        "%repost-of-renewal%",
+    )
+    soup = page(copy, f"/archive/mou_signings/{signing}")
+
+    def text(selector: str) -> str:
+        found = soup.select_one(selector)
+        assert found is not None, selector
+        return found.get_text(" ", strip=True)
+
+    assert text("h1") == PPS_RENEWAL
+    assert "2 reports" in text("p.byline")
+    assert text("dd.signed-on").startswith(datetime.fromisoformat(signed_on).strftime("%-d %b %Y"))
+    assert {a.get_text(strip=True) for a in soup.select("li.party > a")} >= {"LKPP", "PPS"}
+    reports = soup.select("section.signing-reports li")
+    assert [li.a["href"] if li.a else None for li in reports] == [
+        f"/archive/articles/{key}",
+        "/archive/articles/repost-of-renewal",
+    ]
+    assert "the first report" in reports[0].get_text() and "a repost" in reports[1].get_text()
+    mou = page(copy, f"/archive/mous/{key}").select_one("section.signing-reports p a")
+    assert mou is not None and mou["href"] == f"/archive/mou_signings/{signing}"
 
 
 def test_the_home_page_stays_up_when_its_figures_take_too_long(

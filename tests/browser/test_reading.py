@@ -103,6 +103,21 @@ def test_an_mou_names_its_article_and_its_parties(
     assert browser.find_element(By.TAG_NAME, "h1").text == PPS_RENEWAL.title
 
 
+def test_an_mou_signing_is_one_page_with_its_reports(
+    browser: WebDriver, archive_site: ArchiveSite
+) -> None:
+    open_renewal(browser, archive_site)
+    follow(browser, browser.find_element(By.LINK_TEXT, "The MoU's page"), "/archive/mous/")
+    follow(browser, browser.find_element(By.LINK_TEXT, "the signing"), "/archive/mou_signings/")
+    assert browser.find_element(By.TAG_NAME, "h1").text == PPS_RENEWAL.title
+    assert browser.find_element(By.CSS_SELECTOR, "dd.signed-on").text.startswith("2 Oct 2015")
+    reports = browser.find_elements(By.CSS_SELECTOR, "section.signing-reports li")
+    assert len(reports) >= 2 and "the first report" in reports[0].text
+    assert "a repost" in " ".join(report.text for report in reports[1:])
+    assert "party_list" not in shown_text(browser)
+    fits_the_window(browser)
+
+
 def a_night_later(archive_site: ArchiveSite) -> tuple[str, list[str]]:
     """A tender of the crawl with its next stage and a new HPS, as the next crawl would
     store it (archive.notices): its id and its schedule's stages."""
@@ -251,9 +266,17 @@ def test_the_database_page_lists_tables_as_the_home_page_does(
     browser: WebDriver, archive_site: ArchiveSite
 ) -> None:
     browser.get(archive_site.url("/"))
-    home = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".archive-tables li > a")]
+    # textContent, not .text: Selenium's .text is "" for what is not painted yet (a page
+    # still being laid out on a loaded machine), which made this comparison flaky.
+    home = [
+        a.get_attribute("textContent")
+        for a in browser.find_elements(By.CSS_SELECTOR, ".archive-tables li > a")
+    ]
     browser.get(archive_site.url("/archive"))
-    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".db-table h3 a")]
+    listed = [
+        a.get_attribute("textContent")
+        for a in browser.find_elements(By.CSS_SELECTOR, ".db-table h3 a")
+    ]
     assert listed[:3] == ["articles", "article_versions", "article_agencies"]
     assert listed == [name for name in home if name in listed]
 
