@@ -84,7 +84,15 @@ def crawl_summary(stats: dict[str, Any], reason: str, resumed: bool = False) -> 
     items = stats.get("item_scraped_count", 0)
     # A resumed crawl may find nothing left to do: its stopped run had fetched it all.
     fetched_enough = fetched > 0 or (resumed and errors == 0)
-    ok = reason == "finished" and fetched_enough and (items > 0 or errors == 0)
+    # Rows the archive did not take: the crawl went on, but it is not one that went well.
+    # (pipelines/batches.py counts them as failed/<what>_write, or failed/ArchiveUnwritable).
+    lost = sum(
+        value
+        for key, value in stats.items()
+        if key.startswith("procarchive/failed/")
+        and (key.endswith("_write") or key.endswith("/ArchiveUnwritable"))
+    )
+    ok = reason == "finished" and fetched_enough and (items > 0 or errors == 0) and not lost
     health = crawl_health(stats)
     stopped, why = cut_short(stats)
     return {

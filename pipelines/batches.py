@@ -19,7 +19,7 @@ Batch = TypeVar("Batch", bound=Sized)
 
 
 class BatchedStore(ABC, Generic[Batch]):
-    failure = "write"  # a lost batch is counted as procarchive/failed/<failure>
+    failure = "batch_write"  # a lost batch: procarchive/failed/<failure> (ends in _write)
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler

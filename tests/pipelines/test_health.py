@@ -79,3 +79,16 @@ def test_a_drifted_crawl_is_not_ok_and_a_failed_one_stays_failed() -> None:
     assert crawl_summary(drifted, "finished")["status"] == "drifted"
     assert crawl_summary(drifted, "shutdown")["status"] == "failed"
     assert crawl_summary(drifted, "shutdown")["drift"]  # said all the same
+
+
+def test_a_crawl_that_lost_rows_to_the_archive_is_not_ok() -> None:
+    """A batch the archive refused or could not take is counted and the crawl goes on; the
+    crawl is not then one that went well, however many of its other rows were stored."""
+    fine = {"response_received_count": 40, "item_scraped_count": 40}
+    assert crawl_summary(fine, "finished")["status"] == "ok"
+    for lost in ("article_write", "notice_write", "ArchiveUnwritable"):
+        summary = crawl_summary({**fine, f"procarchive/failed/{lost}": 20}, "finished")
+        assert summary["status"] == "failed", lost
+        assert json.loads(summary["error_reasons"]) == {f"failed/{lost}": 20}
+    skipped = crawl_summary({**fine, "procarchive/failed/http_404": 2}, "finished")
+    assert skipped["status"] == "ok"  # a page that failed is not a row lost
