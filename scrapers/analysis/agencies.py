@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -87,31 +89,37 @@ class Gazetteer:
         for mention in list(found.values()):
             kind = self.agencies[mention.agency].type
             pattern, end = self.list_patterns.get(kind), mention.end
-            while pattern and (match := pattern.match(text, end)) and match.start(1) not in found:
-                found[match.start(1)] = Mention(self.listed[kind][match[1]], match.start(1), match.end())
-                end = match.end()
+            while pattern and (item := pattern.match(text, end)) and item.start(1) not in found:
+                found[item.start(1)] = Mention(
+                    self.listed[kind][item[1]], item.start(1), item.end()
+                )
+                end = item.end()
         return [found[start] for start in sorted(found)]
 
     def count(self, text: str) -> Counter[str]:
         return Counter(m.agency for m in self.mentions(text))
 
 
-def _trie(words: object) -> str:
+def _trie(words: Iterable[str]) -> str:
     """One regular expression for many literal words, as a trie: the engine follows one path
     per position instead of trying every word (the gazetteer holds thousands of aliases).
     Longer words are tried first, as a longest-first alternation would."""
-    root: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:  # type: ignore[attr-defined]
+    root: dict[str, Any] = {}
+    for word in words:
         node = root
-        for char in str(word):
+        for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+    def pattern(node: dict[str, Any]) -> str:
         branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
         if not branches:
             return ""
-        group = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+        group = (
+            branches[0]
+            if len(branches) == 1 and len(branches[0]) == 1
+            else f"(?:{'|'.join(branches)})"
+        )
         return group + "?" if "" in node else group
 
     return pattern(root)

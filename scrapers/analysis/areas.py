@@ -25,7 +25,8 @@ PREFIX = {"province": ("Pemprov", "Pemerintah Provinsi"), "regency": ("Pemkab", 
 
 @cache
 def _areas() -> dict[str, Any]:
-    return yaml.safe_load(AREAS.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    areas: dict[str, Any] = yaml.safe_load(AREAS.read_text(encoding="utf-8"))
+    return areas
 
 
 def _names(kind: str) -> list[tuple[str, list[str]]]:
@@ -36,7 +37,18 @@ def _names(kind: str) -> list[tuple[str, list[str]]]:
             for p in _areas()["provinces"]
         ]
     wanted = "kabupaten" if kind == "regency" else "kota"
-    return [(r["name"], [r["name"]]) for r in _areas()["regencies"] if r["kind"] == wanted]
+    return [
+        (r["name"], _spellings(r["name"])) for r in _areas()["regencies"] if r["kind"] == wanted
+    ]
+
+
+def _spellings(name: str) -> list[str]:
+    """A two-word name as news also writes it, joined or hyphenated: Kemendagri's "Tanjung
+    Pinang" and "Fak Fak" are Tanjungpinang and Fakfak in print."""
+    words = name.split()
+    if len(words) != 2:
+        return [name]
+    return [name, words[0] + words[1].lower(), "-".join(words)]
 
 
 def government_entries() -> list[dict[str, object]]:

@@ -43,7 +43,9 @@ NUMERIC_BARE = re.compile(
 )
 # Day and month named, no year: "on December 11", "11 Desember", "December 11th". Three-letter
 # abbreviations are left out ("Mar 3" is as likely a name).
-_FULL_MONTH = "|".join(sorted((m for m in MONTHS if len(m) > 3 or m in ("mei", "may")), key=len, reverse=True))
+_FULL_MONTH = "|".join(
+    sorted((m for m in MONTHS if len(m) > 3 or m in ("mei", "may")), key=len, reverse=True)
+)
 MONTH_DAY = re.compile(
     rf"\b(?P<m>{_FULL_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)",
     re.IGNORECASE,
@@ -112,7 +114,12 @@ def find_event_dates(
     for pattern in (MONTH_DAY, DAY_MONTH):
         for match in pattern.finditer(text):
             weekday = _weekday_before(text, match.start())
-            add(match, _without_year(int(match["d"]), MONTHS[match["m"].lower()], weekday, published, fetched))
+            add(
+                match,
+                _without_year(
+                    int(match["d"]), MONTHS[match["m"].lower()], weekday, published, fetched
+                ),
+            )
     for match in WEEKDAY_AGO.finditer(text):
         weekday = WEEKDAYS[(match["wd"] or match["en"]).lower()]
         add(match, _last_weekday(published, weekday, strictly_before=True))

@@ -18,13 +18,25 @@ from typing import Any
 from scrapers.analysis.agencies import Gazetteer, gazetteer
 from scrapers.analysis.areas import place_names
 from scrapers.analysis.event_dates import find_event_dates
-from scrapers.analysis.kinds import AGREEMENT_TERM, EARLIER, MOU_TERM, SIGNING, lead, reports_signing, sentences
+from scrapers.analysis.kinds import (
+    AGREEMENT_TERM,
+    EARLIER,
+    MOU_TERM,
+    SIGNING,
+    lead,
+    reports_signing,
+    sentences,
+)
 
 WITNESS_CLAUSE = re.compile(
     r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
     r"dihadiri(?: oleh)?|turut hadir|hadir pula|juga hadir|witnessed by|in the presence of|"
     r"attended by)\b[^.;]*",
     re.IGNORECASE,
+)
+# A sentence anywhere in the article that names who witnessed the signing.
+WITNESSED = re.compile(
+    r"\b(disaksikan|menyaksikan|witnessed by|in the presence of)\b", re.IGNORECASE
 )
 QUOTED_SOURCE = re.compile(
     r"\b(dikutip|mengutip|dilansir|seperti dilaporkan|sebagaimana diberitakan)\b", re.I
@@ -66,18 +78,21 @@ AREA_AFTER = re.compile(r"\s*,\s*(?P<area>[A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,3})")
 AREA = re.compile(r"\b(?:di|in)\s+(?P<area>[A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,3})")
 # Cities abroad where this archive's signings happen; Indonesia's come from the areas' data.
 FOREIGN_CITIES = frozenset(
-    "Seoul Daejeon Sejong Busan Tokyo Beijing Shanghai Hanoi Bangkok Manila Singapore "
-    "Singapura Canberra Sydney Kyiv Santiago Washington London Paris Geneva Jenewa Dili Yangon "
-    "Naypyidaw Vientiane Ulaanbaatar Tashkent Astana Riyadh Jeddah Dubai Doha Ankara Istanbul "
-    "Brussels Berlin Rome Roma Ottawa Wellington Taipei".split()
-    + ["Kuala Lumpur", "Phnom Penh", "Bandar Seri Begawan", "Abu Dhabi", "Hong Kong",
-       "New Delhi", "Ho Chi Minh City"]
+    [
+        "Seoul", "Daejeon", "Sejong", "Busan", "Tokyo", "Beijing", "Shanghai", "Hanoi",
+        "Ho Chi Minh City", "Bangkok", "Manila", "Kuala Lumpur", "Singapore", "Singapura",
+        "Bandar Seri Begawan", "Phnom Penh", "Vientiane", "Yangon", "Naypyidaw", "Dili",
+        "Canberra", "Sydney", "Wellington", "Taipei", "Hong Kong", "New Delhi", "Ulaanbaatar",
+        "Tashkent", "Astana", "Riyadh", "Jeddah", "Dubai", "Abu Dhabi", "Doha", "Ankara",
+        "Istanbul", "Kyiv", "Brussels", "Berlin", "Rome", "Roma", "Paris", "London", "Geneva",
+        "Jenewa", "Washington", "Ottawa", "Santiago",
+    ]
 )  # fmt: skip
 DATELINE = re.compile(r"^\s*(?P<city>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s*(?:,\s*\(?[A-Za-z]+\)?\s*)?[-–—]")
 ORGANISATION = re.compile(
     r"\b(?P<org>(?:PT\.?|Perum|Perusahaan Umum|Universitas|Institut|Politeknik|Asosiasi|Bank|"
     r"Badan|Lembaga|Komisi|Pemerintah Kabupaten|Pemerintah Kota|Yayasan|Kamar Dagang|"
-    r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
+    r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan|Kedutaan Besar)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
     r"(?:\s*\((?P<short>[A-Za-z][\w.&-]{1,15})\)(?:\s+(?:Kabupaten|Kota)?\s*(?P<place>[A-Z][a-z]+))?)?"
 )
 # "Full Name (ACRONYM)": capitalised words (and the small words between them) before an
@@ -85,6 +100,23 @@ ORGANISATION = re.compile(
 NAMED_WITH_ACRONYM = re.compile(
     r"(?P<words>(?:[A-Z][\w'&.-]*\s+(?:(?:dan|and|of|for|the|untuk|&)\s+)*)+)"
     r"\((?P<short>[A-Z][A-Za-z&.-]{1,11})\)"
+)
+# An organisation English names by what it is: "the Government Procurement Agency of
+# Mongolia", "the Ministry of Economy and Finance of Uzbekistan".
+_ORG_NOUN = (
+    r"(?:Ministry|Agency|Directorate|Service|Office|Department|Commission|Authority|Bureau|"
+    r"Council|Institute|Corporation|Administration|Organi[sz]ation|Board|Embassy)"
+)
+_NAME_WORD = r"[A-Z][\w'-]*"
+ENGLISH_ORG = re.compile(
+    rf"\b(?:with|and|between)\s+the\s+(?P<org>(?:{_NAME_WORD}\s+)*{_ORG_NOUN}"
+    rf"(?:\s+(?:of|for|on|and)\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})*)*)"
+    r"(?:\s*\((?P<short>[A-Z][A-Za-z]{1,11})\))?"
+)
+# Things, not organisations, that news names with an acronym too.
+NOT_ORGANISATIONS = frozenset(
+    "Sistem Aplikasi Program Rencana Peraturan Undang-Undang Harga Dana Anggaran Surat Nota "
+    "Memorandum Perjanjian Kontrak System Plan Programme Project Proyek Indeks Index".split()
 )
 CONNECTORS = frozenset(["dan", "and", "of", "for", "the", "untuk", "&"])
 FULL_NAMED = ("Universitas", "Institut", "Politeknik")  # known by their names, not acronyms
@@ -167,6 +199,11 @@ def extract_mou(
     # Sentences that tell of the signing without naming the document ("LKPP dan PPS resmi
     # memperpanjang kerja sama ...") name its parties too.
     context = [s for s in [title, *opening] if s in reporting or reports_signing(s, SIGNING)]
+    witnessing = [
+        s
+        for s in sentences(text)
+        if s not in context and WITNESSED.search(s) and (SIGNING.search(s) or MOU_TERM.search(s))
+    ]
     return MouRecord(
         *_signed_on(signing, opening, published, fetched),
         place=_place(signing, text),
@@ -174,7 +211,7 @@ def extract_mou(
         renewal=any(RENEWAL.search(s) for s in context),
         **_duration(text),
         scope=_scope(" ".join(reporting)),
-        parties=_parties(context),
+        parties=_parties(context, witnessing, title),
     )
 
 
@@ -259,20 +296,26 @@ def _scope(text: str) -> str | None:
     return match["scope"].strip() if match else None
 
 
-def _parties(reporting: list[str]) -> list[Party]:
+def _parties(reporting: list[str], witnessing: list[str], title: str) -> list[Party]:
+    """Parties and their signatories from the sentences reporting the signing; witnesses from
+    their witness clauses and from any other sentence of the article that names them."""
     names = gazetteer()
     parties: dict[str, Party] = {}
     witnesses: dict[str, Party] = {}
-    for sentence in reporting:
+    for sentence in reporting + witnessing:
         clause = WITNESS_CLAUSE.search(sentence)
+        if sentence in witnessing:
+            clause = WITNESSED.search(sentence)
         cut = clause.start() if clause else len(sentence)
         for mention in names.mentions(sentence):
             role = "witness" if mention.start >= cut else "party"
             target = witnesses if role == "witness" else parties
             target.setdefault(mention.agency, Party(mention.agency, role))
+        if sentence == title and _is_title_case(title):  # capitalises every word: no names
+            continue
         for organisation in _organisations(sentence[:cut], names):
             parties.setdefault(organisation, Party(organisation, "party", in_gazetteer=False))
-        for organisation in _acronymed(sentence[cut:], names):
+        for organisation in _organisations(sentence[cut:], names):
             witnesses.setdefault(organisation, Party(organisation, "witness", in_gazetteer=False))
     found = list(parties.values()) + [w for name, w in witnesses.items() if name not in parties]
     return found + _signatories(reporting, names)
@@ -280,8 +323,6 @@ def _parties(reporting: list[str]) -> list[Party]:
 
 def _organisations(text: str, names: Gazetteer) -> list[str]:
     """Organisations the gazetteer does not know, as the text abbreviates or names them."""
-    if _is_title_case(text):  # a headline capitalises every word: no names to find there
-        return []
     found: list[str] = []
     for match in ORGANISATION.finditer(text):
         org = " ".join(match["org"].split()).removesuffix(" dan")
@@ -293,6 +334,11 @@ def _organisations(text: str, names: Gazetteer) -> list[str]:
             found.append(org)
         else:
             found.append(" ".join(filter(None, [match["short"], match["place"]])))
+    for match in ENGLISH_ORG.finditer(text):
+        if not names.mentions(match["org"]) and not (
+            match["short"] and names.mentions(match["short"])
+        ):
+            found.append(match["short"] or match["org"])
     known = [f.split()[0] for f in found]
     return found + [a for a in _acronymed(text, names) if a not in known]
 
@@ -308,6 +354,8 @@ def _acronymed(text: str, names: Gazetteer) -> list[str]:
             full = words[start:]
             if full[0] in CONNECTORS or not _spells(short, full):
                 continue
+            if full[0] in NOT_ORGANISATIONS:
+                break
             if full[0] in FULL_NAMED:  # left to ORGANISATION, which keeps the name
                 break
             if not names.mentions(" ".join(full)):
