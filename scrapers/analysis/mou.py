@@ -115,9 +115,10 @@ ENGLISH_ORG = re.compile(
 )
 # Things, not organisations, that news names with an acronym too.
 NOT_ORGANISATIONS = frozenset(
-    "Sistem Aplikasi Program Rencana Peraturan Undang-Undang Harga Dana Anggaran Surat Nota "
-    "Memorandum Perjanjian Kontrak System Plan Programme Project Proyek Indeks Index".split()
-)
+    ["Sistem", "Aplikasi", "Program", "Rencana", "Peraturan", "Undang-Undang", "Harga", "Dana",
+     "Anggaran", "Surat", "Nota", "Memorandum", "Perjanjian", "Kontrak", "System", "Plan",
+     "Programme", "Project", "Proyek", "Indeks", "Index"]
+)  # fmt: skip
 CONNECTORS = frozenset(["dan", "and", "of", "for", "the", "untuk", "&"])
 FULL_NAMED = ("Universitas", "Institut", "Politeknik")  # known by their names, not acronyms
 PERSON = re.compile(
