@@ -121,3 +121,11 @@ def test_witnesses_in_english_and_in_a_later_sentence() -> None:
     assert later.party_names() == ["LKPP", "BPS"]
     assert later.party_names("witness") == ["Kedutaan Besar Republik Korea", "BPDLH"]
     assert [p.in_gazetteer for p in later.parties if p.role == "witness"] == [False, False]
+
+
+def test_a_names_initials_end_no_sentence() -> None:
+    from scrapers.analysis.kinds import sentences
+
+    assert sentences("Gubernur Kepri H.M. Sani hadir. Dr. Ani juga. Kelas A. Lalu pulang.") == [
+        "Gubernur Kepri H.M. Sani hadir.", "Dr. Ani juga.", "Kelas A. Lalu pulang.",
+    ]  # fmt: skip
