@@ -127,34 +127,6 @@ PERSON = re.compile(
     r"Administrator|Sekretaris Jenderal|Sekjen|Kapolri|Wakapolri|Jaksa Agung|Presiden|Komisioner)"
     r"\b[^,.;()]{0,60}?),\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
 )
-# Words after a title's comma that are places, not the person's name ("Rektor UB, Malang").
-PLACES = frozenset(
-    [
-        "Jakarta",
-        "Bandung",
-        "Surabaya",
-        "Malang",
-        "Yogyakarta",
-        "Semarang",
-        "Makassar",
-        "Medan",
-        "Denpasar",
-        "Jayapura",
-        "Samarinda",
-        "Sleman",
-        "Bogor",
-        "Depok",
-        "Tangerang",
-        "Bekasi",
-        "Palembang",
-        "Padang",
-        "Pontianak",
-        "Kyiv",
-        "Seoul",
-        "Santiago",
-        "Manila",
-    ]
-)
 ACTING_FOR = re.compile(r"\bmewakili\s+(?P<head>[^,.;]{3,60})", re.IGNORECASE)
 
 
@@ -387,7 +359,8 @@ def _signatories(reporting: list[str], names: Gazetteer) -> list[Party]:
         cut = clause.start() if clause else len(sentence)
         for match in PERSON.finditer(sentence[:cut]):
             agencies = names.mentions(match["title"])
-            if not agencies or match["name"].split()[0] in PLACES:
+            # after a title's comma a place is no name ("Rektor UB, Malang")
+            if not agencies or _known_area(match["name"].split()[0]):
                 continue
             acting = ACTING_FOR.search(sentence[match.end() : match.end() + 80])
             found.append(
