@@ -16,9 +16,11 @@ import yaml
 from scrapers.analysis.kinds import KINDS, classify
 from scrapers.analysis.mou import extract_mou
 
-LABELLED = (
-    Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "mou_labelled" / "articles.yml"
-)
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+LABELLED = FIXTURES / "mou_labelled" / "articles.yml"
+HOLDOUT = FIXTURES / "mou_labelled" / "holdout.yml"
+HELDOUT = FIXTURES / "mou_heldout" / "articles.yml"
+SETS = {"tuning": LABELLED, "holdout": HOLDOUT, "held-out 16": HELDOUT}
 
 
 @dataclass
@@ -29,12 +31,16 @@ class Scores:
     date_accuracy: float
     kind_accuracy: float
     articles: int
+    witness_f1: float | None  # None: no article in the set names a witness
+    place_accuracy: float | None  # None: places are not labelled in the set
     errors: list[str] = field(default_factory=list)
 
 
 def evaluate(path: Path = LABELLED) -> Scores:
     cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     tp = fp = fn = party_tp = party_fp = party_fn = dates_right = gold_mous = kinds_right = 0
+    witnesses = _Counts()
+    places_right = places_labelled = 0
     errors = []
     for case in cases:
         gold = case["expected"]
@@ -57,6 +63,16 @@ def evaluate(path: Path = LABELLED) -> Scores:
         party_fn += len(expected - predicted)
         if predicted != expected:
             errors.append(f"{case['id']}: parties {sorted(predicted)}, expected {sorted(expected)}")
+        seen = set(record.party_names("witness")) if record else set()
+        witnesses.add(seen, set(gold.get("witnesses") or []))
+        if seen != set(gold.get("witnesses") or []):
+            errors.append(f"{case['id']}: witnesses {sorted(seen)}, expected {gold['witnesses']}")
+        if "place" in gold:
+            places_labelled += 1
+            place = record.place if record else None
+            places_right += (place or "").lower() == (gold["place"] or "").lower()
+            if (place or "").lower() != (gold["place"] or "").lower():
+                errors.append(f"{case['id']}: place {place!r}, expected {gold['place']!r}")
         signed_on = record.signed_on if record else None
         dates_right += signed_on == gold["signed_on"]
         if signed_on != gold["signed_on"]:
@@ -76,27 +92,55 @@ def evaluate(path: Path = LABELLED) -> Scores:
         date_accuracy=dates_right / gold_mous if gold_mous else 0.0,
         kind_accuracy=kinds_right / len(cases),
         articles=len(cases),
+        witness_f1=witnesses.f1(),
+        place_accuracy=places_right / places_labelled if places_labelled else None,
         errors=errors,
     )
+
+
+@dataclass
+class _Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: set[str], expected: set[str]) -> None:
+        self.tp += len(predicted & expected)
+        self.fp += len(predicted - expected)
+        self.fn += len(expected - predicted)
+
+    def f1(self) -> float | None:
+        if not self.tp + self.fn:
+            return None
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true", help="list every miss")
     args = parser.parse_args()
-    for name, path in (
-        ("tuning set", LABELLED),
-        ("holdout set", LABELLED.with_name("holdout.yml")),
-    ):
-        scores = evaluate(path)
-        print(f"{name}: {scores.articles} labelled articles ({', '.join(KINDS)})")
-        print(f"  kind mou: precision {scores.mou_precision:.3f}, recall {scores.mou_recall:.3f}")
-        print(
-            f"  parties: F1 {scores.party_f1:.3f}; signing dates: {scores.date_accuracy:.3f} exact"
-        )
-        print(f"  all kinds: accuracy {scores.kind_accuracy:.3f}")
-        for error in scores.errors if args.errors else []:
-            print(f"  {error}")
+    scores = {name: evaluate(path) for name, path in SETS.items()}
+    rows = {
+        "articles": lambda s: str(s.articles),
+        "kind mou precision": lambda s: _figure(s.mou_precision),
+        "kind mou recall": lambda s: _figure(s.mou_recall),
+        "all kinds accuracy": lambda s: _figure(s.kind_accuracy),
+        "signing date exact": lambda s: _figure(s.date_accuracy),
+        "parties F1": lambda s: _figure(s.party_f1),
+        "witnesses F1": lambda s: _figure(s.witness_f1),
+        "place exact": lambda s: _figure(s.place_accuracy),
+    }
+    print(f"kinds: {', '.join(KINDS)}; '-': not labelled in that set")
+    print(f"{'':22}" + "".join(f"{name:>14}" for name in scores))
+    for label, show in rows.items():
+        print(f"{label:22}" + "".join(f"{show(s):>14}" for s in scores.values()))
+    for name, s in scores.items():
+        for error in s.errors if args.errors else []:
+            print(f"  {name}: {error}")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,11 @@ def test_the_shipped_lkpp_entry_archives_a_live_shaped_site(
     [mou] = db.execute(
         "select signed_on, signed_on_raw, place from mous join articles on articles.id = article_id"
     ).fetchall()
-    assert mou == ("2024-11-04", "Senin (4/11)", "Gedung LKPP")
+    assert mou == (
+        "2024-11-04",
+        "Senin (4/11)",
+        "Gedung LKPP, Jakarta",
+    )  # "di Gedung LKPP, Jakarta"
     parties = {name for (name,) in db.execute("select agency from mou_parties")}
     assert parties == {"LKPP", "PPS"}
 

@@ -1,14 +1,19 @@
-"""Organisations named in a text, by the gazetteer in scrapers/data/agencies.yml."""
+"""Organisations named in a text, by the gazetteer: scrapers/data/agencies.yml (ministries,
+agencies and others) and the governments of Indonesia's areas (scrapers/analysis/areas.py)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from scrapers.analysis.areas import government_entries
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "agencies.yml"
 
@@ -46,19 +51,25 @@ class Gazetteer:
                 self.ambiguous[str(alias)] = (name, [str(c) for c in entry.get("context", [])])  # type: ignore[attr-defined]
         self.by_alias = {**alias_to_name, **{a: n for a, (n, _) in self.ambiguous.items()}}
         # Longest alias first, so "Pemerintah Provinsi Jawa Barat" wins over "Jawa Barat".
-        aliases = sorted(self.by_alias, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(map(re.escape, aliases)) + r")(?![\w-])"
-        )
+        self.pattern = re.compile(r"(?<![\w-])(" + _trie(self.by_alias) + r")(?![\w-])")
         self.lower = {
             alias.lower(): name for alias, name in alias_to_name.items() if len(alias) > 5
         }
         self.lower_pattern = re.compile(
-            r"(?<![\w-])("
-            + "|".join(map(re.escape, sorted(self.lower, key=len, reverse=True)))
-            + r")(?![\w-])",
-            re.IGNORECASE,
+            r"(?<![\w-])(" + _trie(self.lower) + r")(?![\w-])", re.IGNORECASE
         )
+        # Names that may follow a mention of the same type in a list: "Pemerintah Provinsi
+        # Papua Tengah, Papua Selatan dan Papua Barat Daya" names three provinces.
+        listed: dict[str, dict[str, str]] = {}
+        for entry in entries:
+            for alias in entry.get("listed", []):  # type: ignore[attr-defined]
+                listed.setdefault(str(entry["type"]), {}).setdefault(str(alias), str(entry["name"]))
+        self.listed = listed
+        self.list_patterns = {
+            kind: re.compile(r"(?:\s*,\s*(?:(?:dan|and|serta)\s+)?|\s+(?:dan|and|serta)\s+)("
+                             + _trie(names) + r")(?![\w-])")
+            for kind, names in listed.items()
+        }  # fmt: skip
 
     def mentions(self, text: str) -> list[Mention]:
         """Every mention, left to right. Acronyms match by case; long names in any case."""
@@ -75,12 +86,46 @@ class Gazetteer:
                 found[match.start()] = Mention(
                     self.lower[match.group(1).lower()], match.start(), match.end()
                 )
+        for mention in list(found.values()):
+            kind = self.agencies[mention.agency].type
+            pattern, end = self.list_patterns.get(kind), mention.end
+            while pattern and (item := pattern.match(text, end)) and item.start(1) not in found:
+                found[item.start(1)] = Mention(
+                    self.listed[kind][item[1]], item.start(1), item.end()
+                )
+                end = item.end()
         return [found[start] for start in sorted(found)]
 
     def count(self, text: str) -> Counter[str]:
         return Counter(m.agency for m in self.mentions(text))
 
 
+def _trie(words: Iterable[str]) -> str:
+    """One regular expression for many literal words, as a trie: the engine follows one path
+    per position instead of trying every word (the gazetteer holds thousands of aliases).
+    Longer words are tried first, as a longest-first alternation would."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        group = (
+            branches[0]
+            if len(branches) == 1 and len(branches[0]) == 1
+            else f"(?:{'|'.join(branches)})"
+        )
+        return group + "?" if "" in node else group
+
+    return pattern(root)
+
+
 @cache
 def gazetteer() -> Gazetteer:
-    return Gazetteer(yaml.safe_load(GAZETTEER.read_text(encoding="utf-8")))
+    entries = yaml.safe_load(GAZETTEER.read_text(encoding="utf-8"))
+    return Gazetteer([*entries, *government_entries()])

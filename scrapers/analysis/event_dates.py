@@ -1,8 +1,10 @@
 """Dates of events as Indonesian news writes them, resolved against the publication date.
 
 "Jumat (02/10)" has no year: it is the latest 2 October not after publication, in the year
-of publication or the one before, that falls on a Friday. "Kamis lalu" is the last Thursday
-before publication, "kemarin" the day before. A phrase whose parts disagree (a weekday that
+of publication or the one before, that falls on a Friday; so are "Rabu 22/02" and "pada
+02/10/2023" without parentheses, and "on December 11" or "11 Desember" without a year.
+"Kamis lalu" and "last Thursday" are the last Thursday before publication, "kemarin" and
+"yesterday" the day before. A phrase whose parts disagree (a weekday that
 does not fit the date) resolves to nothing: the raw phrase is kept and nothing is guessed.
 
 A page without a publication date may still have been fetched: then a date without a year
@@ -23,17 +25,46 @@ from scrapers.extract.dates import DAY_MONTH_YEAR, MONTH_DAY_YEAR, MONTHS
 WEEKDAYS = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
     "minggu": 6, "ahad": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
 }  # fmt: skip
 _DAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_DM = r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
 NUMERIC = re.compile(
-    rf"(?:\b(?P<wd>{_DAY})\s*,?\s*)?\(\s*(?P<d>\d{{1,2}})\s*/\s*(?P<m>\d{{1,2}})(?:\s*/\s*(?P<y>\d{{2}}|\d{{4}}))?\s*\)",
+    rf"(?:\b(?P<wd>{_DAY})\s*,?\s*)?\(\s*{_DM}(?:\s*/\s*(?P<y>\d{{2}}|\d{{4}}))?\s*\)",
     re.IGNORECASE,
 )
-WEEKDAY_AGO = re.compile(rf"\b(?P<wd>{_DAY})\s+(?:lalu|kemarin|pekan lalu)\b", re.IGNORECASE)
-RELATIVE = re.compile(
-    r"\b(?P<word>kemarin|hari ini|tadi pagi|tadi siang|tadi malam)\b", re.IGNORECASE
+# Without parentheses a day/month needs a weekday before it, or "pada"/"tanggal" and a year:
+# a bare "16/2018" is a regulation's number.
+NUMERIC_BARE = re.compile(
+    rf"\b(?:(?P<wd>{_DAY})\s*,?\s*|(?:pada|tanggal|tgl\.?|on)\s+(?=\d+/\d+/\d))"
+    rf"{_DM}(?:/(?P<y>\d{{4}}|\d{{2}}))?(?![\d/])",
+    re.IGNORECASE,
 )
-BARE_WEEKDAY = re.compile(rf"\b(?:pada|hari)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)", re.IGNORECASE)
+# Day and month named, no year: "on December 11", "11 Desember", "December 11th". Three-letter
+# abbreviations are left out ("Mar 3" is as likely a name).
+_FULL_MONTH = "|".join(
+    sorted((m for m in MONTHS if len(m) > 3 or m in ("mei", "may")), key=len, reverse=True)
+)
+MONTH_DAY = re.compile(
+    rf"\b(?P<m>{_FULL_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)",
+    re.IGNORECASE,
+)
+DAY_MONTH = re.compile(
+    rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_FULL_MONTH})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE
+)
+WEEKDAY_AGO = re.compile(
+    rf"\b(?P<wd>{_DAY})\s+(?:lalu|kemarin|pekan lalu)\b|\blast\s+(?P<en>{_DAY})\b",
+    re.IGNORECASE,
+)
+RELATIVE = re.compile(
+    r"\b(?P<word>kemarin|hari ini|tadi pagi|tadi siang|tadi malam|yesterday|today)\b",
+    re.IGNORECASE,
+)
+BARE_WEEKDAY = re.compile(
+    rf"\b(?:pada|hari|on)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)(?!\s*,?\s*(?:{_FULL_MONTH})\b)",
+    re.IGNORECASE,
+)
 
 # News reports recent events: a date without a year lies in the year of publication or the
 # one before, and a weekday that fits neither contradicts the date.
@@ -77,12 +108,23 @@ def find_event_dates(
                     _weekday_before(text, match.start()),
                 ),
             )
-    for match in NUMERIC.finditer(text):
-        add(match, _numeric(match, published, fetched))
+    for pattern in (NUMERIC, NUMERIC_BARE):
+        for match in pattern.finditer(text):
+            add(match, _numeric(match, published, fetched))
+    for pattern in (MONTH_DAY, DAY_MONTH):
+        for match in pattern.finditer(text):
+            weekday = _weekday_before(text, match.start())
+            add(
+                match,
+                _without_year(
+                    int(match["d"]), MONTHS[match["m"].lower()], weekday, published, fetched
+                ),
+            )
     for match in WEEKDAY_AGO.finditer(text):
-        add(match, _last_weekday(published, WEEKDAYS[match["wd"].lower()], strictly_before=True))
+        weekday = WEEKDAYS[(match["wd"] or match["en"]).lower()]
+        add(match, _last_weekday(published, weekday, strictly_before=True))
     for match in RELATIVE.finditer(text):
-        yesterday = match["word"].lower() == "kemarin"
+        yesterday = match["word"].lower() in ("kemarin", "yesterday")
         add(match, published and (published - timedelta(days=1) if yesterday else published))
     for match in BARE_WEEKDAY.finditer(text):
         add(match, _last_weekday(published, WEEKDAYS[match["wd"].lower()], strictly_before=False))
@@ -110,6 +152,12 @@ def _numeric(match: re.Match[str], published: date | None, fetched: date | None)
     if match["y"]:
         year = int(match["y"])
         return _calendar(year + 2000 if year < 100 else year, month, day, weekday)
+    return _without_year(day, month, weekday, published, fetched)
+
+
+def _without_year(
+    day: int, month: int, weekday: int | None, published: date | None, fetched: date | None
+) -> date | None:
     if published is not None:
         return latest_on(day, month, weekday, published, years=PUBLICATION_YEARS)
     if fetched is not None:

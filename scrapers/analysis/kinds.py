@@ -64,7 +64,12 @@ TENDER = re.compile(
     r"penawaran|paket pekerjaan|pengadaan langsung)\b",
     re.IGNORECASE,
 )
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[A-Z\"“(])")
+# A sentence ends at . ! or ? before a capital; not after a name's initial or title
+# ("H.M. Sani", "Dr. Ani", "Ir. Budi").
+_NOT_AN_END = r"(?<!\b[A-Z]\.)" + "".join(
+    rf"(?<!\b{title}\.)" for title in ("Dr", "Ir", "Hj", "Drs", "Dra", "Prof")
+)
+SENTENCE_END = re.compile(rf"(?<=[.!?]){_NOT_AN_END}[\"”]?\s+(?=[A-Z\"“(])")
 
 
 def sentences(text: str) -> list[str]:

@@ -3,7 +3,9 @@
 Read from the sentences that report the signing (see kinds.reports_signing): the title and
 the lead. Witnesses ("disaksikan oleh ...") are not parties; a signatory acting for an
 absent head ("mewakili Kepala LKPP") signs for the same party. Organisations outside the
-gazetteer are kept as written, flagged.
+gazetteer are kept as written, flagged: one of a known kind ("PT ...", "Universitas ..."),
+or any named in full with its acronym ("Korea Commission for Corporate Partnership (KCCP)").
+The place is a venue or an area after "di"/"in" in the signing sentence.
 """
 
 from __future__ import annotations
@@ -14,13 +16,27 @@ from datetime import date
 from typing import Any
 
 from scrapers.analysis.agencies import Gazetteer, gazetteer
+from scrapers.analysis.areas import place_names
 from scrapers.analysis.event_dates import find_event_dates
-from scrapers.analysis.kinds import EARLIER, MOU_TERM, SIGNING, lead, reports_signing, sentences
+from scrapers.analysis.kinds import (
+    AGREEMENT_TERM,
+    EARLIER,
+    MOU_TERM,
+    SIGNING,
+    lead,
+    reports_signing,
+    sentences,
+)
 
 WITNESS_CLAUSE = re.compile(
     r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
-    r"dihadiri(?: oleh)?|turut hadir|hadir pula|juga hadir)\b[^.;]*",
+    r"dihadiri(?: oleh)?|turut hadir|hadir pula|juga hadir|witnessed by|in the presence of|"
+    r"attended by)\b[^.;]*",
     re.IGNORECASE,
+)
+# A sentence anywhere in the article that names who witnessed the signing.
+WITNESSED = re.compile(
+    r"\b(disaksikan|menyaksikan|witnessed by|in the presence of)\b", re.IGNORECASE
 )
 QUOTED_SOURCE = re.compile(
     r"\b(dikutip|mengutip|dilansir|seperti dilaporkan|sebagaimana diberitakan)\b", re.I
@@ -44,53 +60,72 @@ SCOPE = re.compile(
     r"(?:tentang|mengenai|terkait|di bidang|dalam rangka|untuk)\s+(?P<scope>[^,.;]{5,140})",
     re.IGNORECASE,
 )
+VENUE_WORDS = (
+    "kantor|gedung|aula|ruang|hotel|balai|auditorium|wisma|istana|graha|markas|kampus|pendopo|"
+    "pendapa|office|building|hall|headquarters"
+)
+# A place phrase ends at punctuation or where the sentence goes on to the date or the subject.
+_PLACE_END = (
+    r"(?=\s*(?:[,.;()]|$|\s(?:pada|pekan|kemarin|hari|tentang|mengenai|untuk|dan|serta|on|to|"
+    r"yesterday|last|with|dengan|oleh|by|disaksikan|witnessed|senin|selasa|rabu|kamis|jumat|"
+    r"sabtu|minggu|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b))"
+)
 VENUE = re.compile(
-    r"\bdi\s+(?P<venue>(?:kantor|gedung|aula|ruang|hotel|balai|auditorium|wisma|istana|graha|"
-    r"markas|kampus|pendopo|sela)\b[^,.;()]{0,60})",
+    rf"\b(?:di|in|at)\s+(?:the\s+)?(?P<venue>(?:{VENUE_WORDS})\b.{{0,60}}?){_PLACE_END}",
     re.IGNORECASE,
 )
-CITY = re.compile(r"\bdi\s+(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b")
+AREA_AFTER = re.compile(r"\s*,\s*(?P<area>[A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,3})")
+AREA = re.compile(r"\b(?:di|in)\s+(?P<area>[A-Z][\w'-]*(?:\s[A-Z][\w'-]*){0,3})")
+# Cities abroad where this archive's signings happen; Indonesia's come from the areas' data.
+FOREIGN_CITIES = frozenset(
+    [
+        "Seoul", "Daejeon", "Sejong", "Busan", "Tokyo", "Beijing", "Shanghai", "Hanoi",
+        "Ho Chi Minh City", "Bangkok", "Manila", "Kuala Lumpur", "Singapore", "Singapura",
+        "Bandar Seri Begawan", "Phnom Penh", "Vientiane", "Yangon", "Naypyidaw", "Dili",
+        "Canberra", "Sydney", "Wellington", "Taipei", "Hong Kong", "New Delhi", "Ulaanbaatar",
+        "Tashkent", "Astana", "Riyadh", "Jeddah", "Dubai", "Abu Dhabi", "Doha", "Ankara",
+        "Istanbul", "Kyiv", "Brussels", "Berlin", "Rome", "Roma", "Paris", "London", "Geneva",
+        "Jenewa", "Washington", "Ottawa", "Santiago",
+    ]
+)  # fmt: skip
 DATELINE = re.compile(r"^\s*(?P<city>[A-Z]{3,}(?:\s[A-Z]{3,})?)\s*(?:,\s*\(?[A-Za-z]+\)?\s*)?[-–—]")
 ORGANISATION = re.compile(
     r"\b(?P<org>(?:PT\.?|Perum|Perusahaan Umum|Universitas|Institut|Politeknik|Asosiasi|Bank|"
     r"Badan|Lembaga|Komisi|Pemerintah Kabupaten|Pemerintah Kota|Yayasan|Kamar Dagang|"
-    r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
+    r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan|Kedutaan Besar)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
     r"(?:\s*\((?P<short>[A-Za-z][\w.&-]{1,15})\)(?:\s+(?:Kabupaten|Kota)?\s*(?P<place>[A-Z][a-z]+))?)?"
 )
+# "Full Name (ACRONYM)": capitalised words (and the small words between them) before an
+# acronym in parentheses whose letters they begin, in order.
+NAMED_WITH_ACRONYM = re.compile(
+    r"(?P<words>(?:[A-Z][\w'&.-]*\s+(?:(?:dan|and|of|for|the|untuk|&)\s+)*)+)"
+    r"\((?P<short>[A-Z][A-Za-z&.-]{1,11})\)"
+)
+# An organisation English names by what it is: "the Government Procurement Agency of
+# Mongolia", "the Ministry of Economy and Finance of Uzbekistan".
+_ORG_NOUN = (
+    r"(?:Ministry|Agency|Directorate|Service|Office|Department|Commission|Authority|Bureau|"
+    r"Council|Institute|Corporation|Administration|Organi[sz]ation|Board|Embassy)"
+)
+_NAME_WORD = r"[A-Z][\w'-]*"
+ENGLISH_ORG = re.compile(
+    rf"\b(?:with|and|between)\s+the\s+(?P<org>(?:{_NAME_WORD}\s+)*{_ORG_NOUN}"
+    rf"(?:\s+(?:of|for|on|and)\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})*)*)"
+    r"(?:\s*\((?P<short>[A-Z][A-Za-z]{1,11})\))?"
+)
+# Things, not organisations, that news names with an acronym too.
+NOT_ORGANISATIONS = frozenset(
+    ["Sistem", "Aplikasi", "Program", "Rencana", "Peraturan", "Undang-Undang", "Harga", "Dana",
+     "Anggaran", "Surat", "Nota", "Memorandum", "Perjanjian", "Kontrak", "System", "Plan",
+     "Programme", "Project", "Proyek", "Indeks", "Index"]
+)  # fmt: skip
+CONNECTORS = frozenset(["dan", "and", "of", "for", "the", "untuk", "&"])
 FULL_NAMED = ("Universitas", "Institut", "Politeknik")  # known by their names, not acronyms
 PERSON = re.compile(
     r"(?P<title>\b(?:Kepala|Wakil Kepala|Deputi|Sekretaris Utama|Sestama|Direktur(?: Jenderal| Utama)?|"
     r"Dirjen|Gubernur|Wakil Gubernur|Wali ?[Kk]ota|Bupati|Rektor|Menteri|Ketua|Wakil Ketua|"
     r"Administrator|Sekretaris Jenderal|Sekjen|Kapolri|Wakapolri|Jaksa Agung|Presiden|Komisioner)"
     r"\b[^,.;()]{0,60}?),\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
-)
-# Words after a title's comma that are places, not the person's name ("Rektor UB, Malang").
-PLACES = frozenset(
-    [
-        "Jakarta",
-        "Bandung",
-        "Surabaya",
-        "Malang",
-        "Yogyakarta",
-        "Semarang",
-        "Makassar",
-        "Medan",
-        "Denpasar",
-        "Jayapura",
-        "Samarinda",
-        "Sleman",
-        "Bogor",
-        "Depok",
-        "Tangerang",
-        "Bekasi",
-        "Palembang",
-        "Padang",
-        "Pontianak",
-        "Kyiv",
-        "Seoul",
-        "Santiago",
-        "Manila",
-    ]
 )
 ACTING_FOR = re.compile(r"\bmewakili\s+(?P<head>[^,.;]{3,60})", re.IGNORECASE)
 
@@ -137,6 +172,11 @@ def extract_mou(
     # Sentences that tell of the signing without naming the document ("LKPP dan PPS resmi
     # memperpanjang kerja sama ...") name its parties too.
     context = [s for s in [title, *opening] if s in reporting or reports_signing(s, SIGNING)]
+    witnessing = [
+        s
+        for s in sentences(text)
+        if s not in context and WITNESSED.search(s) and (SIGNING.search(s) or MOU_TERM.search(s))
+    ]
     return MouRecord(
         *_signed_on(signing, opening, published, fetched),
         place=_place(signing, text),
@@ -144,7 +184,7 @@ def extract_mou(
         renewal=any(RENEWAL.search(s) for s in context),
         **_duration(text),
         scope=_scope(" ".join(reporting)),
-        parties=_parties(context),
+        parties=_parties(context, witnessing, title),
     )
 
 
@@ -174,19 +214,36 @@ def _without_quotes(sentence: str) -> str:
 
 
 def _place(signing: str, text: str) -> str | None:
+    """A venue and/or an area after "di"/"in" in the signing sentence; the dateline's city
+    only when the sentence names no place."""
     venue = VENUE.search(signing)
-    city = CITY.search(signing[venue.end() :] if venue else signing)
+    names = []
+    if venue:
+        names.append(venue["venue"].strip())
+        # its area: just after it ("Gedung KPK, Jakarta") or later ("..., Jumat (2/10) di Jakarta")
+        after = AREA_AFTER.match(signing, venue.end())
+        areas = [after] if after else []
+        areas += AREA.finditer(signing, venue.end())
+        names.extend(a for m in areas if (a := _known_area(m["area"])))
+        names = names[:2]
+    if not names:
+        names.extend(area for m in AREA.finditer(signing) if (area := _known_area(m["area"])))
+        names = names[:1]
     dateline = DATELINE.match(text)
-    names = [
-        venue["venue"].strip() if venue else None,
-        city["city"]
-        if city
-        and city["city"] not in ("Kamis", "Jumat", "Senin", "Selasa", "Rabu", "Sabtu", "Minggu")
-        else None,
-        dateline["city"].title() if dateline and not city else None,
-    ]
-    place = ", ".join(dict.fromkeys(n for n in names if n))
-    return place or None
+    if not names and dateline:
+        names.append(dateline["city"].title())
+    return ", ".join(names) or None
+
+
+def _known_area(phrase: str) -> str | None:
+    """The longest start of `phrase` that names an area here or a city abroad."""
+    words = phrase.split()
+    places = place_names()
+    for n in range(len(words), 0, -1):
+        candidate = " ".join(words[:n])
+        if candidate in places or candidate in FOREIGN_CITIES:
+            return candidate
+    return None
 
 
 def _document(text: str) -> str | None:
@@ -212,28 +269,34 @@ def _scope(text: str) -> str | None:
     return match["scope"].strip() if match else None
 
 
-def _parties(reporting: list[str]) -> list[Party]:
+def _parties(reporting: list[str], witnessing: list[str], title: str) -> list[Party]:
+    """Parties and their signatories from the sentences reporting the signing; witnesses from
+    their witness clauses and from any other sentence of the article that names them."""
     names = gazetteer()
     parties: dict[str, Party] = {}
     witnesses: dict[str, Party] = {}
-    for sentence in reporting:
+    for sentence in reporting + witnessing:
         clause = WITNESS_CLAUSE.search(sentence)
+        if sentence in witnessing:
+            clause = WITNESSED.search(sentence)
         cut = clause.start() if clause else len(sentence)
         for mention in names.mentions(sentence):
             role = "witness" if mention.start >= cut else "party"
             target = witnesses if role == "witness" else parties
             target.setdefault(mention.agency, Party(mention.agency, role))
+        if sentence == title and _is_title_case(title):  # capitalises every word: no names
+            continue
         for organisation in _organisations(sentence[:cut], names):
             parties.setdefault(organisation, Party(organisation, "party", in_gazetteer=False))
+        for organisation in _organisations(sentence[cut:], names):
+            witnesses.setdefault(organisation, Party(organisation, "witness", in_gazetteer=False))
     found = list(parties.values()) + [w for name, w in witnesses.items() if name not in parties]
     return found + _signatories(reporting, names)
 
 
 def _organisations(text: str, names: Gazetteer) -> list[str]:
     """Organisations the gazetteer does not know, as the text abbreviates or names them."""
-    if _is_title_case(text):  # a headline capitalises every word: no names to find there
-        return []
-    found = []
+    found: list[str] = []
     for match in ORGANISATION.finditer(text):
         org = " ".join(match["org"].split()).removesuffix(" dan")
         if len(org.split()) < 2 or names.mentions(org):
@@ -244,7 +307,44 @@ def _organisations(text: str, names: Gazetteer) -> list[str]:
             found.append(org)
         else:
             found.append(" ".join(filter(None, [match["short"], match["place"]])))
+    for match in ENGLISH_ORG.finditer(text):
+        if not names.mentions(match["org"]) and not (
+            match["short"] and names.mentions(match["short"])
+        ):
+            found.append(match["short"] or match["org"])
+    known = [f.split()[0] for f in found]
+    return found + [a for a in _acronymed(text, names) if a not in known]
+
+
+def _acronymed(text: str, names: Gazetteer) -> list[str]:
+    """Acronyms of organisations named in full that the gazetteer does not know."""
+    found = []
+    for match in NAMED_WITH_ACRONYM.finditer(text):
+        words, short = match["words"].split(), match["short"]
+        if names.mentions(short) or MOU_TERM.search(short) or AGREEMENT_TERM.search(short):
+            continue
+        for start in range(len(words)):  # the longest run of words whose initials spell it
+            full = words[start:]
+            if full[0] in CONNECTORS or not _spells(short, full):
+                continue
+            if full[0] in NOT_ORGANISATIONS:
+                break
+            if full[0] in FULL_NAMED:  # left to ORGANISATION, which keeps the name
+                break
+            if not names.mentions(" ".join(full)):
+                found.append(short)
+            break
     return found
+
+
+def _spells(short: str, words: list[str]) -> bool:
+    """Do the capitalised words' initials appear in order in the acronym, the first first?"""
+    letters = [c for c in short.upper() if c.isalpha()]
+    initials = [w[0].upper() for w in words if w not in CONNECTORS]
+    if len(initials) < 2 or initials[0] != letters[0]:
+        return False
+    rest = iter(letters[1:])
+    return all(any(c == i for c in rest) for i in initials[1:])
 
 
 def _is_title_case(text: str) -> bool:
@@ -259,7 +359,8 @@ def _signatories(reporting: list[str], names: Gazetteer) -> list[Party]:
         cut = clause.start() if clause else len(sentence)
         for match in PERSON.finditer(sentence[:cut]):
             agencies = names.mentions(match["title"])
-            if not agencies or match["name"].split()[0] in PLACES:
+            # after a title's comma a place is no name ("Rektor UB, Malang")
+            if not agencies or _known_area(match["name"].split()[0]):
                 continue
             acting = ACTING_FOR.search(sentence[match.end() : match.end() + 80])
             found.append(

@@ -38,3 +38,39 @@ def test_without_a_publication_date_yearless_phrases_stay_unresolved() -> None:
     assert [f.value for f in find_event_dates("Jumat (02/10), kemarin, 2 Okt 2015", None)] == [
         None, None, date(2015, 10, 2)
     ]  # fmt: skip
+
+
+THURSDAY = date(2023, 3, 9)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("meneken MoU di Aula Barat, Selasa 07/03/2023.", date(2023, 3, 7)),  # no parentheses
+        ("meneken MoU di Aula Barat, Selasa 7/3.", date(2023, 3, 7)),
+        ("ditandatangani pada 06/03/2023 di Medan", date(2023, 3, 6)),
+        ("signed an MoU on February 28 with", date(2023, 2, 28)),
+        ("in Manila on March 2.", date(2023, 3, 2)),
+        ("signed on Monday, March 6 in Tokyo", date(2023, 3, 6)),
+        ("pada 2 Maret lalu", date(2023, 3, 2)),
+        ("ditandatangani 28 Desember", date(2022, 12, 28)),  # the latest, last year's
+        ("signed last Friday", date(2023, 3, 3)),
+        ("signed the MoU yesterday", date(2023, 3, 8)),
+        ("signed on Tuesday in Seoul", date(2023, 3, 7)),
+    ],
+)
+def test_forms_without_parentheses_or_year(phrase: str, expected: date) -> None:
+    (found,) = find_event_dates(phrase, THURSDAY)
+    assert found.value == expected
+
+
+@pytest.mark.parametrize(
+    "phrase", ["Perpres 16/2018 tentang pengadaan", "pasal 5/2 ayat", "on page 12", "Mar 3"]
+)
+def test_numbers_that_are_not_dates(phrase: str) -> None:
+    assert find_event_dates(phrase, THURSDAY) == []
+
+
+def test_a_weekday_that_contradicts_the_month_day_resolves_to_nothing() -> None:
+    (found,) = find_event_dates("signed on Friday, March 6", THURSDAY)
+    assert found.raw == "March 6" and found.value is None
