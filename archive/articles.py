@@ -247,9 +247,9 @@ def unlisted(db: Database, source: str, listed: set[str]) -> list[str]:
 def set_classification(db: Database, rows: list[dict[str, Any]]) -> None:
     """Articles' kinds and organisations derived again (procarchive reclassify), and the
     records derived with them."""
-    with db.atomic():
+    with db.atomic():  # one transaction: kinds and records never out of step
         db.conn.executemany(
             "UPDATE articles SET kind = ?, agencies = ? WHERE id = ?",
             [(row["kind"], row["agencies"], row["id"]) for row in rows],
         )
-    write_records(db, rows)
+        write_records(db, rows)

@@ -30,7 +30,6 @@ FIELDS = (
     "method", "contract_type", "qualification", "location", "stage", "note", "cancel_reason",
     "created_on", "completed_on",
 )  # fmt: skip
-DERIVED = ("status", "announced_at", "rup_codes", "funding_source")
 SCHEDULE_COLUMNS = ("stage", "starts_at", "ends_at", "changes")
 AWARD_COLUMNS = (
     "role", "supplier_name", "supplier_is_person", "npwp", "address", "offer",

@@ -70,7 +70,7 @@ def generate(db_path: Path, articles: int, new: int, seed: int = 11) -> None:
                          published, "2026-01-01", "2026-01-01", None if fresh else digest))  # fmt: skip
             if not fresh:
                 sketches.extend((value, n + 1) for value in sketch(shingles(text)))
-        with db.conn:
+        with db.atomic():
             db.conn.executemany(
                 "INSERT INTO articles (id, url, source, title, text, content_hash, published_at, "
                 "first_seen_at, last_seen_at, sketched_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -248,7 +248,7 @@ def generate(db_path: Path, articles: int, notices: int) -> dict[str, Any]:
     for kind, name in deferred:
         db.execute(f"DROP {kind} {name}")
     generator = ArchiveGenerator(articles)  # the worker processes make the same
-    with db.conn:
+    with db.atomic():
         db.conn.executemany("INSERT INTO agencies VALUES (?, ?, ?, ?)", generator.gazetteer)
         db.conn.executemany(
             "INSERT INTO crawls (run_id, source, spider, started_at, finished_at, status) "
@@ -258,10 +258,10 @@ def generate(db_path: Path, articles: int, notices: int) -> dict[str, Any]:
     bounds = [(start, min(start + BATCH, articles)) for start in range(0, articles, BATCH)]
     with Pool(2, _start_worker, (articles,)) as pool:  # text is made while rows are written
         for batch in pool.imap(_batch, bounds):
-            with db.conn:
+            with db.atomic():
                 for table, rows in batch.items():
                     insert(db, table, rows)
-    with db.conn:
+    with db.atomic():
         notice_batch: list[tuple[Any, ...]] = []
         version_batch: list[tuple[Any, ...]] = []
         for notice, versions in generator.notice_rows(notices):
@@ -270,11 +270,11 @@ def generate(db_path: Path, articles: int, notices: int) -> dict[str, Any]:
         insert(db, "notices", notice_batch)
         insert(db, "notice_versions", version_batch)
     phases = {"rows": time.perf_counter() - started}
-    with db.conn:
+    with db.atomic():
         db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
         db.execute("INSERT INTO notices_fts (notices_fts) VALUES ('rebuild')")
     phases["full-text"] = time.perf_counter() - started - sum(phases.values())
-    with db.conn:
+    with db.atomic():
         for sql in deferred.values():
             db.execute(sql)
         count_article_facets(db)

@@ -135,7 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--raw", action="store_true", help="as received, content-encoding (gzip) kept"
     )
 
-    link = commands.add_parser("link-mirrors", help="link reposts to their originals")
+    link = commands.add_parser(
+        "link-mirrors",
+        help="link reposts to their originals, group MoU signings, link articles to notices",
+    )
     link.add_argument("--db", default=DEFAULT_DB)
     link.add_argument(
         "--full", action="store_true", help="compare every article again, not only new ones"

@@ -30,7 +30,6 @@ LOCAL_OFFSET = "+07:00"  # WIB, for date-only values when the record shows no of
 NPWP_SCHEME = "ID-DJP"  # org-id.guide: Indonesian Directorate General of Taxes, issuer of NPWPs
 IDENTITY = ("lpse", "lpse_name", "category", "package_code", "url")
 
-# SPSE stage words -> tenderStatus; any other stage is "active".
 # SPSE method phrase -> method codelist; first match wins. Swakelola has no method.
 METHODS = (
     ("swakelola", None),

@@ -83,11 +83,11 @@ ITEM_PIPELINES = {
 # The archive.
 PROCARCHIVE_DB = os.environ.get("PROCARCHIVE_DB", "archive.db")
 PROCARCHIVE_WARC_DIR = os.environ.get("PROCARCHIVE_WARC_DIR", "")  # default: warcs/ beside the db
-PROCARCHIVE_RUN_ID = ""
+PROCARCHIVE_RUN_ID = ""  # groups the crawls rows of one `procarchive crawl`
 # Nightly crawls: skip or revalidate what the archive has; recheck 1/N of it every day.
 PROCARCHIVE_INCREMENTAL = os.environ.get("PROCARCHIVE_INCREMENTAL", "1") == "1"
 PROCARCHIVE_REFRESH_SLICES = int(os.environ.get("PROCARCHIVE_REFRESH_SLICES", "30"))
-PROCARCHIVE_REFRESH_DAY = 0  # 0: today (days since year 1); tests pin it  # groups the crawls rows of one `procarchive crawl`
+PROCARCHIVE_REFRESH_DAY = 0  # 0: today (days since year 1); tests pin it
 PROCARCHIVE_BATCH_SIZE = int(os.environ.get("PROCARCHIVE_BATCH_SIZE", "200"))
 PROCARCHIVE_MIN_TEXT_CHARS = 200
 PROCARCHIVE_STRICT = os.environ.get("PROCARCHIVE_STRICT", "") == "1"

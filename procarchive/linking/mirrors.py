@@ -84,7 +84,6 @@ def link_mirrors(
             link = compare(doc, other, agencies)
             if link and _better(link, links.get(link.copy.id)):
                 links[link.copy.id] = link
-    db.conn.commit()  # the probe table's writes opened a transaction: the links get their own
     with db.atomic():
         # The originals copies pointed at before this run may stop being originals.
         marks = ",".join("?" * len(links))
@@ -126,8 +125,9 @@ def candidates(db: Database, doc: Doc) -> list[Doc]:
         return []
     values = list(doc.hashes)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (hash INTEGER PRIMARY KEY)")
-    db.execute("DELETE FROM probe")
-    db.conn.executemany("INSERT OR IGNORE INTO probe VALUES (?)", [(v,) for v in values])
+    with db.atomic():  # a temporary table's rows, in a transaction of their own
+        db.execute("DELETE FROM probe")
+        db.conn.executemany("INSERT OR IGNORE INTO probe VALUES (?)", [(v,) for v in values])
     # CROSS JOIN keeps the probe as the outer loop: a few hundred index look-ups, whatever
     # the size of the index.
     hits = db.execute(
