@@ -34,25 +34,23 @@ def finish_crawl(db: Database, crawl_id: int, summary: dict[str, Any]) -> None:
         db.table("crawls").update(crawl_id, {"finished_at": now(), **summary})
 
 
-def earlier_yields(db: Database, source: str, runs: int) -> list[int]:
+def earlier_yields(db: Database, source: str, before: int, runs: int) -> list[int]:
     """Articles yielded (new, changed, unchanged) by the source's last `runs` successful
-    crawls before its latest one, newest first."""
+    crawls before crawl `before`, newest first."""
     rows = db.execute(
         "SELECT items_new + items_changed + items_unchanged FROM crawls "
-        "WHERE source = ? AND status = 'ok' AND id < (SELECT max(id) FROM crawls WHERE source = ?) "
-        "ORDER BY id DESC LIMIT ?",
-        [source, source, runs],
+        "WHERE source = ? AND status = 'ok' AND id < ? ORDER BY id DESC LIMIT ?",
+        [source, before, runs],
     ).fetchall()
     return [count for (count,) in rows]
 
 
-def fail_latest_crawl(db: Database, source: str, reason: str) -> None:
-    """The source's latest crawl judged failed after the fact (`reason` its finish reason)."""
+def fail_crawl(db: Database, crawl_id: int, reason: str) -> None:
+    """A crawl judged failed after the fact (`reason` its finish reason)."""
     with db.atomic():
         db.execute(
-            "UPDATE crawls SET status = 'failed', finish_reason = ? "
-            "WHERE id = (SELECT max(id) FROM crawls WHERE source = ?)",
-            [reason, source],
+            "UPDATE crawls SET status = 'failed', finish_reason = ? WHERE id = ?",
+            [reason, crawl_id],
         )
 
 

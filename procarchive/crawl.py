@@ -47,6 +47,7 @@ class CrawlResult:
     cut_short: str | None = None  # a budget spent or a trap detected (scrapers/budget.py)
     started_at: str | None = None
     finished_at: str | None = None
+    crawl_id: int | None = None  # its crawls row
 
     @property
     def seconds(self) -> float:
@@ -287,6 +288,7 @@ def crawl_result(row: dict[str, Any]) -> CrawlResult:
     record its end (the archive stopped taking writes): a failure, with what it counted."""
     fields = CrawlResult.__dataclass_fields__
     values = {k: v for k, v in row.items() if k in fields and v is not None}
+    values["crawl_id"] = row.get("id")
     if values.get("status") == "running":
         values |= {"status": "failed", "finish_reason": "end not recorded"}
     return CrawlResult(**values)

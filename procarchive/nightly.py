@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.connection import open_archive
-from archive.crawls import earlier_yields, fail_latest_crawl
+from archive.crawls import earlier_yields, fail_crawl
 from procarchive.crawl import CrawlResult, crawl
 from scrapers.sources import Source
 
@@ -38,11 +38,11 @@ def flag_empty(db: Database, result: CrawlResult) -> CrawlResult:
     """Mark a crawl that yielded no article as failed when the source usually yields some
     (said too of a crawl failed for its own reasons, an empty listing say: it is the news)."""
     yielded = result.items_new + result.items_changed + result.items_unchanged
-    if yielded or not result.pages_fetched:  # nothing left to resume
+    if yielded or not result.pages_fetched or result.crawl_id is None:  # nothing was read
         return result
-    earlier = earlier_yields(db, result.source, USUAL_RUNS)
+    earlier = earlier_yields(db, result.source, result.crawl_id, USUAL_RUNS)
     if sum(1 for count in earlier if count) * 2 <= len(earlier) or not earlier:
         return result
     logger.error("%s yielded no articles, though it usually does", result.source)
-    fail_latest_crawl(db, result.source, "yielded nothing")
+    fail_crawl(db, result.crawl_id, "yielded nothing")
     return replace(result, status="failed", finish_reason="yielded nothing")

@@ -50,3 +50,23 @@ def test_nightly_runs_and_flags_a_source_that_suddenly_yields_nothing(tmp_path: 
     assert db.execute("select count(*) from articles where gone_at is not null").fetchone()[0] == 0
     analysed = {row[0] for row in db.execute("select tbl from sqlite_stat1")}
     assert {"articles", "crawls"} <= analysed  # the post-crawl ANALYZE
+
+
+def test_the_verdict_goes_to_the_night_s_own_crawl_row(tmp_path: Path) -> None:
+    """A crawl of the source started after the night's (another process, once the lock was
+    free) keeps its own status: the verdict names the night's row by its id."""
+    from procarchive.crawl import CrawlResult
+    from procarchive.nightly import flag_empty
+
+    db = open_archive(tmp_path / "archive.db")
+    rows = [("ok", 12), ("ok", 9), ("ok", 11), ("ok", 0), ("running", 0)]
+    for status, new in rows:
+        db.table("crawls").insert({"run_id": "r", "source": "lkpp_news", "spider": "lkpp_news",
+                             "status": status, "items_new": new, "items_changed": 0,
+                             "items_unchanged": 0})  # fmt: skip
+    night = CrawlResult("lkpp_news", "ok", pages_fetched=5, crawl_id=4)
+    flagged = flag_empty(db, night)
+    assert (flagged.status, flagged.finish_reason) == ("failed", "yielded nothing")
+    statuses = [row[0] for row in db.execute("SELECT status FROM crawls ORDER BY id")]
+    assert statuses == ["ok", "ok", "ok", "failed", "running"]
+    db.close()
