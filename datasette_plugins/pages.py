@@ -381,23 +381,31 @@ async def mou_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
     if found is None:
         return {}
     mou = dict(found)
-    names = source_names(datasette)
     # The signing's other reports (reposts, the partner's release): one signing, one record.
-    reports = [
-        {**dict(row), "source_name": names.get(row["source"])}
-        for row in await db.execute(
-            "select a.id, a.title, a.source, a.published_at, a.mirror_of from mous m "
-            "join articles a on a.id = m.article_id where m.signing_id = ? "
-            "and m.article_id != ? order by a.published_at",
-            [mou.get("signing_id"), key],
-        )
-    ]
+    reports = await signing_reports(datasette, database, mou.get("signing_id"), key)
     return {
         "mou": mou,
-        "source_name": names.get(mou["source"]),
+        "source_name": source_names(datasette).get(mou["source"]),
         "roles": await roles(datasette, database, key),
-        "reports": reports,
+        "reports": [report for report in reports if report["id"] != key],
     }
+
+
+async def signing_reports(
+    datasette: Any, database: str, signing: str | None, first: str
+) -> list[dict[str, Any]]:
+    """The articles that report a signing: `first` first, then by publication."""
+    db = datasette.get_database(database)
+    names = source_names(datasette)
+    return [
+        {**dict(row), "source_name": names.get(row["source"])}
+        for row in await db.execute(
+            "select a.id, a.title, a.source, a.published_at, a.url, a.mirror_of from mous m "
+            "join articles a on a.id = m.article_id where m.signing_id = ? "
+            "order by a.id != ?, a.published_at",
+            [signing, first],
+        )
+    ]
 
 
 async def signing_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
@@ -407,16 +415,7 @@ async def signing_page(datasette: Any, database: str, key: str) -> dict[str, Any
     found = (await db.execute("select * from mou_signings where id = ?", [key])).first()
     if found is None:
         return {}
-    names = source_names(datasette)
-    reports = [
-        {**dict(row), "source_name": names.get(row["source"])}
-        for row in await db.execute(
-            "select a.id, a.title, a.source, a.published_at, a.url, a.mirror_of from mous m "
-            "join articles a on a.id = m.article_id where m.signing_id = ? "
-            "order by a.id != ?, a.published_at",
-            [key, found["first_report_id"]],
-        )
-    ]
+    reports = await signing_reports(datasette, database, key, found["first_report_id"])
     return {
         "signing": dict(found),
         "first": reports[0] if reports else {},
