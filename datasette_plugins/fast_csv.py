@@ -31,6 +31,11 @@ App = Callable[[Scope, Any, Any], Awaitable[None]]
 CSV_PATH = re.compile(r"^/(?P<database>[^/]+)/(?P<table>[^/.]+)\.csv$")
 PASSIVE = frozenset({"_stream", "_size", "_dl", "_col", "_nocol"})  # options that keep the rows
 CHUNK = 2000
+# A later chunk's read: 2,000 rows of 3 KB from a cold 6 GB archive on a loaded machine took
+# over a second (benchmarks.datasette_scale: the public site's 1,000 ms limit cut a 300 MB
+# export at 235 MB). Ten seconds is many times a read, and still stops a query that scans
+# the whole table between two matches.
+CHUNK_LIMIT_MS = 10_000
 MAX_STREAMS = 4  # streams at once; more wait their turn
 
 
@@ -166,9 +171,9 @@ class TableReader:
     public site) for the whole export, so three exports would stop every page of the site.
     So the read has its own connection, opened as Datasette opens the database (read-only
     or immutable) and bounded as Datasette's queries are: reading each chunk (the query's
-    first step, a sort included, then every CHUNK rows) is stopped at sql_time_limit_ms by
-    Datasette's own progress handler (`sqlite_timelimit`), the response then ending
-    unfinished; at most MAX_STREAMS such readers at once; a client that leaves stops it."""
+    first step, a sort included) is stopped at sql_time_limit_ms as a page's query is, and
+    every later CHUNK rows at the larger of that and CHUNK_LIMIT_MS, by Datasette's own
+    progress handler (`sqlite_timelimit`), the response then ending unfinished; at most MAX_STREAMS such readers at once; a client that leaves stops it."""
 
     def __init__(
         self,
@@ -240,7 +245,7 @@ class TableReader:
             while not self.stopped.is_set() and rows:
                 if not self.put(csv_lines(rows).encode("utf-8")):
                     return
-                with sqlite_timelimit(conn, self.limit_ms):  # each chunk within the limit
+                with sqlite_timelimit(conn, max(self.limit_ms, CHUNK_LIMIT_MS)):
                     rows = cursor.fetchmany(CHUNK)
             self.put(None)
         except Exception as error:  # handed to the response, which ends unfinished

@@ -7,12 +7,15 @@ import asyncio
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from datasette.app import Datasette
 
+from datasette_plugins import fast_csv
 from datasette_plugins.fast_csv import CHUNK, asgi_wrapper
 
 ROWS = 40 * CHUNK
@@ -120,3 +123,24 @@ def test_a_chunk_read_past_the_time_limit_stops_the_export(tmp_path: Path) -> No
     (tmp_path / "db.db").unlink()
     chunks, _ = stream(table(tmp_path / "db.db", limit_ms=1000, sort="text"), None)  # in time
     assert b"".join(chunks).count(b"\r\n") == ROWS + 1
+
+
+def test_later_chunks_get_the_chunk_limit_the_first_step_the_page_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query's first step (a sort) is held to the page limit; each later chunk, a read
+    of CHUNK rows that a cold disk makes slower than a page, to CHUNK_LIMIT_MS."""
+    limits: list[float] = []
+    real = fast_csv.sqlite_timelimit
+
+    @contextmanager
+    def recorded(conn: sqlite3.Connection, ms: float) -> Iterator[None]:
+        limits.append(ms)
+        with real(conn, ms):
+            yield
+
+    monkeypatch.setattr(fast_csv, "sqlite_timelimit", recorded)
+    chunks, _ = stream(table(tmp_path / "db.db", limit_ms=700), None)
+    assert b"".join(chunks).count(b"\r\n") == ROWS + 1
+    assert limits[0] == 700
+    assert limits[1:] and set(limits[1:]) == {fast_csv.CHUNK_LIMIT_MS}
