@@ -39,7 +39,11 @@ ZONES = {"wib": "+07:00", "wita": "+08:00", "wit": "+09:00", "utc": "+00:00", "g
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME = r"(?:(?:pukul|jam|pkl\.?|at)\s*)?(?P<h>\d{1,2})[.:](?P<mi>\d{2})(?:[.:](?P<s>\d{2}))?"
-_ZONE = r"(?:\s*(?P<zone>WIB|WITA|WIT|UTC|GMT|[+-]\d{2}:?\d{2}))?"
+# "WIB", "UTC", "+07:00", "GMT+7", "UTC+05:30": a shift needs a zone name or four digits
+_ZONE = (
+    r"(?:\s*(?:(?P<zone>WIB|WITA|WIT|UTC|GMT)(?P<shift>[+-]\d{1,2}(?::?\d{2})?)?"
+    r"|(?P<bare>[+-]\d{2}:?\d{2})))?"
+)
 _AMPM = r"(?:\s*(?P<ampm>[ap]\.?m\.?))?"
 
 DAY_MONTH_YEAR = re.compile(
@@ -146,17 +150,23 @@ def _from_match(match: re.Match[str], default_offset: str | None) -> str | None:
         )
     except ValueError:
         return day.isoformat()
-    offset = _zone_offset(parts.get("zone")) or default_offset
+    zone = zone_offset(parts.get("zone"), parts.get("shift") or parts.get("bare"))
+    offset = zone or default_offset
     return moment.isoformat() + (offset or "")
 
 
-def _zone_offset(zone: str | None) -> str | None:
-    if not zone:
-        return None
-    if zone.lower() in ZONES:
+def zone_offset(zone: str | None, shift: str | None = None) -> str | None:
+    """The UTC offset a written zone names: "WIB" -> "+07:00", "GMT+7" -> "+07:00",
+    "-0300" -> "-03:00"; None for none, or for a shift no zone on Earth has."""
+    if shift:
+        digits = shift[1:].replace(":", "")
+        hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "00")
+        if int(hours) > 14 or int(minutes) >= 60:
+            return None
+        return f"{shift[0]}{int(hours):02d}:{minutes}"
+    if zone and zone.lower() in ZONES:
         return ZONES[zone.lower()]
-    digits = zone.replace(":", "")
-    return f"{digits[:3]}:{digits[3:]}"
+    return None
 
 
 def _with_offset(moment: datetime, default_offset: str | None) -> str:

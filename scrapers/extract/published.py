@@ -1,15 +1,17 @@
 """An article page's publication date, from what the page says of itself.
 
 In order: the machine-readable times a CMS writes (JSON-LD datePublished, article:published_time,
-<time class=published>, itemprop=datePublished: they carry the time of day and the offset),
-then, only when none of those parses, htmldate's reading of the page (trafilatura runs it
-in the extraction worker, generic.DATE_OPTIONS). Its extensive search is not used: on the
-real pages with their markup stamps taken out (python -m benchmarks.publication_dates, set
-b) it dated the 9 pages the quick search left undated, none of them right (month-only
-phrases of archive links read as the 1st, older posts' dates). A date in the URL's path
-(/2019/01/01/) is the day the publisher filed the post under: a time that falls on another
-day is a sidebar's or a UTC stamp of a post written just after local midnight, and the URL's
-day is taken. Nothing found: no date (never the crawl's time).
+<time class=published>, itemprop=datePublished: they carry the time of day and the offset);
+only when none of those parses, the date the byline shows a reader (bylines.py: it tells
+"Updated" from "Published" and knows the month names of every language); then htmldate's
+reading of the page (trafilatura runs it in the extraction worker, generic.DATE_OPTIONS).
+Its extensive search is not used: on the real pages with their markup stamps taken out
+(python -m benchmarks.publication_dates, set b) it dated the 9 pages the quick search left
+undated, none of them right (month-only phrases of archive links read as the 1st, older
+posts' dates). A date in the URL's path (/2019/01/01/) is the day the publisher filed the
+post under: a time that falls on another day is a sidebar's or a UTC stamp of a post
+written just after local midnight, and the URL's day is taken. Nothing found: no date
+(never the crawl's time).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date
 
 from parsel import Selector
 
+from scrapers.extract.bylines import byline_date
 from scrapers.extract.dates import parse_date
 
 JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
@@ -35,7 +38,11 @@ def publication_date(html: str, url: str, offset: str | None, found: str | None)
     """The page's publication date or datetime (ISO 8601), or None if it shows none;
     `found` is the date the generic extractor read (htmldate's quick search)."""
     stamps = [*JSON_LD_PUBLISHED.findall(html), *Selector(text=html).css(PUBLISHED).getall()]
-    parsed = [moment for s in [*stamps, found] if (moment := parse_date(s, offset))]
+    parsed = [moment for s in stamps if (moment := parse_date(s, offset))]
+    if not parsed and (seen := byline_date(html, offset)):
+        parsed.append(seen)
+    if found and (moment := parse_date(found, offset)):
+        parsed.append(moment)
     filed = url_day(url)
     if filed is None:
         return parsed[0] if parsed else None
