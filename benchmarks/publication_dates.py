@@ -5,7 +5,8 @@ news pages, read as a registry source in WIB; the Blogger/WordPress pages of ext
 read as an ad-hoc crawl of their host reads them), (b) the same pages with their
 machine-readable stamps and URL dates taken out (only the dates a reader sees remain: where
 the htmldate fallback's settings were chosen), and (c) the held-out set of our own writing,
-tests/fixtures/dates_heldout/, where a page without a publication date must get none.
+tests/fixtures/dates_heldout/, where a page without a publication date must get none,
+(d) the second held-out set, written after the byline reader (tests/fixtures/dates_heldout2/).
 
 `python -m benchmarks.publication_dates [--errors]` prints the figures (and each miss).
 """
@@ -28,6 +29,7 @@ from scrapers.extract.article import parse_item
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
 HELDOUT = ROOT / "tests" / "fixtures" / "dates_heldout"
+HELDOUT_BYLINES = ROOT / "tests" / "fixtures" / "dates_heldout2"
 WIB = "+07:00"
 MAX_DATE = "2099-12-31"  # htmldate's default bound is today: fixed, for the same figures
 
@@ -70,10 +72,10 @@ def without_stamps(page: Page) -> Page:
     return Page(page.name, url, STAMPS.sub("", page.html), page.offset, page.day)
 
 
-def heldout_pages() -> Iterator[Page]:
-    labels = json.loads((HELDOUT / "labels.json").read_text(encoding="utf-8"))
+def heldout_pages(folder: Path = HELDOUT) -> Iterator[Page]:
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     for name, case in labels.items():
-        html = (HELDOUT / "pages" / name).read_text(encoding="utf-8")
+        html = (folder / "pages" / name).read_text(encoding="utf-8")
         offset = WIB if case["source"] == "registry" else adhoc_offset(case["url"])
         yield Page(name, case["url"], html, offset, case["published"])
 
@@ -129,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print(f"(a), (b) skipped: the real pages are not here ({REALDATA} is absent)")
     report("(c) held-out set of our own writing", list(heldout_pages()), args.errors)
+    report("(d) second held-out set, bylines", list(heldout_pages(HELDOUT_BYLINES)), args.errors)
 
 
 if __name__ == "__main__":
