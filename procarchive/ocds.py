@@ -16,11 +16,11 @@ from typing import Any
 import ocdsmerge
 
 from archive.ids import notice_id
-from procarchive.ocds_schema import load_schema, validate_package
+from procarchive.ocds_schema import EXTENSIONS, load_schema, validate_package
 from procarchive.sensitive import PERSON
 from scrapers.extract.stages import notice_status
 
-__all__ = ["load_schema", "validate_package"]  # the package's validation, with the rest
+__all__ = ["EXTENSIONS", "load_schema", "validate_package"]  # the package's validation, with the rest
 
 OCDS_VERSION = "1.1"
 DEFAULT_PREFIX = "ocds-prcrch"  # not registered: for trying the export, not for publishing
@@ -57,6 +57,11 @@ MILESTONE_TYPES = (
     ("penetapan", "assessment"),
 )
 AWARDED_ROLES = ("winner", "realisation")
+# A bidder's evaluation marks (the evaluation page's K B A T H); a False is a failed one.
+EVALUATION_MARKS = (
+    "passed_qualification", "passed_verification", "passed_administration",
+    "passed_technical", "passed_price",
+)  # fmt: skip
 
 
 def ocid(prefix: str, lpse: str, category: str, package_code: str) -> str:
@@ -127,8 +132,12 @@ def release(
 
     parties = _Parties(record["lpse"], include_sensitive)
     buyer, entity = parties.buyer_and_entity(record.get("agency"), record.get("work_unit"))
+    bids = _bids(record, parties)
     awards = _awards(record, schedule, status, seen, offset, parties)
+    _relate_bids(record, awards, bids)
     tender = _tender(record, schedule, status, seen, offset, entity)
+    if bids:
+        tender["numberOfTenderers"] = len(bids["details"])
     version = int(notice_version["version"])
     return _compact(
         {
@@ -142,6 +151,7 @@ def release(
             "buyer": buyer,
             "planning": _planning(record),
             "tender": tender,
+            "bids": bids,
             "awards": awards,
         }
     )
@@ -443,6 +453,60 @@ def _awards(
     return awards
 
 
+def _bids(record: Mapping[str, Any], parties: _Parties) -> dict[str, Any] | None:
+    """The bids extension's section: a bid for each participant with an offer (SPSE lists
+    registered participants; an offer shows once the bids are opened), its status from the
+    evaluation page's marks where they are known, and the counts."""
+    details = []
+    for row in _offers(record):
+        marks = [row.get(mark) for mark in EVALUATION_MARKS if row.get(mark) is not None]
+        status = "disqualified" if False in marks else "valid" if marks else None
+        tenderer = parties.supplier(row, "tenderer")
+        details.append(
+            _compact(
+                {
+                    "id": f"bid-{len(details) + 1}",
+                    "status": status,
+                    "tenderers": [tenderer] if tenderer else [],
+                    "value": _value(row.get("offer")),
+                }
+            )
+        )
+    if not details:
+        return None
+    statistics = [{"id": "bids", "measure": "bids", "value": len(details)}]
+    evaluated = [bid["status"] for bid in details if "status" in bid]
+    if len(evaluated) == len(details):
+        for measure in ("valid", "disqualified"):
+            count = evaluated.count(measure)
+            statistics.append({"id": f"{measure}Bids", "measure": f"{measure}Bids", "value": count})
+    return {"statistics": statistics, "details": details}
+
+
+def _offers(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    rows = record.get("awards") or []
+    return [row for row in rows if row.get("role") == "bidder" and row.get("offer") is not None]
+
+
+def _relate_bids(
+    record: Mapping[str, Any], awards: list[dict[str, Any]], bids: dict[str, Any] | None
+) -> None:
+    """A winner's award names the bid it was made on (bids extension `relatedBid`)."""
+    if not bids:
+        return
+    by_name = {
+        _slug(row.get("supplier_name") or ""): bid["id"]
+        for row, bid in zip(_offers(record), bids["details"], strict=True)
+    }
+    winners = [row for row in record.get("awards") or [] if row.get("role") == "winner"]
+    for award, row in zip(
+        [a for a in awards if a["id"].startswith("winner-")], winners, strict=True
+    ):
+        related = by_name.get(_slug(row.get("supplier_name") or ""))
+        if related:
+            award["relatedBid"] = related
+
+
 def _tags(
     status: str | None,
     awards: list[dict[str, Any]],
@@ -577,6 +641,7 @@ def _package(
             "publisher": {"name": publisher_name},
             "license": license,
             "publicationPolicy": publication_policy,
+            "extensions": list(EXTENSIONS.values()),
             key: items,
         }
     )

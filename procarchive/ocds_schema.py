@@ -1,5 +1,7 @@
 """The OCDS 1.1.5 schema shipped in data/ocds (never fetched) and validation against it,
-with the `$ref`s resolved locally and date-time and URI formats checked."""
+with the `$ref`s resolved locally and date-time and URI formats checked. The release schema
+is read with the extensions the export uses (data/ocds/extensions/: bids) merged in, as
+OCDS merges an extension: its release-schema.json is a JSON Merge Patch (RFC 7386)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,11 @@ SCHEMA_FILES = (
     "record-package-schema.json",
     "versioned-release-validation-schema.json",
 )
+# name -> the extension.json URL a package lists (the tag whose files data/ocds ships)
+EXTENSIONS = {
+    "bids": "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_bid_extension/v1.1.5/extension.json",
+}
 
 
 def validate_package(
@@ -63,9 +70,30 @@ def _is_uri(value: object) -> bool:
 
 @cache
 def _schema(name: str) -> dict[str, Any]:
-    with (SCHEMA_DIR / name).open(encoding="utf-8") as handle:
+    loaded = _read(SCHEMA_DIR / name)
+    if name == "release-schema.json":
+        for extension in EXTENSIONS:
+            loaded = _merge_patch(loaded, _read(SCHEMA_DIR / "extensions" / extension / name))
+    return loaded
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merge_patch(merged.get(key), value)
+    return merged
 
 
 @cache
