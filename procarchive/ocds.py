@@ -20,7 +20,11 @@ from procarchive.ocds_schema import EXTENSIONS, load_schema, validate_package
 from procarchive.sensitive import PERSON
 from scrapers.extract.stages import notice_status
 
-__all__ = ["EXTENSIONS", "load_schema", "validate_package"]  # the package's validation, with the rest
+__all__ = [
+    "EXTENSIONS",
+    "load_schema",
+    "validate_package",
+]  # the package's validation, with the rest
 
 OCDS_VERSION = "1.1"
 DEFAULT_PREFIX = "ocds-prcrch"  # not registered: for trying the export, not for publishing
@@ -57,6 +61,11 @@ MILESTONE_TYPES = (
     ("penetapan", "assessment"),
 )
 AWARDED_ROLES = ("winner", "realisation")
+STOPPED = ("cancelled", "unsuccessful", "withdrawn")
+# The stage that opens a tender to bids (Pengumuman Pascakualifikasi, Undangan Pengadaan
+# Langsung...), not the announcement of its winner or of a qualification's result.
+ANNOUNCEMENT = ("pengumuman", "undangan")
+NOT_THE_ANNOUNCEMENT = ("pemenang", "hasil")
 # A bidder's evaluation marks (the evaluation page's K B A T H); a False is a failed one.
 EVALUATION_MARKS = (
     "passed_qualification", "passed_verification", "passed_administration",
@@ -107,10 +116,12 @@ def release(
     *,
     previous: Mapping[str, Any] | None = None,
     notice: Mapping[str, Any] | None = None,
+    reached: str | None = None,
 ) -> dict[str, Any]:
     """One OCDS release for one notice version. `previous` is the release of the version
     before (for the tags); `notice` supplies identity fields (lpse, package_code, url...)
-    that the version's record lacks."""
+    that the version's record lacks; `reached` is the last stage an earlier version saw the
+    package running at (where a cancelled one stopped)."""
     record = dict(notice_version["record"])
     for key in IDENTITY:
         if record.get(key) is None and notice is not None:
@@ -135,7 +146,7 @@ def release(
     bids = _bids(record, parties)
     awards = _awards(record, schedule, status, seen, offset, parties)
     _relate_bids(record, awards, bids)
-    tender = _tender(record, schedule, status, seen, offset, entity)
+    tender = _tender(record, schedule, status, seen, offset, entity, reached)
     if bids:
         tender["numberOfTenderers"] = len(bids["details"])
     version = int(notice_version["version"])
@@ -166,9 +177,18 @@ def releases(
 ) -> list[dict[str, Any]]:
     """The releases of one notice's versions, oldest first."""
     built: list[dict[str, Any]] = []
+    reached: str | None = None
     for version in sorted(versions, key=lambda v: int(v["version"])):
         previous = built[-1] if built else None
-        built.append(release(version, prefix, include_sensitive, previous=previous, notice=notice))
+        built.append(
+            release(
+                version, prefix, include_sensitive, previous=previous, notice=notice,
+                reached=reached,
+            )
+        )  # fmt: skip
+        stage = version["record"].get("stage")
+        if tender_status(stage) == "active":
+            reached = stage
     return built
 
 
@@ -312,6 +332,7 @@ def _tender(
     seen: datetime,
     offset: str,
     entity: dict[str, str] | None,
+    reached: str | None = None,
 ) -> dict[str, Any]:
     stages = [row["stage"].lower() for row in schedule] + [(record.get("stage") or "").lower()]
     prequalified = any("prakualifikasi" in stage for stage in stages)
@@ -339,44 +360,123 @@ def _tender(
             "procurementMethodDetails": record.get("method"),
             "mainProcurementCategory": main,
             "additionalProcurementCategories": additional,
-            "tenderPeriod": _period(submission, offset),
-            "enquiryPeriod": _period(_find(schedule, "penjelasan"), offset),
+            "tenderPeriod": _tender_period(record, schedule, submission, offset),
+            "enquiryPeriod": _period(_clarification(schedule), offset),
             "awardPeriod": award_period,
-            "milestones": _milestones(schedule, status, seen, offset),
+            "milestones": _milestones(
+                schedule,
+                _stage_reached(record.get("stage"), status, reached),
+                status,
+                seen,
+                offset,
+            ),
             "documents": _notice_document(record, offset),
         }
     )
 
 
 def _milestones(
-    schedule: list[Mapping[str, Any]], status: str | None, seen: datetime, offset: str
+    schedule: list[Mapping[str, Any]],
+    stage: str | None,
+    status: str | None,
+    seen: datetime,
+    offset: str,
 ) -> list[dict[str, Any]]:
-    """One milestone a schedule stage. A stage whose window has closed is 'met' on its
-    end date (SPSE closes each stage at its end), unless the tender was stopped, when
-    whether it happened is unknown."""
+    """One milestone a schedule stage, its status from where the package stands in the
+    schedule (SPSE's current `stage`, or where a stopped one stood), never from the
+    clock alone: see _stage_statuses."""
+    dues = [_moment(row.get("ends_at") or row.get("starts_at"), offset) for row in schedule]
+    statuses = _stage_statuses(schedule, dues, stage, status, seen)
     milestones = []
     used: set[str] = set()
-    for row in schedule:
+    for row, due, milestone_status in zip(schedule, dues, statuses, strict=True):
         milestone_id = base = _slug(row["stage"]) or "tahap"
         number = 1
         while milestone_id in used:
             number += 1
             milestone_id = f"{base}-{number}"
         used.add(milestone_id)
-        due = _moment(row.get("ends_at") or row.get("starts_at"), offset)
         milestone: dict[str, Any] = {
             "id": milestone_id,
             "title": row["stage"],
             "type": next((kind for word, kind in MILESTONE_TYPES if word in _low(row)), None),
             "dueDate": due.isoformat() if due else None,
             "dateModified": seen.astimezone(UTC).isoformat(timespec="seconds"),
+            "status": milestone_status,
         }
-        if due is not None and due > seen:
-            milestone["status"] = "scheduled"
-        elif due is not None and status not in ("cancelled", "unsuccessful", "withdrawn"):
-            milestone.update(status="met", dateMet=due.isoformat())
+        if milestone_status == "met" and due is not None:
+            milestone["dateMet"] = min(due, seen).isoformat()  # met by the time it was seen
         milestones.append(_compact(milestone))
     return milestones
+
+
+def _stage_statuses(
+    schedule: list[Mapping[str, Any]],
+    dues: list[datetime | None],
+    stage: str | None,
+    status: str | None,
+    seen: datetime,
+) -> list[str | None]:
+    """Each stage's milestoneStatus. Complete: all met. Planned: all scheduled. Running: the
+    stages before the current one met (unless still open at `seen`: SPSE runs some side by
+    side), the current and later ones scheduled. Stopped: the stages before where it stood
+    met, that one unknown (None: it may have finished), the later ones notMet (a withdrawn
+    notice's later ones unknown). Where the package stands cannot be placed in the schedule:
+    passed stages unknown, coming ones scheduled (notMet when stopped)."""
+    if status == "complete":
+        return ["met"] * len(schedule)
+    if status == "planned":
+        return ["scheduled"] * len(schedule)
+    stopped = status in STOPPED
+    later = None if status == "withdrawn" else "notMet" if stopped else "scheduled"
+    current = _stage_rows(schedule, stage)
+    if not current:
+        return [later if due is not None and due > seen else None for due in dues]
+    statuses: list[str | None] = []
+    for index, due in enumerate(dues):
+        if index in current:
+            statuses.append(None if stopped else "scheduled")
+        elif index > max(current):
+            statuses.append(later)
+        elif due is not None and due > seen:
+            statuses.append(None if stopped else "scheduled")  # still open beside the current
+        else:
+            statuses.append("met")
+    return statuses
+
+
+def _stage_reached(stage: str | None, status: str | None, reached: str | None) -> str | None:
+    """The stage the package stands at: SPSE's current one while it runs; where a stopped
+    one (its stage now reads Tender Batal / Gagal) stood before, as an earlier version saw
+    it; a withdrawn notice's last stage read."""
+    if status in ("cancelled", "unsuccessful"):
+        return reached
+    if status == "withdrawn" and tender_status(stage) != "active":
+        return reached
+    return stage
+
+
+def _stage_rows(schedule: list[Mapping[str, Any]], stage: str | None) -> set[int]:
+    """The schedule rows SPSE's current stage names (SPSE 3 lists concurrent ones, joined
+    with '; '): by name, else a name that begins the other, else the first stage sharing
+    its first word ('Evaluasi Penawaran' for 'Evaluasi Administrasi, ...'): the earliest,
+    so that a loose match never claims more progress than the package made."""
+    names = [_name(part) for part in (stage or "").split(";") if _name(part)]
+    stages = [_name(row["stage"]) for row in schedule]
+    rows: set[int] = set()
+    for name in names:
+        exact = [i for i, other in enumerate(stages) if other == name]
+        prefix = [
+            i for i, other in enumerate(stages) if other.startswith(name) or name.startswith(other)
+        ]
+        word = [i for i, other in enumerate(stages) if other.split()[:1] == name.split()[:1]]
+        found = exact or prefix[:1] or word[:1]
+        rows.update(found)
+    return rows
+
+
+def _name(text: str) -> str:
+    return " ".join(re.sub(r"[^\w/]+", " ", text.casefold()).split())
 
 
 def _notice_document(record: Mapping[str, Any], offset: str) -> list[dict[str, Any]]:
@@ -544,6 +644,42 @@ def _tags(
 def _decision(schedule: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The stage in which the winner is decided (penetapan pemenang), else its announcement."""
     return _find(schedule, "pemenang", ("penetapan",)) or _find(schedule, "pemenang")
+
+
+def _tender_period(
+    record: Mapping[str, Any],
+    schedule: list[Mapping[str, Any]],
+    submission: Mapping[str, Any] | None,
+    offset: str,
+) -> dict[str, str]:
+    """From the announcement (its stage's start, else `announced_at`) to the bid deadline
+    (the end of the bid upload): OCDS's "the period during which bids may be submitted"
+    runs from the invitation, not only the upload window. Without either stage in the
+    schedule, none: a package's creation date is no invitation to bid."""
+    announcement = next(
+        (
+            row
+            for row in schedule
+            if _low(row).startswith(ANNOUNCEMENT)
+            and not any(word in _low(row) for word in NOT_THE_ANNOUNCEMENT)
+        ),
+        None,
+    )
+    if announcement is None and submission is None:
+        return {}
+    opened = (announcement or {}).get("starts_at") or record.get("announced_at")
+    return _compact(
+        {
+            "startDate": _datetime(opened, offset),
+            "endDate": _datetime((submission or {}).get("ends_at"), offset),
+        }
+    )
+
+
+def _clarification(schedule: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The clarification (aanwijzing) of the bidding documents: Pemberian Penjelasan, else
+    another Penjelasan stage (SPSE 3's Penjelasan Dokumen Prakualifikasi...)."""
+    return _find(schedule, "penjelasan", ("pemberian",)) or _find(schedule, "penjelasan")
 
 
 def _find(

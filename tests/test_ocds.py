@@ -144,8 +144,8 @@ def test_tender_block_maps_hps_method_category_and_periods() -> None:
     assert tender["status"] == "active"
     assert (tender["procurementMethod"], tender["procurementMethodDetails"]) == ("open", "Tender")
     assert tender["mainProcurementCategory"] == "works"
-    assert tender["tenderPeriod"] == {
-        "startDate": "2026-05-15T08:00:00+07:00",
+    assert tender["tenderPeriod"] == {  # from the announcement to the bid deadline
+        "startDate": "2026-05-12T08:00:00+07:00",
         "endDate": "2026-05-22T10:00:00+07:00",
     }
     assert tender["enquiryPeriod"]["startDate"] == "2026-05-14T09:00:00+07:00"
@@ -232,8 +232,11 @@ def test_a_cancelled_tender_gets_a_cancellation_release() -> None:
     assert final["tag"] == ["tenderCancellation", "award"]
     assert final["tender"]["status"] == "cancelled"
     assert final["awards"][0]["status"] == "cancelled"
-    stopped = {m["id"]: m for m in final["tender"]["milestones"]}["upload-dokumen-penawaran"]
-    assert "status" not in stopped  # whether a stopped tender met its stages is unknown
+    milestones = {m["id"]: m for m in final["tender"]["milestones"]}
+    assert milestones["upload-dokumen-penawaran"]["status"] == "met"  # before the evaluation
+    stopped = milestones["evaluasi-administrasi-kualifikasi-teknis-dan-harga"]
+    assert "status" not in stopped  # where it stopped: whether that stage finished is unknown
+    assert milestones["penandatanganan-kontrak"]["status"] == "notMet"
     package = ocds.release_package(built, PACKAGE_URI, "2026-06-04T02:00:00Z", "procarchive")
     assert ocds.validate_package(package) == []
 
