@@ -9,6 +9,7 @@ already carry: 0016 was never applied to any, so it stays absent.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -573,6 +574,35 @@ def planned_notices(db: Database) -> None:
     db.conn.executemany(
         "UPDATE notices SET status = 'planned' WHERE id = ?",
         [(id_,) for id_, stage in rows if notice_status(stage) == "planned"],
+    )
+
+
+@MIGRATIONS(name="0024_realised_from_awards")
+def realised_from_awards(db: Database) -> None:
+    """notices.realised and completed_on, empty where the page states no total, from the
+    notice's realisations in notice_awards: the sum of their amounts and the latest date
+    (archive.notices.realisation_totals, which writes new rows so). A value a page stated
+    is kept, never overwritten."""
+    from archive.notices import realisation_totals
+
+    rows = db.execute(
+        "SELECT n.id, n.realised, n.completed_on, a.realisation_type, a.contract_value, "
+        "a.realised_on FROM notices n JOIN notice_awards a ON a.notice_id = n.id "
+        "WHERE a.role = 'realisation' AND (n.realised IS NULL OR n.completed_on IS NULL "
+        "OR n.completed_on = '') ORDER BY n.id, a.position"
+    ).fetchall()
+    records: dict[str, dict[str, Any]] = {}
+    for notice_id, realised, completed_on, kind, amount, realised_on in rows:
+        record = records.setdefault(
+            notice_id, {"realised": realised, "completed_on": completed_on, "awards": []}
+        )
+        record["awards"].append(
+            {"role": "realisation", "realisation_type": kind, "contract_value": amount,
+             "realised_on": realised_on}
+        )  # fmt: skip
+    db.conn.executemany(
+        "UPDATE notices SET realised = :realised, completed_on = :completed_on WHERE id = :id",
+        [{"id": notice_id, **realisation_totals(record)} for notice_id, record in records.items()],
     )
 
 

@@ -66,6 +66,34 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
     return record
 
 
+def realisation_totals(record: dict[str, Any]) -> dict[str, Any]:
+    """`realised` and `completed_on` as the notice's page states them; where it states none,
+    the sum of its realisations' amounts and the date of the latest (pencatatan and darurat
+    pages list them, the announcement gives no total). A realisation counts once however
+    many suppliers it lists: its rows repeat its type, amount and date one after another."""
+    rows = [row for row in record.get("awards") or [] if row.get("role") == "realisation"]
+    realisations = [
+        key
+        for position, key in enumerate(map(_realisation_key, rows))
+        if position == 0 or key != _realisation_key(rows[position - 1])
+    ]
+    amounts = [amount for _, amount, _ in realisations if amount is not None]
+    dates = [str(on)[:10] for _, _, on in realisations if on]
+    stated_value, stated_date = record.get("realised"), record.get("completed_on")
+    return {
+        "realised": stated_value
+        if stated_value not in (None, "")
+        else sum(amounts)
+        if amounts
+        else None,
+        "completed_on": stated_date or (max(dates) if dates else None),
+    }
+
+
+def _realisation_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row.get("realisation_type"), row.get("contract_value"), row.get("realised_on"))
+
+
 OFFSET = re.compile(r"T[\d:.]+([+-]\d{2}:\d{2})$")
 DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -162,6 +190,7 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
                 changes.append("returned")
             row = {
                 **{name: record[name] for name in FIELDS},
+                **realisation_totals(record),  # the record keeps what the pages said
                 "status": record["status"],
                 "announced_at": announced_moment(
                     record["announced_at"], local_offset(item, record)
