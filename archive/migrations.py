@@ -580,21 +580,22 @@ def planned_notices(db: Database) -> None:
 @MIGRATIONS(name="0024_realised_from_awards")
 def realised_from_awards(db: Database) -> None:
     """notices.realised and completed_on, empty where the page states no total, from the
-    notice's realisations in notice_awards: the sum of their amounts and the latest date
-    (archive.notices.realisation_totals, which writes new rows so). A value a page stated
-    is kept, never overwritten."""
+    notice's realisations in notice_awards: the sum of their amounts and, for a complete
+    package, the latest date (archive.notices.realisation_totals, which writes new rows so).
+    A value a page stated is kept, never overwritten."""
     from archive.notices import realisation_totals
 
     rows = db.execute(
-        "SELECT n.id, n.realised, n.completed_on, a.realisation_type, a.contract_value, "
+        "SELECT n.id, n.stage, n.realised, n.completed_on, a.realisation_type, a.contract_value, "
         "a.realised_on FROM notices n JOIN notice_awards a ON a.notice_id = n.id "
         "WHERE a.role = 'realisation' AND (n.realised IS NULL OR n.completed_on IS NULL "
         "OR n.completed_on = '') ORDER BY n.id, a.position"
     ).fetchall()
     records: dict[str, dict[str, Any]] = {}
-    for notice_id, realised, completed_on, kind, amount, realised_on in rows:
+    for notice_id, stage, realised, completed_on, kind, amount, realised_on in rows:
         record = records.setdefault(
-            notice_id, {"realised": realised, "completed_on": completed_on, "awards": []}
+            notice_id,
+            {"stage": stage, "realised": realised, "completed_on": completed_on, "awards": []},
         )
         record["awards"].append(
             {"role": "realisation", "realisation_type": kind, "contract_value": amount,

@@ -68,9 +68,10 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
 
 def realisation_totals(record: dict[str, Any]) -> dict[str, Any]:
     """`realised` and `completed_on` as the notice's page states them; where it states none,
-    the sum of its realisations' amounts and the date of the latest (pencatatan and darurat
-    pages list them, the announcement gives no total). A realisation counts once however
-    many suppliers it lists: its rows repeat its type, amount and date one after another."""
+    the sum of its realisations' amounts (paid so far) and, once the package is complete, the
+    date of the latest: a running package's last payment is no completion. A realisation
+    counts once however many suppliers it lists: its rows repeat its type, amount and date
+    one after another."""
     rows = [row for row in record.get("awards") or [] if row.get("role") == "realisation"]
     realisations = [
         key
@@ -86,7 +87,8 @@ def realisation_totals(record: dict[str, Any]) -> dict[str, Any]:
         else sum(amounts)
         if amounts
         else None,
-        "completed_on": stated_date or (max(dates) if dates else None),
+        "completed_on": stated_date
+        or (max(dates) if dates and notice_status(record.get("stage")) == "complete" else None),
     }
 
 

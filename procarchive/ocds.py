@@ -557,7 +557,7 @@ def _bids(record: Mapping[str, Any], parties: _Parties) -> dict[str, Any] | None
     """The bids extension's section: a bid for each participant with an offer (SPSE lists
     registered participants; an offer shows once the bids are opened), its status from the
     evaluation page's marks where they are known, and the counts."""
-    details = []
+    details: list[dict[str, Any]] = []
     for row in _offers(record):
         marks = [row.get(mark) for mark in EVALUATION_MARKS if row.get(mark) is not None]
         status = "disqualified" if False in marks else "valid" if marks else None

@@ -51,6 +51,8 @@ def test_a_realisation_with_several_suppliers_counts_once() -> None:
               realisation(9_000_000, "2026-03-04", "PT Mitra", "Kontrak"),
               realisation(9_000_000, "2026-05-01", "CV Sinar", "Kontrak")]  # fmt: skip
     totals = realisation_totals({"awards": shared})
+    assert totals == {"realised": 18_000_000, "completed_on": None}  # no stage: not complete
+    totals = realisation_totals({"awards": shared, "stage": "Paket Selesai"})
     assert totals == {"realised": 18_000_000, "completed_on": "2026-05-01"}
 
 
@@ -58,7 +60,8 @@ def test_a_value_the_page_states_wins() -> None:
     awards = [realisation(12_500_000, "2026-03-04", "CV Sinar")]
     stated = {"realised": 12_000_000, "completed_on": "2026-03-10", "awards": awards}
     assert realisation_totals(stated) == {"realised": 12_000_000, "completed_on": "2026-03-10"}
-    only_date = {"realised": None, "completed_on": "2026-03-10", "awards": awards}
+    only_date = {"realised": None, "completed_on": "2026-03-10", "awards": awards,
+                 "stage": "Paket Selesai"}  # fmt: skip
     assert realisation_totals(only_date) == {"realised": 12_500_000, "completed_on": "2026-03-10"}
 
 
@@ -67,6 +70,14 @@ def test_without_realisations_both_stay_empty() -> None:
     assert realisation_totals({"awards": [winner]}) == {"realised": None, "completed_on": None}
     unpriced = [realisation(None, None, "CV Sinar")]
     assert realisation_totals({"awards": unpriced}) == {"realised": None, "completed_on": None}
+
+
+def test_a_running_package_has_paid_but_not_completed(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "archive.db")
+    awards = [realisation(12_500_000, "2026-03-04", "CV Sinar")]
+    write_notices(db, [pencatatan(awards, stage="Paket Sedang Berjalan")], 1)
+    row = db.table("notices").get("jatengprov-pencatatan-20012345")
+    assert (row["realised"], row["completed_on"]) == (12_500_000, None)
 
 
 def test_new_realisations_update_the_derived_values(tmp_path: Path) -> None:
@@ -84,20 +95,18 @@ def test_the_migration_fills_archived_notices_and_keeps_stated_values(
 ) -> None:
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations_without(MIGRATION))
     db = open_archive(tmp_path / "archive.db")
-    base = {
-        "lpse": "jatengprov",
-        "category": "pencatatan",
-        "first_seen_at": "x",
-        "last_seen_at": "x",
-    }
+    base: dict[str, Any] = {"lpse": "jatengprov", "category": "pencatatan", "first_seen_at": "x",
+            "last_seen_at": "x", "stage": "Paket Selesai"}  # fmt: skip
     db.table("notices").insert_all(
         [{**base, "id": "empty", "package_code": "1"},
          {**base, "id": "stated", "package_code": "2", "realised": 11_000_000, "completed_on": "2026-01-09"},
          {**base, "id": "date-stated", "package_code": "3", "completed_on": "2026-01-09"},
-         {**base, "id": "none", "package_code": "4"}]
+         {**base, "id": "none", "package_code": "4"},
+         {**base, "id": "running", "package_code": "5", "stage": "Paket Sedang Berjalan"}]
     )  # fmt: skip
     rows = [("empty", 1, 4_000_000, "2026-01-05"), ("empty", 2, 6_000_000, "2026-02-07"),
-            ("stated", 1, 12_000_000, "2026-01-05"), ("date-stated", 1, 3_000_000, "2026-01-05")]  # fmt: skip
+            ("stated", 1, 12_000_000, "2026-01-05"), ("date-stated", 1, 3_000_000, "2026-01-05"),
+            ("running", 1, 5_000_000, "2026-01-05")]  # fmt: skip
     db.table("notice_awards").insert_all(
         {"notice_id": notice_id, "position": position, "role": "realisation",
          "supplier_name": f"CV {position}", "contract_value": amount, "realised_on": on,
@@ -117,4 +126,5 @@ def test_the_migration_fills_archived_notices_and_keeps_stated_values(
         "stated": (11_000_000, "2026-01-09"),  # the page's own total kept
         "date-stated": (3_000_000, "2026-01-09"),
         "none": (None, None),
+        "running": (5_000_000, None),  # paid, not completed
     }
