@@ -607,6 +607,14 @@ def realised_from_awards(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0025_notice_flags")
+def notice_flags(db: Database) -> None:
+    """Red flags as data: flag_thresholds (seeded) and the notice_flags view (archive/flags.py)."""
+    from archive.flags import create_flags
+
+    create_flags(db)
+
+
 # Where archives made before sqlite-utils' Migrations recorded theirs (name, applied_at).
 OLD_RECORD = "_migrations"
 

@@ -17,6 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
+
+from archive.flags import LABELS as FLAG_LABELS
 
 AMOUNTS = frozenset(
     {"pagu", "hps", "realised", "offer", "corrected_price", "negotiated_price", "contract_value"}
@@ -200,6 +203,23 @@ def extra_template_vars(template: str, database: str | None, table: str | None,
     return variables
 
 
+async def flags(db: Any, key: str) -> dict[str, Any]:
+    """The notice's red flags (notice_flags), flagged first; the view reads every notice
+    of the archive, so a busy server may run out of time: the page then says so."""
+    try:
+        found = await db.execute(
+            "select indicator, value, threshold, flagged, detail from notice_flags "
+            "where notice_id = ? order by flagged desc, indicator",
+            [key],
+        )
+    except QueryInterrupted:
+        return {"rows": [], "interrupted": True}
+    rows = [
+        {**dict(row), "label": FLAG_LABELS.get(row["indicator"], row["indicator"])} for row in found
+    ]
+    return {"rows": rows, "interrupted": False}
+
+
 async def notice_page(datasette: Any, database: str, key: str) -> dict[str, Any]:
     db = datasette.get_database(database)
     found = (await db.execute("select * from notices where id = ?", [key])).first()
@@ -246,6 +266,7 @@ async def notice_page(datasette: Any, database: str, key: str) -> dict[str, Any]
                 "then 1 when 'realisation' then 2 else 3 end, position, id"
             )
         ],
+        "flags": await flags(db, key),
         "documents": await rows(
             "select l.document_url, l.link_text, d.id, d.title, d.kind, d.pages, d.problem "
             "from document_links l left join documents d on d.id = (select id from documents "

@@ -55,8 +55,8 @@ TABLE_GROUPS = {
     "Articles": ["articles", "article_versions", "article_agencies", "article_urls", "mirrors",
                  "mirror_links"],
     "MoU signings": ["mou_signings", "mous", "mou_overview", "mou_parties", "agencies"],
-    "Tender notices": ["notices", "notice_versions", "notice_schedule", "notice_awards",
-                       "article_notices"],
+    "Tender notices": ["notices", "notice_flags", "notice_versions", "notice_schedule",
+                       "notice_awards", "flag_thresholds", "article_notices"],
     "Documents": ["documents", "document_links"],
     "Crawls": ["source_health", "crawls", "captures"],
 }  # fmt: skip
