@@ -577,6 +577,17 @@ def planned_notices(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0023_bidder_evaluations")
+def bidder_evaluations(db: Database) -> None:
+    """The evaluation page's marks on each bidder row (archive.evaluations): NULL where no
+    evaluation was read, as for every row before."""
+    awards = db.table("notice_awards")
+    for mark in ("passed_qualification", "passed_verification", "passed_administration",
+                 "passed_technical", "passed_price", "is_winner", "is_contract_winner"):  # fmt: skip
+        awards.add_column(mark, int)
+    awards.add_column("fail_reason", str)
+
+
 @MIGRATIONS(name="0024_realised_from_awards")
 def realised_from_awards(db: Database) -> None:
     """notices.realised and completed_on, empty where the page states no total, from the

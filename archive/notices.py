@@ -2,7 +2,8 @@
 in `notice_versions` (the first included), and the current schedule and awards beside them.
 
 A notice's record is what its pages said: the labelled fields, RUP codes, schedule and
-awards (winners, realisations, and the participants page's bidders, role "bidder"). A part
+awards (winners, realisations, and the participants page's bidders, role "bidder", with the
+evaluation page's marks on them: archive.evaluations). A part
 the crawl could not read is carried over from the archived record, so a failed winner page
 never reads as "the winner was withdrawn".
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from archive import evaluations
 from archive.articles import now
 from archive.ids import notice_id
 from scrapers.extract.spse import BIDDER
@@ -34,6 +36,7 @@ SCHEDULE_COLUMNS = ("stage", "starts_at", "ends_at", "changes")
 AWARD_COLUMNS = (
     "role", "supplier_name", "supplier_is_person", "npwp", "address", "offer",
     "corrected_price", "negotiated_price", "contract_value", "realised_on", "realisation_type",
+    *evaluations.MARKS,
 )  # fmt: skip
 ANNOUNCEMENT_STAGES = ("pengumuman", "undangan")
 
@@ -48,10 +51,19 @@ def notice_record(item: NoticeItem, archived: dict[str, Any] | None) -> dict[str
     if item.fields.get("labels"):  # only where the page has some: other hashes stay as they were
         record["labels"] = item.fields["labels"]
     record["schedule"] = _part(item, "schedule", item.schedule, archived, lambda row: True)
-    # One list, two pages: the winner page's rows and the participants page's bidders.
+    # One list, three pages: the winner page's rows, the participants page's bidders and,
+    # on them, the evaluation page's marks.
+    archived_bidders = [
+        row for row in (archived or {}).get("awards", []) if row.get("role") == BIDDER
+    ]
+    bidders, evaluation = item.bidders, item.evaluation
+    if archived is not None and "participants" not in item.parts:
+        bidders = evaluations.participants_of(archived_bidders)
+    if archived is not None and "evaluation" not in item.parts:
+        evaluation = evaluations.evaluation_of(archived_bidders)
     record["awards"] = [
         *_part(item, "awards", item.awards, archived, lambda row: row.get("role") != BIDDER),
-        *_part(item, "participants", item.bidders, archived, lambda row: row.get("role") == BIDDER),
+        *evaluations.merge(bidders, evaluation),
     ]
     record["status"] = notice_status(record["stage"])
     opening = next(
@@ -151,11 +163,13 @@ def record_hash(record: dict[str, Any]) -> str:
 
 
 def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The record's keys that changed; "bidders" where the participants page's rows did."""
+    """The record's keys that changed; "bidders" where the participants page's rows did,
+    "evaluation" where the evaluation page's marks did."""
     keys = {key for key in set(old) | set(new) if old.get(key) != new.get(key)}
     if "awards" in keys:
         before, after = _split_awards(old), _split_awards(new)
-        split = {name for name, rows in after.items() if rows != before[name]}
+        split = {"awards"} if after["awards"] != before["awards"] else set()
+        split |= evaluations.split_changes(before["bidders"], after["bidders"])
         keys = (keys - {"awards"}) | (split or {"awards"})  # or only their order changed
     return sorted(keys)
 
@@ -225,7 +239,7 @@ def write_notices(db: Database, items: list[NoticeItem], crawl_id: int | None) -
             )
             if not current or "schedule" in changes:
                 _replace(db, "notice_schedule", identifier, record["schedule"], SCHEDULE_COLUMNS)
-            if not current or {"awards", "bidders"} & set(changes):
+            if not current or {"awards", "bidders", "evaluation"} & set(changes):
                 earlier = _award_versions(db, identifier)
                 rows = [
                     {**award, "since_version": earlier.get(_award_key(award), version)}

@@ -24,6 +24,7 @@ from scrapers.extract.spse import (
     is_spse4_page,
     locate,
     page_part,
+    parse_evaluation,
     parse_listing,
     parse_notice_page,
     parse_participants,
@@ -122,7 +123,8 @@ def legacy_hosts() -> dict[str, str]:
 
 def package_records(body: bytes, url: str) -> dict[str, Any]:
     """A package page: the notice row and its version record (announcement), the schedule,
-    the participants (bidders) or the awards, by what the URL (else the page) says it is."""
+    the participants (bidders), their evaluation or the awards, by what the URL (else the
+    page) says it is."""
     _, html = html_to_unicode(None, body)
     located = locate(url, legacy_hosts())
     lpse, category, part, code = located or ("unknown", "unknown", page_part(html), "")
@@ -132,6 +134,9 @@ def package_records(body: bytes, url: str) -> dict[str, Any]:
     if part == "participants":
         identifier = notice_id(lpse, category, code) if code else None
         return {"notice_id": identifier, "bidders": parse_participants(html)}
+    if part == "evaluation":
+        identifier = notice_id(lpse, category, code) if code else None
+        return {"notice_id": identifier, "evaluation": parse_evaluation(html)}
     notice = parse_notice_page(html, offset)
     if part == "awards":
         return {"awards": notice.awards, "notice_fields": notice.fields}

@@ -19,6 +19,7 @@ from samples.spse_content import (
     thousands,
     vocabulary,
 )
+from samples.spse_evaluation import judge
 from samples.spse_pages import rupiah
 
 STAGE_MOVES, WINNERS_ANNOUNCED, HPS_CHANGES, SCHEDULE_CHANGES, CANCELLATIONS, COMPLETIONS = (
@@ -130,5 +131,6 @@ def _create(packages: list[Package], category: str, night: int, number: int) -> 
     package = maker.package(category, TODAY + timedelta(days=night), TODAY.year)
     maker.number([*same_lpse, package], reserved=set())
     attach_bidders([package])
+    judge(package)
     packages.append(package)
     return _change(package, "new", package.name)

@@ -79,6 +79,8 @@ class Bidder:
     supplier: Supplier
     offer: int | None = None
     corrected: int | None = None
+    fails: str = ""  # the evaluation it failed (samples.spse_evaluation.MARK_COLUMNS)
+    reason: str = ""  # why, as the evaluation page's Alasan says
 
 
 @dataclass
@@ -159,6 +161,13 @@ class Package:
     def offers_opened(self) -> bool:
         names = [stage.name for stage in self.schedule]
         return OPENING_STAGE in names and self.stage_index >= names.index(OPENING_STAGE)
+
+    @property
+    def evaluated(self) -> bool:
+        """Past its evaluation stage: the evaluation page (`hasil`) is published."""
+        names = [stage.name for stage in self.schedule]
+        evaluation = next((i for i, name in enumerate(names) if name.startswith("Evaluasi")), None)
+        return evaluation is not None and self.stage_index > evaluation
 
     @property
     def realised(self) -> int:
@@ -392,7 +401,13 @@ def sample_packages(per_lpse: int = 100) -> list[Package]:
         packages += named + drawn
     _add_reserve_winners(packages, count=3)
     _make_winners_persons(packages, at_least=6)
+    from samples import spse_evaluation  # it builds on this module's makers
+
+    shaped = spse_evaluation.shape_winners(packages)
     attach_bidders(packages)
+    for package in packages:
+        spse_evaluation.judge(package)
+    spse_evaluation.shape_bidders(packages, shaped)  # its bidders are judged as they are made
     attach_documents(packages)
     return packages
 

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from html import escape
 
 from samples.render import BULAN
-from samples.spse_content import Lpse, Package, Supplier, vocabulary
+from samples.spse_content import Bidder, Lpse, Package, Supplier, vocabulary
+from samples.spse_evaluation import MARK_COLUMNS, marks
 
 # Fixed seed for the footer clock: bodies change only when their data does (stable ETags).
 CLOCK_SEED_MS = 1781226000000
@@ -108,19 +109,29 @@ def rup_table(package: Package) -> str:
 </table>"""
 
 
+def evaluation_url(slug: str, package: Package) -> str:
+    """A tender's or non-tender's evaluation page (published once it is evaluated)."""
+    first = "evaluasi" if package.category == "tender" else "evaluasinontender"
+    return f"/{slug}/{first}/{package.code}/hasil"
+
+
 def tabs(slug: str, package: Package, active: str) -> str:
     labels = {
         "announcement": "Pengumuman",
         "participants": "Peserta",
         "schedule": "Jadwal",
+        "evaluation": "Hasil Evaluasi",
         "winner": "Pemenang"
         if package.category in ("tender", "nontender")
         else "Pemenang Berkontrak",
     }
+    pages = urls(slug, package)
+    if package.category in ("tender", "nontender") and package.evaluated:
+        pages = {**pages, "evaluation": evaluation_url(slug, package)}
     items = "".join(
         f'<li class="nav-item">\n    <a class="nav-link {" active " if role == active else ""}" '
         f'href="{escape(href)}">{labels[role]}</a>\n</li>\n'
-        for role, href in urls(slug, package).items()
+        for role, href in pages.items()
     )
     return f'<ul class="nav nav-tabs" role="tablist">\n{items}</ul>'
 
@@ -214,6 +225,55 @@ def participants_page(lpse: Lpse, package: Package) -> str:
 </table>"""
     body = f'{tabs(lpse.slug, package, "participants")}\n<div class="content">\n{table}\n</div>'
     return layout(lpse, "Peserta", body)
+
+
+def evaluation_page(lpse: Lpse, package: Package) -> str:
+    """The evaluation results: a row per offer, its marks as icons (K B A T, then H), the
+    winner (P) once announced and the contract winner (PK) once the package is done; the
+    name cell carries an organisation's NPWP, as SPSE prints it."""
+    winner = package.winners[0].supplier if package.winner_shown and package.winners else None
+    signed = winner is not None and package.stage_index >= len(package.schedule)
+
+    def icon(value: bool | None) -> str:
+        if value is None:
+            return ""
+        return '<i class="fa fa-check"></i>' if value else '<i class="fa fa-close"></i>'
+
+    def cells(b: Bidder) -> str:
+        given = marks(package, b)
+        name = b.supplier.name
+        if any(ch.isdigit() for ch in b.supplier.npwp):
+            name = f"{name} - {b.supplier.npwp}"
+        won = b.supplier == winner
+        return f"""
+    <td nowrap>{escape(name)}</td>
+    {"".join(f'<td class="text-center">{icon(given[c])}</td>' for c in MARK_COLUMNS[:4])}
+    <td nowrap style="text-align:left">{rupiah(b.offer) if b.offer else ""}</td>
+    <td nowrap style="text-align:left">{rupiah(b.corrected) if b.corrected else ""}</td>
+    <td class="text-center">{icon(given["H"])}</td>
+    <td class="text-center">{icon(True) if won else ""}</td>
+    <td class="text-center">{icon(True) if won and signed else ""}</td>
+    <td>{escape(b.reason)}</td>"""
+
+    offers = [b for b in package.bidders if b.offer is not None]
+    rows = "".join(
+        f"\n<tr>\n    <td>{number}</td>{cells(b)}\n</tr>"
+        for number, b in enumerate(offers, start=1)
+    )
+    heads = "".join(
+        f"<th>{head}</th>"
+        for head in ("Nama Peserta", "K", "B", "A", "T", "Penawaran", "Penawaran Terkoreksi",
+                     "H", "P", "PK", "Alasan")
+    )  # fmt: skip
+    table = f"""<table class="table table-sm table-bordered">
+<thead>
+<tr><th width="10">No</th>{heads}</tr>
+</thead>
+<tbody>{rows}
+</tbody>
+</table>"""
+    body = f'{tabs(lpse.slug, package, "evaluation")}\n<div class="content">\n{table}\n</div>'
+    return layout(lpse, "Hasil Evaluasi", body)
 
 
 def winner_page(lpse: Lpse, package: Package) -> str:

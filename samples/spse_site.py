@@ -26,6 +26,7 @@ from samples.spse_content import Lpse, Package, sample_lpses, sample_packages
 from samples.spse_documents import CONTENT_TYPES, document_bytes
 from samples.spse_pages import (
     announcement_page,
+    evaluation_page,
     home_page,
     listing_page,
     listing_row,
@@ -51,10 +52,12 @@ CODE_IN_PATH = {
     ("lelang", "jadwal"): ("tender", "schedule"),
     ("lelang", "peserta"): ("tender", "participants"),
     ("evaluasi", "pemenang"): ("tender", "winner"),
+    ("evaluasi", "hasil"): ("tender", "evaluation"),
     ("nontender", "pengumumanpl"): ("nontender", "announcement"),
     ("nontender", "jadwal"): ("nontender", "schedule"),
     ("nontender", "peserta"): ("nontender", "participants"),
     ("evaluasinontender", "pemenang"): ("nontender", "winner"),
+    ("evaluasinontender", "hasil"): ("nontender", "evaluation"),
     ("swakelola", "pengumuman"): ("swakelola", "announcement"),
 }
 CODE_IN_QUERY = {
@@ -147,6 +150,10 @@ class SpseSite(Site):
                 return Page.html(schedule_page(lpse, package))
             if role == "participants":
                 return Page.html(participants_page(lpse, package))
+            if role == "evaluation":  # published once the package is past its evaluation
+                if not package.evaluated:
+                    return Page.error(404, "Hasil evaluasi belum tersedia")
+                return Page.html(evaluation_page(lpse, package))
             if category in ("tender", "nontender"):
                 return Page.html(winner_page(lpse, package))
             return Page.html(realisation_page(lpse, package))

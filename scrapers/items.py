@@ -68,7 +68,8 @@ class ListingItem:
 class NoticeItem:
     """One SPSE package as its pages show it. `parts` names the pages read: a page that
     failed leaves its part as archived (a missing winner page is not "no winner"). `awards`
-    come from the announcement or winner page, `bidders` from the participants page."""
+    come from the announcement or winner page, `bidders` from the participants page, their
+    marks from the evaluation page (`evaluation`)."""
 
     url: str
     source: str
@@ -79,11 +80,12 @@ class NoticeItem:
     rup: list[dict[str, str]]
     schedule: list[dict[str, Any]]
     awards: list[dict[str, Any]]
-    parts: list[str]  # of "announcement", "schedule", "participants", "awards"
+    parts: list[str]  # of "announcement", "schedule", "participants", "evaluation", "awards"
     capture_id: str | None = None
     fetched_at: str | None = None
     bidders: list[dict[str, Any]] = field(default_factory=list)  # award-style, role "bidder"
     timezone: str | None = None  # the LPSE's UTC offset ("+08:00"): of a date given alone
+    evaluation: list[dict[str, Any]] = field(default_factory=list)  # the evaluation page's rows
 
 
 @dataclass

@@ -59,6 +59,23 @@ PARTICIPANT_COLUMNS = {
 }  # fmt: skip
 BIDDER = "bidder"  # the role of a participants page's rows among a notice's awards
 PARTICIPANTS_TABLE = "//table[.//th[normalize-space()='Nama Peserta']]"
+# The evaluation page (`hasil`): No | Nama Peserta | K | B | A | T | Penawaran | Penawaran
+# Terkoreksi | H | P | PK | Alasan. Marks are icons; keys as spse3's evaluation has them.
+EVALUATION_TABLE = (
+    "//table[.//th[normalize-space()='Nama Peserta'] and .//th[normalize-space()='Alasan']]"
+)
+EVALUATION_COLUMNS = {
+    "nama peserta": "supplier_name", "k": "passed_qualification", "b": "passed_verification",
+    "a": "passed_administration", "t": "passed_technical", "penawaran": "offer",
+    "harga penawaran": "offer", "penawaran terkoreksi": "corrected_price",
+    "harga terkoreksi": "corrected_price", "h": "passed_price", "p": "is_winner",
+    "pk": "is_contract_winner", "alasan": "fail_reason",
+}  # fmt: skip
+PASS_ICON = "fa-check"
+FAIL_ICONS = ("fa-close", "fa-times", "fa-remove")
+WINNER_ICONS = ("fa-check", "fa-star", "fa-trophy")  # P and PK: any of these is a yes
+# "PT CONTOH - 01.234.567.8-901.000": the name cell of an evaluation page may carry the NPWP.
+NPWP_SUFFIX = re.compile(r"\s+-\s+(\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3})$")
 SCHEDULE_TABLE = "//table[.//th[normalize-space()='Tahap'] and .//th[normalize-space()='Mulai']]"
 # Labels after the name ("Evaluasi Ulang", "Tender Ulang"): kept apart, not in the name.
 BADGE = "span[contains(concat(' ', normalize-space(@class), ' '), ' badge ')]"
@@ -86,11 +103,13 @@ LISTINGS = {
 PAGES = {
     "tender": (
         ("announcement", "lelang/{code}/pengumumanlelang"), ("schedule", "lelang/{code}/jadwal"),
-        ("participants", "lelang/{code}/peserta"), ("awards", "evaluasi/{code}/pemenang"),
+        ("participants", "lelang/{code}/peserta"), ("evaluation", "evaluasi/{code}/hasil"),
+        ("awards", "evaluasi/{code}/pemenang"),
     ),
     "nontender": (
         ("announcement", "nontender/{code}/pengumumanpl"), ("schedule", "nontender/{code}/jadwal"),
         ("participants", "nontender/{code}/peserta"),
+        ("evaluation", "evaluasinontender/{code}/hasil"),
         ("awards", "evaluasinontender/{code}/pemenang"),
     ),
     "pencatatan": (
@@ -143,6 +162,8 @@ def is_spse4_page(body: bytes, url: str) -> bool:
 def page_part(html: str) -> str:
     """What a package page is, read from the page where its URL does not say."""
     page = Selector(text=html)
+    if page.xpath(EVALUATION_TABLE):
+        return "evaluation"
     if page.xpath(PARTICIPANTS_TABLE):
         return "participants"
     return "schedule" if page.xpath(SCHEDULE_TABLE) else "announcement"
@@ -259,6 +280,58 @@ def parse_participants(html: str) -> list[dict[str, Any]]:
         bidder["supplier_is_person"] = is_person(name)
         bidders.append(bidder)
     return bidders
+
+
+def parse_evaluation(html: str) -> list[dict[str, Any]]:
+    """The bidders of an evaluation page (`hasil`), award-style with role "bidder": name and
+    NPWP (from "NAME - NPWP" in the name cell), offer and corrected price, each evaluation's
+    mark (True passed, False failed, None not evaluated), whether the bidder won (P) and
+    signed the contract (PK), and the reason it failed."""
+    tables = Selector(text=html).xpath(EVALUATION_TABLE)
+    if not tables:
+        raise NotSpse("no evaluation table on the page")
+    table = tables[0]
+    heads = [
+        EVALUATION_COLUMNS.get(_text(th).lower())
+        for th in table.xpath("(./thead/tr[th] | ./tr[th] | ./tbody/tr[th])[1]/th")
+    ]
+    bidders = []
+    for row in table.xpath("./tr[td] | ./tbody/tr[td]"):
+        cells = {
+            column: cell for column, cell in zip(heads, row.xpath("./td"), strict=False) if column
+        }
+        name = _text(cells["supplier_name"]) if "supplier_name" in cells else ""
+        if not name:
+            continue  # a "no evaluation yet" row
+        npwp = NPWP_SUFFIX.search(name)
+        bidder: dict[str, Any] = {
+            "role": BIDDER,
+            "supplier_name": name[: npwp.start()] if npwp else name,
+            "npwp": npwp[1] if npwp else None,
+        }
+        for column, cell in cells.items():
+            if column in ("offer", "corrected_price"):
+                bidder[column] = parse_amount(_text(cell))
+            elif column.startswith("passed_"):
+                bidder[column] = _mark(cell)
+            elif column.startswith("is_"):
+                bidder[column] = _icon(cell, WINNER_ICONS)
+            elif column == "fail_reason":
+                bidder[column] = _text(cell) or None
+        bidder["supplier_is_person"] = is_person(bidder["supplier_name"])
+        bidders.append(bidder)
+    return bidders
+
+
+def _mark(cell: Selector) -> bool | None:
+    if _icon(cell, (PASS_ICON,)):
+        return True
+    return False if _icon(cell, FAIL_ICONS) else None
+
+
+def _icon(cell: Selector, names: tuple[str, ...]) -> bool:
+    classes = " ".join(cell.xpath(".//i/@class | .//span/@class").getall()).split()
+    return any(name in classes for name in names)
 
 
 def is_person(name: str | None) -> bool:

@@ -13,7 +13,15 @@ from parsel import Selector, SelectorList
 
 from scrapers.extract.amounts import parse_amount
 from scrapers.extract.dates import WIB, parse_date
-from scrapers.extract.spse import AMOUNT_FIELDS, DATE_FIELDS, LABELS, Notice, NotSpse, is_person
+from scrapers.extract.spse import (
+    AMOUNT_FIELDS,
+    DATE_FIELDS,
+    LABELS,
+    NPWP_SUFFIX,
+    Notice,
+    NotSpse,
+    is_person,
+)
 
 # Every SPSE 3 page loads its scripts and styles from here; SPSE 4 pages never do.
 LEGACY_MARKER = b"/eproc/assets/"
@@ -45,7 +53,6 @@ EVALUATION_COLUMNS = {
     "teknis": "passed_technical", "harga penawaran": "offer",
     "harga terkoreksi": "corrected_price", "pemenang": "winner", "alasan": "reason",
 }  # fmt: skip
-NPWP_SUFFIX = re.compile(r"\s+-\s+(\d{2}\.\d{3}\.\d{3}\.\d-\d{3}\.\d{3})$")
 TRAILING_ID = re.compile(r"/(\d+)/?$")
 
 Node = Selector | SelectorList[Selector]

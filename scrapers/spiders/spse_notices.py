@@ -45,6 +45,7 @@ class Visit:
     schedule: list[dict[str, Any]] = field(default_factory=list)
     awards: list[dict[str, Any]] = field(default_factory=list)
     bidders: list[dict[str, Any]] = field(default_factory=list)
+    evaluation: list[dict[str, Any]] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     url: str = ""
     capture_id: str | None = None
@@ -182,6 +183,7 @@ class SpseNoticesSpider(SourceSpider):
             package_code=visit.code, fields={**listed, **visit.notice.fields}, rup=visit.notice.rup,
             schedule=visit.schedule, awards=visit.awards, parts=visit.parts,
             capture_id=visit.capture_id, bidders=visit.bidders, timezone=visit.lpse.timezone,
+            evaluation=visit.evaluation,
         )  # fmt: skip
 
     def parse_part(self, response: Response, visit: Visit, part: str) -> Iterator[Any]:
@@ -212,20 +214,27 @@ class SpseNoticesSpider(SourceSpider):
             visit.schedule = spse.parse_schedule(html, offset)
         elif part == "participants":
             visit.bidders = spse.parse_participants(html)
+        elif part == "evaluation":
+            visit.evaluation = spse.parse_evaluation(html)
         elif part == "awards":
             visit.awards = spse.parse_notice_page(html, offset).awards
         visit.parts.append(part)
 
     def part_failed(self, failure: Failure) -> Iterator[Any]:
         """A failed page is counted; a failed announcement ends the visit (404/410: the
-        package is gone), any other part is left as archived and the visit goes on."""
-        yield from self.request_failed(failure)
+        package is gone), any other part is left as archived and the visit goes on. An
+        evaluation page that is not there (404) is a package not evaluated yet: no failure."""
         request = failure.request  # type: ignore[attr-defined]
         visit: Visit = request.meta["visit"]
+        response = getattr(failure.value, "response", None)
+        if request.meta["part"] == "evaluation" and getattr(response, "status", None) == 404:
+            self.count("evaluation_not_published")
+            yield from self.next_page(visit)
+            return
+        yield from self.request_failed(failure)
         if request.meta["part"] != "announcement":
             yield from self.next_page(visit)
             return
-        response = getattr(failure.value, "response", None)
         if response is not None and response.status in (404, 410):
             yield NoticeGoneItem(
                 self.source.name,

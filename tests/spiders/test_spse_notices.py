@@ -15,6 +15,7 @@ from scrapy.http import TextResponse
 from archive.connection import open_archive
 from archive.session import CrawlSession
 from samples.server import SampleServer
+from samples.spse_evaluation import marks
 from samples.spse_site import SpseSite
 from scrapers.extract import spse
 from scrapers.lpse import Lpse
@@ -353,3 +354,104 @@ def test_a_listing_page_without_a_token_is_a_failure() -> None:
         == []
     )
     assert spider.crawler.stats.get_value("procarchive/failed/no_token") == 1
+
+
+MARK_KEYS = {"K": "passed_qualification", "B": "passed_verification",
+             "A": "passed_administration", "T": "passed_technical", "H": "passed_price"}  # fmt: skip
+EVALUATION_COLUMNS = (*MARK_KEYS.values(), "is_winner", "is_contract_winner", "fail_reason")
+
+
+def test_every_evaluated_packages_marks_are_stored_on_its_bidders(nights: Any, site: Any) -> None:
+    """After the two crawls each bidder row carries the marks the site's evaluation page shows
+    (none where the package is not past its evaluation: that page answered 404, no failure)."""
+    db = open_archive(nights[0], create=False)
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    for row in db.execute(
+        f"select notice_id, supplier_name, {', '.join(EVALUATION_COLUMNS)} from notice_awards "
+        "where role = 'bidder' order by notice_id, position"
+    ):
+        stored.setdefault(row[0], []).append(row[1:])
+    expected: dict[str, list[tuple[Any, ...]]] = {}
+    for p in site[0].packages:
+        if p.category not in ("tender", "nontender"):
+            continue
+        winner = p.winners[0].supplier if p.winner_shown else None
+        rows = expected.setdefault(f"{p.lpse}-{p.category}-{p.code}", [])
+        for b in p.bidders:
+            if not p.evaluated or b.offer is None:
+                rows.append((b.supplier.name, *[None] * len(EVALUATION_COLUMNS)))
+                continue
+            given = marks(p, b)
+            won = b.supplier == winner
+            rows.append(
+                (b.supplier.name, *[_as_stored(given[c]) for c in MARK_KEYS],
+                 int(won), int(won and p.stage_index >= len(p.schedule)), b.reason or None)
+            )  # fmt: skip
+    assert stored == expected
+    evaluated = {n for n, rows in stored.items() if any(r[1:] != (None,) * 8 for r in rows)}
+    assert len(evaluated) > 100
+    # A night that evaluated or announced a winner made a new version, the old marks kept.
+    moved = db.execute(
+        "select v.notice_id from notice_versions v where v.version = 2 "
+        "and exists (select 1 from json_each(v.changes) where value = 'evaluation')"
+    ).fetchall()
+    assert moved
+    old, new = (
+        [a for a in json.loads(r[0])["awards"] if a["role"] == "bidder"]
+        for r in db.execute(
+            "select record from notice_versions where notice_id = ? order by version",
+            [moved[0][0]],
+        )
+    )
+    assert [{k: a.get(k) for k in EVALUATION_COLUMNS} for a in old] != [
+        {k: a.get(k) for k in EVALUATION_COLUMNS} for a in new
+    ]
+
+
+def _as_stored(mark: bool | None) -> int | None:
+    return None if mark is None else int(mark)
+
+
+def test_the_sample_evaluations_carry_each_red_flag_case_flagged_and_not(nights: Any) -> None:
+    """The cases the red-flag indicators need, read back from the crawled archive."""
+    db = open_archive(nights[0], create=False)
+    notices = {
+        row["id"]: row for row in db["notices"].rows_where("category in ('tender', 'nontender')")
+    }
+    bids: dict[str, list[dict[str, Any]]] = {}
+    for row in db["notice_awards"].rows_where("role = 'bidder' and offer is not null"):
+        bids.setdefault(row["notice_id"], []).append(row)
+    winners = {row["notice_id"]: row for row in db["notice_awards"].rows_where("role = 'winner'")}
+    tenders = {n: rows for n, rows in bids.items() if notices[n]["category"] == "tender"}
+    # (a) one bidder
+    assert {len(rows) == 1 for n, rows in tenders.items() if n in winners} == {True, False}
+    # (b) every bid within 2% of the others
+    banded = [max(r["offer"] for r in rows) / min(r["offer"] for r in rows) <= 1.02
+              for rows in tenders.values() if len(rows) >= 3]  # fmt: skip
+    assert set(banded) == {True, False}
+    # (c) the lowest bid that passed every evaluated mark is not the winner's
+    mark_columns = [c for c in EVALUATION_COLUMNS if c.startswith("passed_")]
+    lowest_valid_wins = []
+    for n, rows in tenders.items():
+        valid = [r for r in rows if any(r[m] is not None for m in mark_columns)
+                 and all(r[m] != 0 for m in mark_columns)]  # fmt: skip
+        if n in winners and valid:
+            lowest = min(valid, key=lambda r: r["corrected_price"] or r["offer"])
+            lowest_valid_wins.append(lowest["supplier_name"] == winners[n]["supplier_name"])
+    assert set(lowest_valid_wins) == {True, False} and lowest_valid_wins.count(False) == 1
+    # (d) the winner's price within 1% of the HPS
+    near = [w["corrected_price"] >= notices[n]["hps"] * 0.99 for n, w in winners.items()
+            if n in notices and notices[n]["hps"]]  # fmt: skip
+    assert near.count(True) == 1 and near.count(False) > 50
+    # (e) one supplier winning 3 or more packages of one work unit in a budget year
+    counts: dict[tuple[Any, ...], int] = {}
+    for n, w in winners.items():
+        if n in notices:
+            key = (
+                notices[n]["lpse"],
+                notices[n]["work_unit"],
+                notices[n]["budget_year"],
+                w["npwp"],
+            )
+            counts[key] = counts.get(key, 0) + 1
+    assert sorted(counts.values())[-2:] == [2, 3]  # flagged once; twice is not flagged
