@@ -115,7 +115,8 @@ def view_sql() -> str:
             "n.budget_year)",
             "FROM notices n JOIN winners w ON w.notice_id = n.id JOIN repeats r ON "
             "r.lpse = n.lpse AND r.unit = coalesce(n.work_unit, n.agency, '') AND "
-            f"r.budget_year IS n.budget_year AND r.supplier = w.supplier WHERE {competitive}",
+            "r.budget_year IS n.budget_year AND r.supplier = w.supplier "
+            "WHERE n.category IN ('tender', 'nontender')",
         ),
         _row(
             "retendered", "c.cancelled", f"c.cancelled >= {threshold('retendered')}",
@@ -158,7 +159,7 @@ WITH offers AS (
   SELECT n.lpse, coalesce(n.work_unit, n.agency, '') AS unit, n.budget_year, w.supplier,
     count(DISTINCT n.id) AS wins
   FROM notices n JOIN winners w ON w.notice_id = n.id
-  WHERE n.category = 'tender' AND n.status IS NOT 'cancelled'
+  WHERE n.category IN ('tender', 'nontender') AND n.status IS NOT 'cancelled'
   GROUP BY n.lpse, unit, n.budget_year, w.supplier
 ), retenders AS (
   SELECT n.id AS notice_id, count(c.id) AS cancelled, group_concat(c.package_code, ', ') AS codes

@@ -401,13 +401,14 @@ def sample_packages(per_lpse: int = 100) -> list[Package]:
         packages += named + drawn
     _add_reserve_winners(packages, count=3)
     _make_winners_persons(packages, at_least=6)
-    from samples import spse_evaluation  # it builds on this module's makers
+    from samples import spse_evaluation, spse_flags  # they build on this module's makers
 
     shaped = spse_evaluation.shape_winners(packages)
     attach_bidders(packages)
     for package in packages:
         spse_evaluation.judge(package)
     spse_evaluation.shape_bidders(packages, shaped)  # its bidders are judged as they are made
+    spse_flags.shape_flags(packages)
     attach_documents(packages)
     return packages
 

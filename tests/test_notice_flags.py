@@ -44,8 +44,8 @@ def add_notice(db: Database, code: str, **fields: Any) -> str:
         "last_seen_at": SEEN,
         **fields,
     }
-    db["notices"].insert(row)
-    db["notice_versions"].insert(
+    db.table("notices").insert(row)
+    db.table("notice_versions").insert(
         {"notice_id": notice_id, "version": 1, "seen_at": SEEN, "hps": row["hps"], "record": "{}"}
     )
     return notice_id
@@ -55,7 +55,7 @@ def add_bid(db: Database, notice_id: str, name: str, price: int, **marks: bool) 
     position = db.execute(
         "SELECT count(*) FROM notice_awards WHERE notice_id = ?", [notice_id]
     ).fetchone()[0]
-    db["notice_awards"].insert(
+    db.table("notice_awards").insert(
         {
             "notice_id": notice_id,
             "position": position,
@@ -69,7 +69,7 @@ def add_bid(db: Database, notice_id: str, name: str, price: int, **marks: bool) 
 
 
 def add_winner(db: Database, notice_id: str, name: str, price: int) -> None:
-    db["notice_awards"].insert(
+    db.table("notice_awards").insert(
         {
             "notice_id": notice_id,
             "position": 100,
@@ -88,7 +88,7 @@ def add_schedule(db: Database, notice_id: str, opens: str, closes: str) -> None:
             ("Pengumuman Pemenang", "2026-04-20T08:00:00+07:00", "2026-04-21T16:00:00+07:00"),
         ]
     ):
-        db["notice_schedule"].insert(
+        db.table("notice_schedule").insert(
             {
                 "notice_id": notice_id,
                 "position": position,
@@ -217,7 +217,7 @@ def test_a_cancelled_package_tendered_again(db: Database) -> None:
 
 def test_hps_changed_after_the_announcement(db: Database) -> None:
     changed = add_notice(db, "1", hps=950_000_000)
-    db["notice_versions"].insert(
+    db.table("notice_versions").insert(
         {
             "notice_id": changed,
             "version": 2,

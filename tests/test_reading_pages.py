@@ -143,6 +143,19 @@ def test_a_notice_page_shows_its_stages_and_versions_as_a_timeline(archive: Path
     assert "Rp 1.200.000.000 → Rp 1.100.000.000" in change
     assert "winner" in change.lower()
     assert "scanned_version" not in main_view(soup)
+    flags = reading.select_one("section.notice-flags")
+    assert flags is not None
+    raised = [li.get_text(" ", strip=True) for li in flags.select("li.flag-on")]
+    assert (
+        "Flagged: HPS changed after the announcement · HPS from 1200000000 to 1100000000" in raised
+    )
+
+
+def test_red_flags_are_a_facetable_table(archive: Path) -> None:
+    soup = page(archive, "/archive/notice_flags?flagged=1")
+    facets = {f.get("data-column") for f in soup.select("[data-column]")}
+    assert {"indicator", "lpse"} <= facets, facets
+    assert "hps_changed" in soup.get_text()
 
 
 def test_the_home_page_searches_and_lists_the_queries(archive: Path) -> None:

@@ -13,8 +13,12 @@ from scrapy import Request
 from scrapy.http import TextResponse
 
 from archive.connection import open_archive
+from archive.flags import THRESHOLDS
+from archive.ids import notice_id
 from archive.session import CrawlSession
+from procarchive import ocds
 from samples.server import SampleServer
+from samples.spse_content import sample_packages
 from samples.spse_evaluation import marks
 from samples.spse_site import SpseSite
 from scrapers.extract import spse
@@ -222,7 +226,10 @@ def test_a_night_of_changes_is_found_exactly(nights: Any) -> None:
     cancelled = db.execute(
         "select count(*) from notices where status = 'cancelled' and category = 'tender'"
     ).fetchone()[0]
-    assert cancelled == len(_by_kind(changes)["cancelled"])
+    # the sample's one tender cancelled before the first crawl (samples/spse_flags.py), and
+    # the night's
+    before = sum(1 for p in sample_packages() if p.category == "tender" and p.cancel_reason)
+    assert before == 1 and cancelled == before + len(_by_kind(changes)["cancelled"])
 
 
 def _by_kind(changes: list[Any]) -> dict[str, set[str]]:
@@ -455,3 +462,78 @@ def test_the_sample_evaluations_carry_each_red_flag_case_flagged_and_not(nights:
             )
             counts[key] = counts.get(key, 0) + 1
     assert sorted(counts.values())[-2:] == [2, 3]  # flagged once; twice is not flagged
+
+
+def test_every_red_flag_is_raised_and_cleared_on_the_sample_crawl(nights: Any, site: Any) -> None:
+    """notice_flags over the two-night crawl: each indicator both flagged and not, and the
+    time-and-history cases on the packages the sample shaped (samples/spse_flags.py)."""
+    db = open_archive(nights[0], create=False)
+    counts = {
+        row["indicator"]: (row["flagged"], row["cleared"])
+        for row in db.query(
+            "select indicator, sum(flagged) as flagged, sum(not flagged) as cleared "
+            "from notice_flags group by indicator"
+        )
+    }
+    assert set(counts) == {indicator for indicator, *_ in THRESHOLDS}
+    assert all(flagged >= 1 and cleared >= 1 for flagged, cleared in counts.values()), counts
+    flagged = {
+        (row["indicator"], row["notice_id"])
+        for row in db.query("select indicator, notice_id from notice_flags where flagged")
+    }
+    packages = [p for p in site[0].packages if p.category == "tender"]
+    short = [p for p in packages if _submission_days(p) < 7 and p.method == "Tender"]
+    retendered = [
+        p for p in packages if any(
+            c.cancel_reason and c.name == p.name and c.code != p.code and c.created < p.created
+            for c in packages
+        )
+    ]  # fmt: skip
+    assert {n for i, n in flagged if i == "short_submission"} == {
+        notice_id(p.lpse, "tender", p.code) for p in short
+    }
+    assert {n for i, n in flagged if i == "retendered"} == {
+        notice_id(p.lpse, "tender", p.code) for p in retendered
+    }
+
+
+def _submission_days(package: Any) -> float:
+    stages = {stage.name: stage for stage in package.schedule}
+    upload = stages.get("Upload Dokumen Penawaran")
+    if upload is None:
+        return float("inf")
+    return (upload.end - package.schedule[0].start).total_seconds() / 86400
+
+
+def test_the_ocds_export_of_the_crawl_has_its_bids_and_stays_valid(
+    nights: Any, tmp_path: Path
+) -> None:
+    db_path = nights[0]
+    out = tmp_path / "records.json"
+    run = procarchive(
+        "export", "--format", "ocds", "--ocds-package", "record", "--db", str(db_path),
+        "-o", str(out), cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    package = json.loads(out.read_text(encoding="utf-8"))
+    assert ocds.validate_package(package, "record") == []
+    compiled = {
+        record["ocid"].split("-", 2)[2]: record["compiledRelease"] for record in package["records"]
+    }
+    db = open_archive(db_path, create=False)
+    offers = dict(
+        db.execute(
+            "select notice_id, count(*) from notice_awards where role = 'bidder' "
+            "and offer is not null group by notice_id"
+        ).fetchall()
+    )
+    assert offers and all(
+        compiled[notice]["tender"]["numberOfTenderers"] == count
+        and len(compiled[notice]["bids"]["details"]) == count
+        for notice, count in offers.items()
+    )
+    statuses = {
+        bid.get("status") for release in compiled.values()
+        for bid in release.get("bids", {}).get("details", [])
+    }  # fmt: skip
+    assert {"valid", "disqualified"} <= statuses
