@@ -33,6 +33,11 @@ LABELS = {  # the record's keys as a reader says them (others: the key, _ as spa
     "announced_at": "Announced", "rup_codes": "RUP codes", "funding_source": "Funding source",
     "labels": "Page labels",
 }  # fmt: skip
+# The evaluation page's marks, in its column order (K B A T H), as the notice page shows them.
+EVALUATION_MARKS = (
+    ("passed_qualification", "K"), ("passed_verification", "B"),
+    ("passed_administration", "A"), ("passed_technical", "T"), ("passed_price", "H"),
+)  # fmt: skip
 AWARD_ROLES = {"winner": "Winner", "reserve": "Reserve winner", "realisation": "Realisation",
                "bidder": "Bidder"}  # fmt: skip
 FIRST_SEEN = ("stage", "status", "hps", "pagu")  # what a first version's line says
@@ -203,6 +208,18 @@ def extra_template_vars(template: str, database: str | None, table: str | None,
     return variables
 
 
+def evaluation_line(row: dict[str, Any]) -> str:
+    """A bidder's evaluation marks as the page prints them: "K ✓ A ✓ T ✗ (reason)"; empty
+    when the evaluation page was not read or did not evaluate it."""
+    shown = [
+        f"{letter} {'✓' if row[mark] else '✗'}"
+        for mark, letter in EVALUATION_MARKS
+        if row.get(mark) is not None
+    ]
+    reason = row.get("fail_reason")
+    return " ".join(shown) + (f" ({reason})" if reason and shown else "")
+
+
 async def flags(db: Any, key: str) -> dict[str, Any]:
     """The notice's red flags (notice_flags), flagged first; the view reads every notice
     of the archive, so a busy server may run out of time: the page then says so."""
@@ -257,11 +274,14 @@ async def notice_page(datasette: Any, database: str, key: str) -> dict[str, Any]
             {
                 **row,
                 "role_name": AWARD_ROLES.get(row["role"], row["role"]),
+                "evaluation": evaluation_line(row),
                 **{f"{k}_rp": rupiah(row.get(k)) for k in AMOUNTS if k in row},
             }
             for row in await rows(
                 "select role, supplier_name, offer, corrected_price, negotiated_price, "
-                "contract_value, realised_on, realisation_type, since_version from notice_awards "
+                "contract_value, realised_on, realisation_type, since_version, "
+                "passed_qualification, passed_verification, passed_administration, "
+                "passed_technical, passed_price, fail_reason from notice_awards "
                 "where notice_id = ? order by case role when 'winner' then 0 when 'reserve' "
                 "then 1 when 'realisation' then 2 else 3 end, position, id"
             )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from scrapy import Request
 from scrapy.http import TextResponse
 
@@ -27,6 +28,7 @@ from scrapers.sources import Source
 from scrapers.spiders.spse_notices import SpseNoticesSpider, Visit
 from tests.conftest import archive_crawler, write_registry
 from tests.test_end_to_end import procarchive
+from tests.test_metadata import fetch_all
 
 LARGE_DOCUMENT_BYTES = 3_000_000  # the sample's one oversized PDF is about 3 MB
 
@@ -537,3 +539,22 @@ def test_the_ocds_export_of_the_crawl_has_its_bids_and_stays_valid(
         for bid in release.get("bids", {}).get("details", [])
     }  # fmt: skip
     assert {"valid", "disqualified"} <= statuses
+
+
+def test_a_notice_page_shows_each_bidders_evaluation_and_the_red_flags(nights: Any) -> None:
+    db = open_archive(nights[0], create=False)
+    ((notice, supplier, reason),) = db.execute(
+        "select notice_id, supplier_name, fail_reason from notice_awards where role = 'bidder' "
+        "and passed_administration = 0 and fail_reason is not null order by notice_id limit 1"
+    ).fetchall()
+    path = f"/archive/notices/{notice}"
+    response = fetch_all(nights[0], [path])[path]
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.text, "html.parser")
+    rows = {}
+    for row in soup.select("table.awards tr"):
+        name, marks = row.select_one(".supplier"), row.select_one(".evaluation")
+        if name is not None and marks is not None:
+            rows[name.get_text(strip=True)] = marks.get_text()
+    assert f"A ✗ ({reason})" in rows[supplier]
+    assert soup.select_one("section.notice-flags li") is not None
