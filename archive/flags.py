@@ -10,7 +10,10 @@ the Open Contracting Partnership's Cardinal or ICW's opentender.net and where it
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the published site imports this module with the standard library only
+    from sqlite_utils import Database
 
 # (indicator, method LIKE pattern, threshold, basis): the most specific pattern wins.
 THRESHOLDS = (

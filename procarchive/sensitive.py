@@ -19,6 +19,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
+from archive.migrations import count_article_facets
+
 PERSON = "(perorangan)"  # "an individual", in place of a person's name
 # NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them. The
 # printed form may carry the canned queries' snippet marks ("[01].[234]...") between groups.
@@ -336,6 +340,14 @@ def redacted_copy(source: str | Path, target: str | Path) -> Path:
         with conn:
             for table in _tables_with_rows(conn):
                 _redact_table(conn, table, redactor)
+            # The counters that triggers keep from the articles: redacted before or after
+            # them (PRAGMA table_list's order is the schema's hash order), a decremented
+            # count can bring back a row keyed by a value as found. Recounted from the
+            # redacted rows instead.
+            if conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'articles_facet_counts'"
+            ).fetchone():
+                count_article_facets(Database(conn))
             for index in indexes:  # an index of its own content (redacted above) is rebuilt below
                 with contextlib.suppress(sqlite3.OperationalError):
                     conn.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('delete-all')")
