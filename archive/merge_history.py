@@ -174,14 +174,14 @@ def _replay_version(
         return None
     gone = next((c for c in json.loads(version["changes"] or "[]") if c.startswith("gone:")), None)
     record = json.loads(version["record"] or "{}")
-    if current is not None and not gone and not current["gone_at"]:
-        if current["content_hash"] == record_hash(record):
-            archive.execute(
-                "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
-                [seen_at, crawl_id, notice["id"]],
-            )
-            counts["seen"] += 1
-            return None
+    alive = current is not None and not gone and not current["gone_at"]
+    if alive and current is not None and current["content_hash"] == record_hash(record):
+        archive.execute(
+            "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
+            [seen_at, crawl_id, notice["id"]],
+        )
+        counts["seen"] += 1
+        return None
     if gone and (current is None or current["gone_at"]):
         counts["skipped"] += 1
         return None
