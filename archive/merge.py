@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from archive.connection import open_archive
 from archive.merge_history import CrawlIds, merge_articles, merge_notices
-from archive.migrations import MIGRATIONS
+from archive.migrations import MIGRATIONS, OLD_RECORD
 
 # Merged, in this order (a row's crawl and capture before the rows that cite them).
 MERGED = (
@@ -73,34 +73,42 @@ def known_table(name: str) -> bool:
     return name in MERGED or name in DERIVED or (base != name and base in DERIVED)
 
 
-def check_shard(path: Path) -> None:
-    """Refuse a shard newer than this code's schema, or holding a table it does not know,
-    before anything (open_archive's migrations included) writes to it."""
+def applied_migrations(conn: sqlite3.Connection, tables: set[str]) -> set[str] | None:
+    """The names of procarchive's migrations an archive records (in `_migrations` if it is
+    older than sqlite-utils' Migrations); None for a database that records none."""
+    if MIGRATIONS.migrations_table in tables:
+        query = f"SELECT name FROM [{MIGRATIONS.migrations_table}] WHERE migration_set = ?"
+        return {row[0] for row in conn.execute(query, [MIGRATIONS.name])}
+    if OLD_RECORD in tables:
+        return {row[0] for row in conn.execute(f"SELECT name FROM [{OLD_RECORD}]")}
+    return None
+
+
+def check_shard(path: Path, archive: Database) -> None:
+    """Refuse a shard newer than this code's and the archive's schema, or holding a table
+    the merger does not know, before anything (open_archive's migrations) writes to it."""
     if not path.is_file():
         raise ShardRefused(f"{path}: no such shard")
+    if path.resolve() == database_file(archive).resolve():
+        raise ShardRefused(f"{path} is the archive itself")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if MIGRATIONS.migrations_table not in tables:
-            raise ShardRefused(f"{path} is not a procarchive archive (no migrations)")
-        applied = {
-            row[0]
-            for row in conn.execute(
-                f"SELECT name FROM [{MIGRATIONS.migrations_table}] WHERE migration_set = ?",
-                [MIGRATIONS.name],
-            )
-        }
+        applied = applied_migrations(conn, tables)
     except sqlite3.DatabaseError as exc:
         raise ShardRefused(f"{path} is not an SQLite database ({exc})") from None
     finally:
         conn.close()
-    ours = {migration.name for migration in MIGRATIONS.pending(Database(memory=True))}
-    if newer := sorted(applied - ours):
+    if not applied:
+        raise ShardRefused(f"{path} is not a procarchive archive (no migrations of ours)")
+    known = {migration.name for migration in MIGRATIONS.pending(Database(memory=True))}
+    known |= applied_migrations(archive.conn, set(archive.table_names())) or set()
+    if newer := sorted(applied - known):
         raise ShardRefused(
             f"{path} has a newer schema than this archive (migrations {', '.join(newer)} "
             "unknown here): update procarchive where the merger runs, then merge it"
         )
-    if unknown := sorted(t for t in tables if not known_table(t)):
+    if unknown := sorted(t for t in tables if not known_table(t) and t != OLD_RECORD):
         raise ShardRefused(
             f"{path} has tables the merger does not know ({', '.join(unknown)}): "
             "refused rather than dropped; teach archive/merge.py to merge them"
@@ -132,9 +140,10 @@ def merge_shard(
     """Fold the shard at `shard_path` into `archive`; the WARC folders default to `warcs/`
     beside each database (scrapers.capture.warc_dir)."""
     path = Path(shard_path)
-    check_shard(path)
+    check_shard(path, archive)
     shard = open_archive(path, create=False)  # an older shard is migrated first
     try:
+        shard.execute("BEGIN")  # one snapshot of the shard, even if its crawl still writes
         ensure_merged_shards(archive)
         report = MergeReport(str(path), fingerprint(shard))
         if archive.execute(
@@ -164,6 +173,7 @@ def merge_shard(
             )
         return report
     finally:
+        shard.conn.rollback()
         shard.close()
 
 

@@ -288,3 +288,32 @@ def test_an_older_shard_is_migrated_then_merged(nights: dict[str, Path], tmp_pat
     )
     assert report.counts["notice versions"] == len(expected)
     assert merged == expected and any(realised for _, realised in merged)
+
+
+def test_a_warc_file_that_differs_from_the_archives_is_refused_not_overwritten(
+    nights: dict[str, Path], tmp_path: Path
+) -> None:
+    shard = copy_archive(nights["shard_b"], tmp_path / "shard")
+    db = copy_archive(nights["merged_night1"], tmp_path / "archive")
+    (name,) = [p.name for p in (shard.parent / "warcs").iterdir()]
+    clashing = db.parent / "warcs" / name
+    clashing.write_bytes(b"another crawl's records")
+    archive = open_archive(db)
+    try:
+        archive.execute("DELETE FROM merged_shards")
+        with pytest.raises(ShardRefused, match="differs"):
+            merge_shard(archive, shard)
+    finally:
+        archive.close()
+    assert clashing.read_bytes() == b"another crawl's records"
+    assert (shard.parent / "warcs" / name).stat().st_size > 1000
+
+
+def test_the_archive_is_not_merged_into_itself(nights: dict[str, Path], tmp_path: Path) -> None:
+    db = copy_archive(nights["merged_night1"], tmp_path / "archive")
+    archive = open_archive(db)
+    try:
+        with pytest.raises(ShardRefused, match="the archive itself"):
+            merge_shard(archive, db)
+    finally:
+        archive.close()
