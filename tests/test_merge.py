@@ -256,6 +256,31 @@ def test_a_shard_with_a_newer_schema_is_refused(nights: dict[str, Path], tmp_pat
     assert content(db) == before
 
 
+def test_a_refused_shard_stops_the_merge_there_and_what_came_before_is_linked(
+    nights: dict[str, Path], tmp_path: Path
+) -> None:
+    newer = copy_archive(nights["shard_b"], tmp_path / "newer")
+    with sqlite3.connect(newer) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('procarchive', '9999_from_the_future', '2027-01-01')"
+        )
+    db = tmp_path / "archive.db"
+    shards = (nights["shard_b"], newer, nights["shard_a"])
+    run = procarchive("cluster", "merge", *map(str, shards), "--db", str(db), cwd=tmp_path)
+    assert run.returncode == 2 and "9999_from_the_future" in run.stderr
+    merged = open_archive(db, create=False)
+    try:
+        counts = {
+            t: merged.table(t).count for t in ("merged_shards", "notices", "article_sketches")
+        }
+        articles = merged.table("articles").count
+    finally:
+        merged.close()
+    assert counts["merged_shards"] == 1 and counts["notices"] == 0  # shard_a never reached
+    assert articles == row_counts(nights["shard_b"])["articles"] and counts["article_sketches"] > 0
+
+
 def test_a_shard_with_an_unknown_table_is_refused(nights: dict[str, Path], tmp_path: Path) -> None:
     shard = copy_archive(nights["shard_b"], tmp_path / "unknown")
     with sqlite3.connect(shard) as conn:
