@@ -154,9 +154,10 @@ def merge_shard(
         target = archive_warcs or database_file(archive).parent / "warcs"
         report.warc_files = copy_warcs(shard, shard_warcs or path.parent / "warcs", target)
         with archive.atomic():
+            before = archive.table("crawls").count
             crawls = merge_crawls(archive, shard)
             report.counts = {
-                "crawls": sum(1 for old, new in crawls.items() if old is not None and new),
+                "crawls": archive.table("crawls").count - before,
                 "captures": copy_rows(archive, shard, "captures", crawls),
                 **{f"article {k}": v for k, v in merge_articles(archive, shard, crawls).items()},
                 **{f"notice {k}": v for k, v in merge_notices(archive, shard, crawls).items()},

@@ -34,7 +34,8 @@ def _latest(row: Mapping[str, Any] | None, *columns: str) -> str:
 
 
 def merge_articles(archive: Database, shard: Database, crawls: CrawlIds) -> dict[str, int]:
-    counts = {"states": 0, "skipped": 0, "other_source": 0}
+    counts = {"new": 0, "changed": 0, "seen": 0, "gone": 0, "skipped": 0, "other_source": 0}
+    newest = newest_views(archive, shard)
     for article in shard.query("SELECT * FROM articles ORDER BY first_seen_at, rowid"):
         versions = list(
             shard.query(
@@ -47,9 +48,31 @@ def merge_articles(archive: Database, shard: Database, crawls: CrawlIds) -> dict
         for state in [*versions, article]:
             written |= _replay_state(archive, article, state, start, crawls, counts)
             start = state.get("superseded_at") or start
-        if written and _owned(archive, article):
+        if not _owned(archive, article):
+            continue
+        if written:
             _replace_records(archive, shard, article)
+        if (
+            article["source"] in newest
+        ):  # the listing walk's first miss, as the shard's last walk left it
+            archive.execute(
+                "UPDATE articles SET unlisted_at = ? WHERE id = ?",
+                [article["unlisted_at"], article["id"]],
+            )
     return counts
+
+
+def newest_views(archive: Database, shard: Database) -> set[str]:
+    """The sources whose latest crawl in the archive (the shard's crawls merged) is the
+    shard's: its listing marks are the newest there are."""
+    latest = dict(archive.execute("SELECT source, max(started_at) FROM crawls GROUP BY source"))
+    return {
+        source
+        for source, started in shard.execute(
+            "SELECT source, max(started_at) FROM crawls GROUP BY source"
+        )
+        if started is not None and started >= (latest.get(source) or "")
+    }
 
 
 def _replay_state(
@@ -60,29 +83,58 @@ def _replay_state(
     crawls: CrawlIds,
     counts: dict[str, int],
 ) -> bool:
-    """One state of a shard's article: written where it is later than what the archive has."""
-    known = _article(archive, article["id"])
-    latest = _latest(known, "last_seen_at", "gone_at")
+    """One state of a shard's article, first met at `start`, last at its `last_seen_at`:
+    each sighting later than what the archive holds is written, as the crawl wrote it."""
+    latest = _latest(_article(archive, article["id"]), "last_seen_at", "gone_at")
     crawl_id = crawls.get(state["crawl_id"])
     row = {c: state.get(c, article.get(c)) for c in CONTENT_COLUMNS}
     row.update(id=article["id"], url=article["url"], source=article["source"])
-    moments = [m for m in dict.fromkeys((start, state["last_seen_at"])) if m > latest]
-    for moment in moments:
-        result = write_articles(archive, [{**row, "fetched_at": moment}], crawl_id)
-        if result.get("other_source"):
-            counts["other_source"] += 1
-            return False
-        counts["states"] += 1
-    gone = state["gone_at"] and state["gone_at"] > latest
-    if gone:  # mark_gone's own guard spares a row the same crawl met alive: not this one
-        archive.execute(
+    written = False
+    for moment in dict.fromkeys((start, state["last_seen_at"])):
+        if moment <= latest:
+            continue
+        if not _sight(archive, row, moment, crawl_id, counts):
+            return written
+        latest, written = moment, True
+    if state["gone_at"] and state["gone_at"] > latest:
+        # mark_gone's guard spares a row its crawl met alive: the shard's crawl did not
+        cursor = archive.execute(
             "UPDATE articles SET gone_at = ?, gone_reason = ?, crawl_id = ? "
-            "WHERE id = ? AND gone_at IS NULL",
-            [state["gone_at"], state["gone_reason"], crawl_id, article["id"]],
+            "WHERE id = ? AND gone_at IS NULL AND source = ?",
+            [state["gone_at"], state["gone_reason"], crawl_id, article["id"], article["source"]],
         )
-    if not moments and not gone:
+        counts["gone"] += cursor.rowcount
+        written = True
+    if not written:
         counts["skipped"] += 1
-    return bool(moments or gone)
+    return written
+
+
+def _sight(
+    archive: Database,
+    row: dict[str, Any],
+    moment: str,
+    crawl_id: int | None,
+    counts: dict[str, int],
+) -> bool:
+    """The article seen in this state at `moment`: unchanged, a sighting (as mark_seen or a
+    304 leaves it, its addresses untouched); else written by write_articles."""
+    current = _article(archive, row["id"])
+    if current is not None and current["source"] != row["source"]:
+        counts["other_source"] += 1
+        return False
+    if current and current["content_hash"] == row["content_hash"] and not current["gone_at"]:
+        archive.execute(
+            "UPDATE articles SET last_seen_at = ?, crawl_id = ?, capture_id = ?, "
+            "source_updated = ? WHERE id = ?",
+            [moment, crawl_id, row["capture_id"], row["source_updated"], row["id"]],
+        )
+        counts["seen"] += 1
+        return True
+    result = write_articles(archive, [{**row, "fetched_at": moment}], crawl_id)
+    counts["new"] += result["new"]
+    counts["changed"] += result["changed"]
+    return True
 
 
 def _article(db: Database, identifier: str) -> dict[str, Any] | None:
@@ -96,12 +148,9 @@ def _owned(archive: Database, article: dict[str, Any]) -> bool:
 
 
 def _replace_records(archive: Database, shard: Database, article: dict[str, Any]) -> None:
-    """What the shard derived from the article (as write_records replaces it), its listing
-    mark and the URLs it was read at (as write_aliases records them)."""
+    """What the shard derived from the article (as write_records replaces it) and the URLs
+    it was read at (as write_aliases records them)."""
     identifier = article["id"]
-    archive.execute(
-        "UPDATE articles SET unlisted_at = ? WHERE id = ?", [article["unlisted_at"], identifier]
-    )
     for table in ("mou_parties", "mous", "article_agencies"):  # the citing rows first
         archive.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [identifier])
     for table in ("article_agencies", "mous", "mou_parties"):

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,7 +196,8 @@ def test_a_shard_merged_twice_changes_nothing(nights: dict[str, Path], tmp_path:
         reports = [merge_shard(archive, nights[name]) for name in ("shard_a", "shard_b")]
     finally:
         archive.close()
-    assert all(r.counts["article states"] == 0 and r.counts["captures"] == 0 for r in reports)
+    written = ("article new", "article changed", "article seen", "article gone", "captures")
+    assert all(sum(r.counts[key] for key in written) == 0 for r in reports)
     assert all(r.counts["notice versions"] == 0 and r.warc_files == 0 for r in reports)
     assert content(db) == before
     assert sorted((db.parent / "warcs").iterdir()) == warcs
@@ -342,3 +344,72 @@ def test_the_archive_is_not_merged_into_itself(nights: dict[str, Path], tmp_path
             merge_shard(archive, db)
     finally:
         archive.close()
+
+
+# A job that keeps its shard from night to night: the shard holds the source's whole
+# history, merged after every night; the archive must come out as the shard itself.
+HISTORY_KEYS = {
+    "articles": "id, content_hash, first_seen_at, last_seen_at, gone_at, gone_reason, unlisted_at",
+    "article_versions": "article_id, content_hash, first_seen_at, last_seen_at, superseded_at, "
+    "gone_at",
+    "article_urls": "url_id, article_id, first_seen_at, last_seen_at",
+    "notices": "id, version, content_hash, first_seen_at, last_seen_at, last_changed_at, "
+    "status, announced_at, realised",
+    "notice_versions": "notice_id, version, seen_at, changes, record, capture_id",
+    "notice_schedule": "notice_id, position, stage, starts_at, ends_at, changes",
+    "notice_awards": "notice_id, position, role, supplier_name, since_version",
+    "documents": "id, first_seen_at, last_seen_at, superseded_at",
+    "captures": "id, url, fetched_at, record_type, revisit_of",
+}
+
+
+@pytest.fixture(scope="module")
+def kept_shard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Three nights of the agency and the notices into one shard, merged after each: edits
+    and notice changes on night 2, two articles deleted (gone after two walks)."""
+    work = tmp_path_factory.mktemp("kept")
+    server = SampleServer(build_sites()).start()
+    try:
+        registry = write_registry(work / "sources.yml", server.urls, only=("lkpp_news", "spse"))
+        archive = work / "archive" / "archive.db"
+        archive.parent.mkdir()
+        agency = server.sites["lkpp"]
+        slugs = [article.slug for article in agency.articles]  # type: ignore[attr-defined]
+        outputs = []
+        for night in (1, 2, 3):
+            if night == 2:
+                for slug in slugs[3:5]:
+                    agency.edit(slug)  # type: ignore[attr-defined]
+                for slug in (slugs[10], slugs[20]):
+                    agency.delete(slug)  # type: ignore[attr-defined]
+                server.sites["spse"].advance()  # type: ignore[attr-defined]
+            sources = ("lkpp_news", "spse") if night < 3 else ("lkpp_news",)
+            shard = crawl_into(work / "shard", registry, *sources)
+            outputs.append(merge(archive, registry, shard))
+        yield {"archive": archive, "shard": shard, "outputs": outputs, "registry": registry}
+    finally:
+        server.stop()
+
+
+def test_a_shard_kept_across_nights_merges_into_its_own_history(kept_shard: dict[str, Any]) -> None:
+    archive, shard = kept_shard["archive"], kept_shard["shard"]
+    assert snapshot(archive, HISTORY_KEYS) == snapshot(shard, HISTORY_KEYS)
+    counts = row_counts(archive)
+    assert counts["article_versions"] == 2 and counts["notice_versions"] > counts["notices"]
+    db = open_archive(archive, create=False)
+    try:
+        gone = db.execute("SELECT count(*) FROM articles WHERE gone_reason = 'unlisted'").fetchone()
+    finally:
+        db.close()
+    assert gone[0] == 2
+
+
+def test_each_night_merges_only_what_the_night_added(kept_shard: dict[str, Any]) -> None:
+    first, second, third = kept_shard["outputs"]
+    assert "article new 36," in first and "notice versions 300," in first
+    # skipped: the states an earlier night's merge brought (an edited article's first one)
+    assert "crawls 2, captures" in second and "crawls 1, captures" in third
+    assert "article changed 2, article seen 32, article skipped 4," in second
+    assert "notice versions 37, notice seen 268, notice skipped 300" in second
+    assert "article seen 34, article gone 2, article skipped 2," in third
+    assert "notice versions" not in third and "notice seen" not in third  # no spse that night
