@@ -158,7 +158,7 @@ def merge_shard(
             crawls = merge_crawls(archive, shard)
             report.counts = {
                 "crawls": archive.table("crawls").count - before,
-                "captures": copy_rows(archive, shard, "captures", crawls),
+                "captures": merge_captures(archive, shard, crawls),
                 **{f"article {k}": v for k, v in merge_articles(archive, shard, crawls).items()},
                 **{f"notice {k}": v for k, v in merge_notices(archive, shard, crawls).items()},
                 "documents": merge_documents(archive, shard, crawls),
@@ -265,6 +265,22 @@ def copy_rows(
             row["crawl_id"] = crawls.get(row["crawl_id"])
         archive.execute(sql, [row[c] for c in columns])
     return archive.table(table).count - before
+
+
+def merge_captures(archive: Database, shard: Database, crawls: CrawlIds) -> int:
+    """Captures by id (WARC file and offset); an id the archive holds for another record
+    (another fetch) is refused: the two would be one row."""
+    added = copy_rows(archive, shard, "captures", crawls)
+    for row in shard.query("SELECT id, url, fetched_at, payload_sha256 FROM captures"):
+        held = archive.execute(
+            "SELECT url, fetched_at, payload_sha256 FROM captures WHERE id = ?", [row["id"]]
+        ).fetchone()
+        if tuple(held) != (row["url"], row["fetched_at"], row["payload_sha256"]):
+            raise ShardRefused(
+                f"capture {row['id']} is another fetch in the archive ({held[0]} at {held[1]}) "
+                f"than in the shard ({row['url']} at {row['fetched_at']}): refused"
+            )
+    return added
 
 
 def merge_documents(archive: Database, shard: Database, crawls: CrawlIds) -> int:

@@ -183,6 +183,7 @@ def merge_notices(archive: Database, shard: Database, crawls: CrawlIds) -> dict[
             "SELECT * FROM notice_versions WHERE notice_id = ? ORDER BY version", [notice["id"]]
         )
         mapped: dict[int, int] = {}
+        seen = counts["seen"]
         for version in versions:
             if (number := _replay_version(archive, notice, version, crawls, counts)) is not None:
                 mapped[version["version"]] = number
@@ -193,7 +194,7 @@ def merge_notices(archive: Database, shard: Database, crawls: CrawlIds) -> dict[
                 "UPDATE notices SET last_seen_at = ?, crawl_id = ? WHERE id = ?",
                 [notice["last_seen_at"], crawls.get(notice["crawl_id"]), notice["id"]],
             )
-            counts["seen"] += 1
+            counts["seen"] = seen + 1  # once a notice
     return counts
 
 

@@ -413,3 +413,23 @@ def test_each_night_merges_only_what_the_night_added(kept_shard: dict[str, Any])
     assert "notice versions 37, notice seen 268, notice skipped 300" in second
     assert "article seen 34, article gone 2, article skipped 2," in third
     assert "notice versions" not in third and "notice seen" not in third  # no spse that night
+
+
+def test_a_capture_id_held_for_another_fetch_is_refused(
+    nights: dict[str, Path], tmp_path: Path
+) -> None:
+    db = copy_archive(nights["merged_night1"], tmp_path / "archive")
+    shard_capture = (
+        sqlite3.connect(nights["shard_b"]).execute("SELECT id FROM captures LIMIT 1").fetchone()[0]
+    )
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM merged_shards")
+        conn.execute("UPDATE captures SET url = 'http://elsewhere/' WHERE id = ?", [shard_capture])
+    before = content(db)
+    archive = open_archive(db)
+    try:
+        with pytest.raises(ShardRefused, match="another fetch"):
+            merge_shard(archive, nights["shard_b"])
+    finally:
+        archive.close()
+    assert content(db) == before  # the shard's transaction rolled back whole
