@@ -445,3 +445,24 @@ def test_every_table_of_the_schema_is_merged_or_derived(tmp_path: Path) -> None:
     assert {t for t in tables if not known_table(t)} == set()
     assert not set(MERGED) & set(DERIVED)
     assert set(MERGED) - tables == {"merged_shards"}  # made by the first merge
+
+
+def test_what_is_not_a_shard_is_named_not_traced(tmp_path: Path) -> None:
+    garbage, foreign = tmp_path / "garbage.db", tmp_path / "foreign.db"
+    garbage.write_bytes(b"\x00garbage, not SQLite" * 400)
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE birds (name TEXT)")
+    conn.close()
+    db = tmp_path / "archive.db"
+    for shard, message in (
+        (garbage, "is not an SQLite database"),
+        (foreign, "is not a procarchive archive"),
+        (tmp_path / "absent.db", "no such shard"),
+    ):
+        run = procarchive("cluster", "merge", str(shard), "--db", str(db), cwd=tmp_path)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr[-2000:]
+        last = run.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"procarchive: {shard}") and message in last, last
+    assert sqlite3.connect(foreign).execute("SELECT name FROM sqlite_master").fetchall() == [
+        ("birds",)
+    ]
