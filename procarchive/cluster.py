@@ -9,8 +9,9 @@ from pathlib import Path
 from archive.connection import open_archive
 from archive.merge import MergeReport, ShardRefused, merge_shard, table_counts
 from archive.upkeep import optimize_archive
-from procarchive.crawl import crawl_lock
+from procarchive.crawl import crawl_lock, project_settings
 from procarchive.linking import Linked, link_archive
+from scrapers.capture import warc_dir
 
 
 def merge_shards(
@@ -22,11 +23,12 @@ def merge_shards(
     before it are linked all the same."""
     with crawl_lock(db_path):  # the archive's single writer, as a crawl is
         db = open_archive(db_path)
+        warcs = warc_dir(project_settings(db_path))  # where the archive's crawls write theirs
         try:
             reports: list[MergeReport] = []
             try:
                 for shard in shards:
-                    reports.append(merge_shard(db, shard))
+                    reports.append(merge_shard(db, shard, archive_warcs=warcs))
             except ShardRefused:
                 link_archive(db, agency_sources)  # the shards merged before it
                 raise
