@@ -147,6 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--registry", type=Path, help="the registry that says which sources are agencies"
     )
 
+    cluster = commands.add_parser("cluster", help="archives crawled by several jobs, as one")
+    cluster_commands = cluster.add_subparsers(dest="cluster_command", required=True)
+    merge = cluster_commands.add_parser(
+        "merge", help="fold shards (one job's archive each) into the archive, in order"
+    )
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD", help="shard databases")
+    merge.add_argument("--db", default=DEFAULT_DB, type=Path)
+    merge.add_argument(
+        "--registry", type=Path, help="the registry that says which sources are agencies"
+    )
+
     reclassify = commands.add_parser(
         "reclassify", help="derive kinds, agencies and MoU records again from stored articles"
     )
@@ -418,6 +429,17 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cluster(args: argparse.Namespace) -> int:
+    from procarchive.cluster import merge_shards
+
+    registry = _registry(args.registry, None)
+    agencies = [s.name for s in registry.values() if s.kind == "agency"]
+    reports, linked, counts = merge_shards(args.shards, args.db, agencies)
+    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
+    print("\n".join([*(r.line() for r in reports), *linked.lines(), f"{args.db}: {rows}"]))
+    return 0
+
+
 def cmd_reclassify(args: argparse.Namespace) -> int:
     from procarchive.crawl import crawl_lock
     from procarchive.reclassify import reclassify
@@ -534,6 +556,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
     "reclassify": cmd_reclassify,
+    "cluster": cmd_cluster,
     "link-mirrors": cmd_link_mirrors,
     "sources": cmd_sources,
     "probe": cmd_probe,
