@@ -626,6 +626,14 @@ def notice_flags(db: Database) -> None:
     create_flags(db)
 
 
+@MIGRATIONS(name="0026_merged_shards")
+def merged_shards(db: Database) -> None:
+    """The shards `procarchive cluster merge` folded in (archive/merge.py), by fingerprint."""
+    from archive.merge import ensure_merged_shards
+
+    ensure_merged_shards(db)
+
+
 # Where archives made before sqlite-utils' Migrations recorded theirs (name, applied_at).
 OLD_RECORD = "_migrations"
 

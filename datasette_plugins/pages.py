@@ -58,7 +58,7 @@ TABLE_GROUPS = {
     "Tender notices": ["notices", "notice_flags", "notice_versions", "notice_schedule",
                        "notice_awards", "flag_thresholds", "article_notices"],
     "Documents": ["documents", "document_links"],
-    "Crawls": ["source_health", "crawls", "captures"],
+    "Crawls": ["source_health", "crawls", "captures", "merged_shards"],
 }  # fmt: skip
 INTERNAL_TABLES = frozenset({"article_sketches", "articles_facet_counts", "_sqlite_migrations"})
 # The home page's canned queries by subject (metadata.yml's order within each); a query no

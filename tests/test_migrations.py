@@ -72,8 +72,8 @@ def test_migrate_returns_the_names_it_applied(tmp_path: Path) -> None:
 
 def test_the_migrations_keep_their_names_and_order() -> None:
     """The names archives already carry: renaming one would apply it again."""
-    assert EVERY[0] == "0001_articles" and EVERY[-1] == "0025_notice_flags"
-    assert sorted(EVERY) == EVERY and len(EVERY) == 24
+    assert EVERY[0] == "0001_articles" and EVERY[-1] == "0026_merged_shards"
+    assert sorted(EVERY) == EVERY and len(EVERY) == 25
     assert not any(name.startswith("0016_") for name in EVERY)  # never existed
 
 

@@ -116,10 +116,15 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
             if not columns:
                 continue
             if not conn.execute(f"SELECT 1 FROM [{table}]").fetchone():  # something to plant in
-                marks = ", ".join("?" for _ in columns)
-                names = ", ".join(f"[{c}]" for c in columns)
+                required = [  # NOT NULL without a default: a key or a time, as a row has
+                    row[1] for row in conn.execute(f"PRAGMA table_info([{table}])")
+                    if row[3] and row[4] is None and row[1] not in columns
+                ]  # fmt: skip
+                filled = [*columns, *required]
+                marks = ", ".join("?" for _ in filled)
+                names = ", ".join(f"[{c}]" for c in filled)
                 conn.execute(
-                    f"INSERT INTO [{table}] ({names}) VALUES ({marks})", [""] * len(columns)
+                    f"INSERT INTO [{table}] ({names}) VALUES ({marks})", [""] * len(filled)
                 )
             for column in columns:
                 # A person supplier's own name is what the redaction looks for: it stays.
