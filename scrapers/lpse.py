@@ -112,3 +112,13 @@ def choose_lpses(chosen: Any, known: list[Any] | None = None) -> list[Lpse]:
         else:
             raise KeyError(f"unknown LPSE {entry!r}: add it to {LPSE_REGISTRY}")
     return picked
+
+
+def lpse_at_host(host: str) -> Lpse | None:
+    """The registry's LPSE whose own (pre-SPSE 4) host this is, by its legacy host or an
+    alias."""
+    host = host.lower().removeprefix("www.")
+    return next(
+        (lpse for lpse in lpse_registry().values() if host in (lpse.legacy_host, *lpse.aliases)),
+        None,
+    )

@@ -29,6 +29,7 @@ SPIDERS = frozenset(
         "pps_news",
         "news",
         "spse_notices",
+        "spse3_notices",
         "blogger_mirror",
         "wordpress_mirror",
         "article",

@@ -6,6 +6,7 @@ named as in `spse`, so both versions land in the same columns."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
@@ -15,6 +16,7 @@ from scrapers.extract.amounts import parse_amount
 from scrapers.extract.dates import WIB, parse_date
 from scrapers.extract.spse import (
     AMOUNT_FIELDS,
+    BIDDER,
     DATE_FIELDS,
     LABELS,
     NPWP_SUFFIX,
@@ -53,6 +55,19 @@ EVALUATION_COLUMNS = {
     "teknis": "passed_technical", "harga penawaran": "offer",
     "harga terkoreksi": "corrected_price", "pemenang": "winner", "alasan": "reason",
 }  # fmt: skip
+# A tender's pages under the host's /eproc root, in the order read: (part, path with {code}).
+# The evaluation page lists every participant with its marks: it is the participants page too.
+LISTING_PATH = "lelang"
+PAGES = (
+    ("announcement", "lelang/view/{code}"), ("schedule", "lelang/tahap/{code}"),
+    ("evaluation", "rekanan/lelangpeserta/{code}"),
+)  # fmt: skip
+# What the evaluation page stands for among SPSE 4's pages.
+EVALUATION_PARTS = ("participants", "evaluation", "awards")
+BIDDER_KEYS = ("supplier_name", "npwp", "offer", "corrected_price", "supplier_is_person")
+PASS_COLUMNS = tuple(
+    column for column in EVALUATION_COLUMNS.values() if column.startswith("passed_")
+)
 TRAILING_ID = re.compile(r"/(\d+)/?$")
 
 Node = Selector | SelectorList[Selector]
@@ -154,6 +169,46 @@ def parse_legacy_evaluation(html: str) -> list[dict[str, Any]]:
         bidder["supplier_is_person"] = is_person(bidder["supplier_name"])
         bidders.append(bidder)
     return bidders
+
+
+@dataclass
+class LegacyBidders:
+    """An evaluation page's rows as SPSE 4's pages give them: the participants (role
+    "bidder"), their marks (spse.parse_evaluation's keys) and the winners (role "winner")."""
+
+    bidders: list[dict[str, Any]] = field(default_factory=list)
+    evaluation: list[dict[str, Any]] = field(default_factory=list)
+    awards: list[dict[str, Any]] = field(default_factory=list)
+
+
+def legacy_bidders(rows: list[dict[str, Any]]) -> LegacyBidders:
+    """parse_legacy_evaluation's rows split as SPSE 4 pages would show them. The page shows
+    a pass as an image and nothing else: a blank is a failure where the row gives a reason
+    for one, else not evaluated (None). No evaluation at all (no mark, no winner, no reason
+    on any row) is no evaluation rows, as a page not yet published would be."""
+    found = LegacyBidders()
+    for row in rows:
+        bidder = {"role": BIDDER, **{key: row.get(key) for key in BIDDER_KEYS}}
+        found.bidders.append(bidder)
+        failed = bool(row.get("reason"))
+        marks = {
+            column: True if row.get(column) else (False if failed else None)
+            for column in PASS_COLUMNS
+            if column in row
+        }
+        won = row.get("role") == "winner"
+        found.evaluation.append(
+            {**bidder, **marks, "is_winner": won, "fail_reason": row.get("reason")}
+        )
+        if won:
+            found.awards.append({**bidder, "role": "winner"})
+    evaluated = any(
+        row["is_winner"] or row["fail_reason"] or any(row.get(c) for c in PASS_COLUMNS)
+        for row in found.evaluation
+    )
+    if not evaluated:
+        found.evaluation = []
+    return found
 
 
 def _tender_row(row: Selector, base_url: str) -> dict[str, Any]:

@@ -160,11 +160,16 @@ class SpseNoticesSpider(SourceSpider):
             yield NoticeSeenItem(self.source.name, [identifier])
             self.count("notices_settled_not_fetched")
             return
-        pages = [
+        yield from self.next_page(
+            Visit(lpse, category, code, row, self.pages(lpse, category, code))
+        )
+
+    def pages(self, lpse: Lpse, category: str, code: str) -> list[tuple[str, str]]:
+        """The package's pages in the order read: (part, URL)."""
+        return [
             (part, f"{self.base}/{lpse.slug}/{path.format(code=code)}")
             for part, path in PAGES[category]
         ]
-        yield from self.next_page(Visit(lpse, category, code, row, pages))
 
     def next_page(self, visit: Visit) -> Iterator[Any]:
         if visit.pending:

@@ -21,11 +21,12 @@ LKPP = Source("lkpp_news", "lkpp_news", ("http://lkpp.test/berita",), ("lkpp.tes
 
 def test_every_spider_reads_articles_by_its_own_template() -> None:
     loader = SpiderLoader.from_settings(get_project_settings())
-    article_spiders = {name for name in SPIDERS if name != "spse_notices"}
+    notice_spiders = {"spse_notices", "spse3_notices"}
+    article_spiders = SPIDERS - notice_spiders
     assert set(TEMPLATES) == article_spiders
     for name in article_spiders:
         assert loader.load(name).name == template_for(name).spider == name
-    assert template_for("spse_notices") is TEMPLATES["article"]
+    assert all(template_for(name) is TEMPLATES["article"] for name in notice_spiders)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 
 from scrapers.extract.spse import NotSpse
 from scrapers.extract.spse3 import (
+    legacy_bidders,
     legacy_next_page,
     parse_legacy_evaluation,
     parse_legacy_listing,
@@ -234,3 +235,49 @@ def test_own_listing() -> None:
         legacy_next_page(OWN_LISTING, base)
         == "http://lpse.contoh.go.id/eproc/lelang.gridtable.pager/2"
     )
+
+
+def _evaluation_page(rows: str) -> str:
+    heads = "".join(
+        f'<th class="titleTop">{head}</th>'
+        for head in ("No", "Nama Peserta", "Administrasi", "Teknis", "Harga Penawaran", "Pemenang",
+                     "Alasan")
+    )  # fmt: skip
+    return f'<table class="border"><tr>{heads}</tr>{rows}</table>'
+
+
+PASS = '<img src="/eproc/assets/x/ctx/assets/images/check-green.gif"/>'
+STAR = '<img src="/eproc/assets/x/ctx/assets/images/star.gif"/>'
+
+
+def test_evaluation_rows_as_spse4_pages_give_them() -> None:
+    page = _evaluation_page(
+        f"<tr><td>1</td><td>PT Satu - 01.234.567.8-901.000</td><td>{PASS}</td><td>{PASS}</td>"
+        f"<td>Rp 100.000.000,00</td><td>{STAR}</td><td></td></tr>"
+        f"<tr><td>2</td><td>CV Dua</td><td>{PASS}</td><td></td><td>Rp 90.000.000,00</td>"
+        "<td></td><td>Metode tidak memenuhi</td></tr>"
+        "<tr><td>3</td><td>Budi Santoso</td><td></td><td></td><td></td><td></td><td></td></tr>"
+    )
+    read = legacy_bidders(parse_legacy_evaluation(page))
+    assert [b["role"] for b in read.bidders] == ["bidder"] * 3
+    assert read.bidders[0]["npwp"] == "01.234.567.8-901.000"
+    marks = [
+        (r["passed_administration"], r["passed_technical"], r["is_winner"], r["fail_reason"])
+        for r in read.evaluation
+    ]
+    assert marks == [
+        (True, True, True, None),
+        (True, False, False, "Metode tidak memenuhi"),  # a blank with a reason: failed
+        (None, None, False, None),  # a blank without one: not evaluated
+    ]
+    assert [(a["role"], a["supplier_name"], a["offer"]) for a in read.awards] == [
+        ("winner", "PT Satu", 100_000_000)
+    ]
+
+
+def test_participants_before_the_evaluation_have_no_marks() -> None:
+    page = _evaluation_page(
+        "<tr><td>1</td><td>PT Satu</td><td></td><td></td><td></td><td></td><td></td></tr>"
+    )
+    read = legacy_bidders(parse_legacy_evaluation(page))
+    assert (len(read.bidders), read.evaluation, read.awards) == (1, [], [])
