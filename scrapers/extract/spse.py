@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -250,21 +250,9 @@ def parse_participants(html: str) -> list[dict[str, Any]]:
     """The bidders of a participants page (`peserta`), award-style with role "bidder": name,
     NPWP, offer and corrected price (whole rupiah; None where the page shows none, as for
     those who registered but made no offer). Columns a page lacks are None."""
-    tables = Selector(text=html).xpath(PARTICIPANTS_TABLE)
-    if not tables:
-        raise NotSpse("no participants table on the page")
-    table = tables[0]
-    heads = [
-        PARTICIPANT_COLUMNS.get(_text(th).lower())
-        for th in table.xpath("(./thead/tr[th] | ./tr[th] | ./tbody/tr[th])[1]/th")
-    ]
     bidders = []
-    for row in table.xpath("./tr[td] | ./tbody/tr[td]"):
-        found = {
-            column: _text(cell)
-            for column, cell in zip(heads, row.xpath("./td"), strict=False)
-            if column
-        }
+    for cells in _bidder_rows(html, PARTICIPANTS_TABLE, PARTICIPANT_COLUMNS, "participants"):
+        found = {column: _text(cell) for column, cell in cells.items()}
         name = found.get("supplier_name")
         if not name:
             continue  # a "no participants yet" row
@@ -287,19 +275,8 @@ def parse_evaluation(html: str) -> list[dict[str, Any]]:
     NPWP (from "NAME - NPWP" in the name cell), offer and corrected price, each evaluation's
     mark (True passed, False failed, None not evaluated), whether the bidder won (P) and
     signed the contract (PK), and the reason it failed."""
-    tables = Selector(text=html).xpath(EVALUATION_TABLE)
-    if not tables:
-        raise NotSpse("no evaluation table on the page")
-    table = tables[0]
-    heads = [
-        EVALUATION_COLUMNS.get(_text(th).lower())
-        for th in table.xpath("(./thead/tr[th] | ./tr[th] | ./tbody/tr[th])[1]/th")
-    ]
     bidders = []
-    for row in table.xpath("./tr[td] | ./tbody/tr[td]"):
-        cells = {
-            column: cell for column, cell in zip(heads, row.xpath("./td"), strict=False) if column
-        }
+    for cells in _bidder_rows(html, EVALUATION_TABLE, EVALUATION_COLUMNS, "evaluation"):
         name = _text(cells["supplier_name"]) if "supplier_name" in cells else ""
         if not name:
             continue  # a "no evaluation yet" row
@@ -321,6 +298,24 @@ def parse_evaluation(html: str) -> list[dict[str, Any]]:
         bidder["supplier_is_person"] = is_person(bidder["supplier_name"])
         bidders.append(bidder)
     return bidders
+
+
+def _bidder_rows(
+    html: str, table_xpath: str, columns: dict[str, str], what: str
+) -> Iterator[dict[str, Selector]]:
+    """Each body row of a page's bidder table as {column: cell}, by its header's names."""
+    tables = Selector(text=html).xpath(table_xpath)
+    if not tables:
+        raise NotSpse(f"no {what} table on the page")
+    table = tables[0]
+    heads = [
+        columns.get(_text(th).lower())
+        for th in table.xpath("(./thead/tr[th] | ./tr[th] | ./tbody/tr[th])[1]/th")
+    ]
+    for row in table.xpath("./tr[td] | ./tbody/tr[td]"):
+        yield {
+            column: cell for column, cell in zip(heads, row.xpath("./td"), strict=False) if column
+        }
 
 
 def _mark(cell: Selector) -> bool | None:
