@@ -162,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a Scrapy setting for the probe's requests",
     )  # fmt: skip
 
+    cluster = commands.add_parser("cluster", help="Scrapyd nodes sharing one Redis job queue")
+    cluster_commands = cluster.add_subparsers(dest="cluster_command", required=True)
+    from procarchive.jobqueue.commands import add_queue_commands
+
+    add_queue_commands(cluster_commands)
+
     sources = commands.add_parser("sources", help="the registry with each source's last crawl")
     sources.add_argument("--db", default=DEFAULT_DB)
     sources.add_argument("--samples", action="store_true")
@@ -524,6 +530,19 @@ def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[
     return [] if adhoc else [s for s in registry.values() if s.enabled]
 
 
+def cmd_cluster(args: argparse.Namespace) -> int:
+    try:
+        from redis import RedisError
+    except ImportError:
+        raise RuntimeError(
+            "the cluster commands need its extra: pip install 'procarchive[cluster]'"
+        ) from None
+    try:
+        return int(args.cluster_run(args))
+    except RedisError as exc:
+        raise RuntimeError(f"the shared Redis: {exc}") from None
+
+
 COMMANDS = {
     "crawl": cmd_crawl,
     "nightly": cmd_nightly,
@@ -537,6 +556,7 @@ COMMANDS = {
     "link-mirrors": cmd_link_mirrors,
     "sources": cmd_sources,
     "probe": cmd_probe,
+    "cluster": cmd_cluster,
 }
 
 if __name__ == "__main__":

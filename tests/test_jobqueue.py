@@ -3,21 +3,31 @@ spider-queue interface, leases, requeue of a dead node's job, the per-source loc
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
 
 import pytest
 
 pytest.importorskip("redis", reason="redis-py is in the cluster and test extras")
 pytest.importorskip("scrapyd", reason="Scrapyd is in the cluster and test extras")
 
-import redis  # noqa: E402
+import redis
 
-from procarchive.jobqueue.redis_queue import JobQueue, RedisSpiderQueue, lock_name  # noqa: E402
+from archive.connection import open_archive
+from procarchive.jobqueue.redis_queue import JobQueue, RedisSpiderQueue, lock_name
+from samples.content import blog_posts
+from samples.server import SampleServer
+from tests.conftest import ROOT, write_registry
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -217,3 +227,160 @@ def test_projects_do_not_share_jobs(client: redis.Redis) -> None:
     JobQueue(client, "one").add(job("a", "1"))
     assert JobQueue(client, "two").pop() is None
     assert JobQueue(client, "one").pop() is not None
+
+
+def test_enqueue_puts_one_job_a_source_and_an_lpse_and_status_shows_them(
+    redis_url: str, client: redis.Redis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from procarchive.cli import main
+    from scrapers.sources import SAMPLE_REGISTRY
+
+    common = ["--redis", redis_url, "--registry", str(SAMPLE_REGISTRY)]
+    assert main(["cluster", "enqueue", *common, "-s", "DOWNLOAD_DELAY=2"]) == 0
+    queue = JobQueue(client, "procarchive")
+    pending = queue.list_pending()
+    sites = [lock_name(p.message) for p in pending]
+    assert sites == ["lkpp_news", "catatan_pengadaan", "warta_pbj", "pbj_sleman", "pps_news",
+                     "spse/lkpp", "spse/jatengprov", "spse/kotamakassar"]  # fmt: skip
+    spse = pending[5].message
+    assert spse["name"] == "spse_notices" and spse["registry"] == str(SAMPLE_REGISTRY)
+    assert spse["settings"] == {"DOWNLOAD_DELAY": "2"}
+    assert len({p.message["_job"] for p in pending}) == 8
+
+    capsys.readouterr()
+    assert main(["cluster", "enqueue", *common, "spse", "--lpse", "lkpp,jakarta"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "already queued or running: spse/lkpp"
+    assert lock_name(queue.list_pending()[-1].message) == "spse/jakarta"
+
+    queue.pop()
+    assert main(["cluster", "status", "--redis", redis_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(
+        "project procarchive: 8 queued (0 waiting for their source), 1 running"
+    )
+    assert lines[1].split()[:2] == ["running", "job"]
+    assert lines[2].split()[0] == "lkpp_news"
+    age, left = (int(figure.rstrip("s")) for figure in lines[2].split()[2:4])
+    assert 0 <= age <= 5 and 55 <= left <= 60
+    assert main(["cluster", "enqueue", "--redis", redis_url, "nosuch"]) == 2
+
+
+class Node:
+    """A Scrapyd process of its own (folder, port) on the shared queue; killed with its
+    crawls (one process group), as a machine that dies takes them all."""
+
+    def __init__(self, folder: Path, redis_url: str) -> None:
+        folder.mkdir()
+        self.folder, self.port = folder, free_port()
+        (folder / "scrapyd.conf").write_text(
+            "[scrapyd]\nbind_address = 127.0.0.1\n"
+            f"http_port = {self.port}\n"
+            "spiderqueue = procarchive.jobqueue.redis_queue.RedisSpiderQueue\n"
+            "poll_interval = 0.2\nmax_proc = 2\njobqueue_lease = 10\n"
+            "[settings]\nprocarchive = scrapers.settings\n",
+            encoding="utf-8",
+        )
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": str(ROOT),
+               "PROCARCHIVE_REDIS_URL": redis_url, "PROCARCHIVE_STRICT": "0"}  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scrapyd"], cwd=folder, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urlopen(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.kill()
+        pytest.fail("Scrapyd did not start")
+
+    def log(self, spider: str, job_id: str) -> str:
+        path = self.folder / "logs" / "procarchive" / spider / f"{job_id}.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds:.0f}s for {what}")
+        time.sleep(0.2)
+
+
+def blog_job(tmp_path: Path, registry: Path, job_id: str, **settings: str) -> dict[str, Any]:
+    return {"name": "blogger_mirror", "_job": job_id, "source": "catatan_pengadaan",
+            "registry": str(registry),
+            "settings": {"PROCARCHIVE_DB": str(tmp_path / f"{job_id}.db"), **settings}}  # fmt: skip
+
+
+def archived_posts(db_path: Path) -> list[str]:
+    db = open_archive(db_path, create=False)
+    try:
+        return [row[0] for row in db.execute(
+            "select id from articles where source = 'catatan_pengadaan'"
+        ).fetchall()]  # fmt: skip
+    finally:
+        db.close()
+
+
+def test_scrapyd_runs_a_queued_job_and_its_lease_ends_with_it(
+    tmp_path: Path, redis_url: str, client: redis.Redis, sample_sites: SampleServer
+) -> None:
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
+    queue = JobQueue(client, "procarchive")
+    queue.add(blog_job(tmp_path, registry, "once", AUTOTHROTTLE_START_DELAY="0.05"))
+    node = Node(tmp_path / "node", redis_url)
+    try:
+        wait_for(lambda: queue.totals()["done"] == 1, 120, "the job to finish")
+    finally:
+        node.stop()
+    assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 0, "done": 1}
+    assert len(archived_posts(tmp_path / "once.db")) == len(blog_posts())
+    log = node.log("blogger_mirror", "once")
+    assert "Spider closed (finished)" in log and "[procarchive.jobqueue.lease]" not in log
+
+
+def test_a_node_killed_mid_crawl_has_its_job_requeued_and_run_by_another(
+    tmp_path: Path, redis_url: str, client: redis.Redis, sample_sites: SampleServer
+) -> None:
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
+    queue = JobQueue(client, "procarchive")
+    slow = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.5",
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}  # fmt: skip
+    queue.add(blog_job(tmp_path, registry, "killed", **slow))
+    first = Node(tmp_path / "first", redis_url)
+    second = None
+    try:
+        wait_for(lambda: "Crawled (200)" in first.log("blogger_mirror", "killed")
+                 or "Spider opened" in first.log("blogger_mirror", "killed"), 60, "the crawl")  # fmt: skip
+        time.sleep(2)
+        assert queue.totals()["running"] == 1
+        first.kill()  # SIGKILL: no close, no lease ended
+        assert len(archived_posts(tmp_path / "killed.db")) < len(blog_posts())
+        second = Node(tmp_path / "second", redis_url)
+        wait_for(lambda: queue.totals()["done"] == 1, 180, "the requeued job to finish")
+    finally:
+        first.kill()
+        if second:
+            second.stop()
+    assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 1, "done": 1}
+    # The rerun outlived its lease (10 s) by renewing it; nothing was lost or twice.
+    log = second.log("blogger_mirror", "killed")
+    assert "Spider closed (finished)" in log and "[procarchive.jobqueue.lease]" not in log
+    posts = archived_posts(tmp_path / "killed.db")
+    assert len(posts) == len(set(posts)) == len(blog_posts())

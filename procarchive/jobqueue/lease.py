@@ -57,11 +57,11 @@ class JobLease:
             max_requeues=settings.getint(MAX_REQUEUES_SETTING, DEFAULT_MAX_REQUEUES),
         )
         extension = cls(crawler, queue, str(member))
-        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def spider_opened(self, spider: Spider) -> None:
+    def engine_started(self) -> None:
         self.loop = task.LoopingCall(self.renew)
         self.loop.start(self.queue.lease / 3, now=True)
 

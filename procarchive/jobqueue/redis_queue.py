@@ -263,6 +263,11 @@ class JobQueue:
         self.client.hdel(self.requeued, member)
         return True
 
+    def forget_dead(self, member: str) -> None:
+        if self.client.zrem(self.dead, member):
+            self.client.hdel(self.jobs, member)
+            self.client.hdel(self.requeued, member)
+
     def totals(self) -> dict[str, int]:
         return {
             "pending": int(self.client.zcard(self.pending)),
