@@ -301,17 +301,26 @@ class Node:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
     def kill(self) -> None:
-        if self.process.poll() is None:
+        if self.process.poll() is None or self.group_alive():
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
 
     def stop(self) -> None:
+        """SIGTERM to Scrapyd and its crawls, and wait until every one has exited."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+            self.process.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.group_alive():
+            time.sleep(0.2)
+        self.kill()
+
+    def group_alive(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -361,13 +370,12 @@ def test_a_node_killed_mid_crawl_has_its_job_requeued_and_run_by_another(
     registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
     queue = JobQueue(client, "procarchive")
     slow = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.5",
-            "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}  # fmt: skip
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "LOG_LEVEL": "DEBUG"}  # fmt: skip
     queue.add(blog_job(tmp_path, registry, "killed", **slow))
     first = Node(tmp_path / "first", redis_url)
     second = None
     try:
-        wait_for(lambda: "Crawled (200)" in first.log("blogger_mirror", "killed")
-                 or "Spider opened" in first.log("blogger_mirror", "killed"), 60, "the crawl")  # fmt: skip
+        wait_for(lambda: "Crawled (200)" in first.log("blogger_mirror", "killed"), 60, "a page")
         time.sleep(2)
         assert queue.totals()["running"] == 1
         first.kill()  # SIGKILL: no close, no lease ended
@@ -384,3 +392,27 @@ def test_a_node_killed_mid_crawl_has_its_job_requeued_and_run_by_another(
     assert "Spider closed (finished)" in log and "[procarchive.jobqueue.lease]" not in log
     posts = archived_posts(tmp_path / "killed.db")
     assert len(posts) == len(set(posts)) == len(blog_posts())
+
+
+def test_a_node_stopped_mid_crawl_puts_its_job_back_at_the_head(
+    tmp_path: Path, redis_url: str, client: redis.Redis, sample_sites: SampleServer
+) -> None:
+    """systemd's stop: SIGTERM to Scrapyd and its crawls; each closes and requeues its job."""
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
+    queue = JobQueue(client, "procarchive")
+    queue.add(blog_job(tmp_path, registry, "stopped", AUTOTHROTTLE_ENABLED="False",
+                       DOWNLOAD_DELAY="0.5", CONCURRENT_REQUESTS_PER_DOMAIN="1",
+                       LOG_LEVEL="DEBUG"))  # fmt: skip
+    node = Node(tmp_path / "node", redis_url)
+    try:
+        wait_for(lambda: "Crawled (200)" in node.log("blogger_mirror", "stopped"), 60, "a page")
+        # Queued behind, waiting for the same source: the stopped job goes back before it.
+        queue.add(blog_job(tmp_path, registry, "later"))
+        time.sleep(2)
+        node.stop()
+    finally:
+        node.kill()
+    assert "Spider closed (shutdown)" in node.log("blogger_mirror", "stopped")
+    pending = queue.list_pending()
+    assert [(p.message["_job"], p.requeued) for p in pending] == [("stopped", 1), ("later", 0)]
+    assert queue.totals()["running"] == 0
