@@ -3,6 +3,7 @@ spider-queue interface, leases, requeue of a dead node's job, the per-source loc
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -12,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from configparser import ConfigParser
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -272,14 +274,15 @@ class Node:
     def __init__(self, folder: Path, redis_url: str) -> None:
         folder.mkdir()
         self.folder, self.port = folder, free_port()
-        (folder / "scrapyd.conf").write_text(
-            "[scrapyd]\nbind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\n"
-            "spiderqueue = procarchive.jobqueue.redis_queue.RedisSpiderQueue\n"
-            "poll_interval = 0.2\nmax_proc = 2\njobqueue_lease = 10\n"
-            "[settings]\nprocarchive = scrapers.settings\n",
-            encoding="utf-8",
-        )
+        config = ConfigParser()  # the shipped node config, on a port and in folders of its own
+        config.read(ROOT / "deploy" / "scrapyd.conf", encoding="utf-8")
+        config["scrapyd"].update(
+            http_port=str(self.port), poll_interval="0.2", max_proc="2", jobqueue_lease="10",
+            logs_dir=str(folder / "logs"), dbs_dir=str(folder / "dbs"),
+            eggs_dir=str(folder / "eggs"),
+        )  # fmt: skip
+        with open(folder / "scrapyd.conf", "w", encoding="utf-8") as handle:
+            config.write(handle)
         env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": str(ROOT),
                "PROCARCHIVE_REDIS_URL": redis_url, "PROCARCHIVE_STRICT": "0"}  # fmt: skip
         self.process = subprocess.Popen(
@@ -323,6 +326,11 @@ class Node:
         return True
 
 
+def get_json(url: str) -> Any:
+    with urlopen(url, timeout=10) as answer:
+        return json.load(answer)
+
+
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -356,6 +364,9 @@ def test_scrapyd_runs_a_queued_job_and_its_lease_ends_with_it(
     node = Node(tmp_path / "node", redis_url)
     try:
         wait_for(lambda: queue.totals()["done"] == 1, 120, "the job to finish")
+        listing = f"http://127.0.0.1:{node.port}/listjobs.json?project=procarchive"
+        wait_for(lambda: bool(get_json(listing)["finished"]), 30, "Scrapyd's record")
+        assert [j["id"] for j in get_json(listing)["finished"]] == ["once"]
     finally:
         node.stop()
     assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 0, "done": 1}
