@@ -427,3 +427,46 @@ def test_a_node_stopped_mid_crawl_puts_its_job_back_at_the_head(
     pending = queue.list_pending()
     assert [(p.message["_job"], p.requeued) for p in pending] == [("stopped", 1), ("later", 0)]
     assert queue.totals()["running"] == 0
+
+
+def test_a_crawl_whose_lease_was_reclaimed_stops_and_leaves_the_job_to_its_rerun(
+    tmp_path: Path, redis_url: str, client: redis.Redis, sample_sites: SampleServer
+) -> None:
+    """A process stalled past its lease: the job is requeued and run again; the stalled
+    crawl learns it at its next renewal and closes, so the source is never crawled twice
+    at once, and it does not end the rerun's lease."""
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
+    queue = JobQueue(client, "procarchive")
+    queue.add(blog_job(tmp_path, registry, "stalled", AUTOTHROTTLE_ENABLED="False",
+                       DOWNLOAD_DELAY="0.5", LOG_LEVEL="DEBUG"))  # fmt: skip
+    node = Node(tmp_path / "node", redis_url)
+    try:
+        wait_for(lambda: "Crawled (200)" in node.log("blogger_mirror", "stalled"), 60, "a page")
+        member = queue.list_running()[0].member
+        client.zadd(queue.running, {member: 0})  # its deadline long past, as if it had stalled
+        wait_for(lambda: "Spider closed (lease_lost)" in node.log("blogger_mirror", "stalled"),
+                 30, "the stalled crawl to close")  # fmt: skip
+        wait_for(lambda: queue.totals()["done"] == 1, 120, "the rerun to finish")
+    finally:
+        node.stop()
+    assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 1, "done": 1}
+    log = node.log("blogger_mirror", "stalled")  # both runs of the job log to its file
+    assert log.count("Spider closed (lease_lost)") == 1 and "Spider closed (finished)" in log
+    posts = archived_posts(tmp_path / "stalled.db")
+    assert len(posts) == len(set(posts)) == len(blog_posts())
+
+
+def test_a_crawl_not_from_the_queue_has_no_lease_and_needs_no_redis() -> None:
+    from scrapy import Spider
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from procarchive.jobqueue.lease import JobLease
+
+    with pytest.raises(NotConfigured):
+        JobLease.from_crawler(get_crawler(Spider))
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, procarchive.jobqueue.lease; print('redis' in sys.modules)"],
+        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, check=True,
+    )  # fmt: skip
+    assert loaded.stdout.strip() == "False"  # every crawl loads it; a core install has no Redis
