@@ -470,3 +470,11 @@ def test_a_crawl_not_from_the_queue_has_no_lease_and_needs_no_redis() -> None:
         capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)}, check=True,
     )  # fmt: skip
     assert loaded.stdout.strip() == "False"  # every crawl loads it; a core install has no Redis
+
+
+def test_scrapyd_keeps_polling_while_redis_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapyd.config import Config
+
+    monkeypatch.setenv("PROCARCHIVE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    queue = RedisSpiderQueue(Config(values={}), "procarchive")
+    assert queue.count() == 0 and queue.pop() is None  # raised, they would stop its poll timer

@@ -13,6 +13,7 @@ Times are Redis's own clock (TIME), so the nodes' clocks need not agree.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -129,6 +130,9 @@ end
 return 1
 """
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 def lock_name(message: dict[str, Any]) -> str:
@@ -286,11 +290,11 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def connect(url: str | None = None) -> redis.Redis:
+def connect(url: str | None = None, timeout: float = 10.0) -> redis.Redis:
     url = url or os.environ.get(REDIS_URL_ENV)
     if not url:
         raise ValueError(f"no Redis URL: give --redis or set {REDIS_URL_ENV}")
-    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 @implementer(ISpiderQueue)
@@ -301,7 +305,7 @@ class RedisSpiderQueue:
 
     def __init__(self, config: Any, project: str) -> None:
         self.queue = JobQueue(
-            connect(),
+            connect(timeout=3.0),  # Scrapyd calls its queue on its reactor thread
             project,
             prefix=config.get("jobqueue_prefix", DEFAULT_PREFIX),
             lease=config.getfloat("jobqueue_lease", DEFAULT_LEASE),
@@ -312,7 +316,11 @@ class RedisSpiderQueue:
         self.queue.add({**spider_args, "name": name}, priority)
 
     def pop(self) -> dict[str, Any] | None:
-        popped = self.queue.pop()
+        try:
+            popped = self.queue.pop()
+        except redis.RedisError as exc:
+            logger.warning("The shared queue could not be read: %s", exc)
+            return None
         if popped is None:
             return None
         member, message = popped
@@ -330,7 +338,13 @@ class RedisSpiderQueue:
         # Scrapyd's poller pops while count() is above 0: counting a job whose source is
         # locked would make it pop None for ever, on the reactor thread. Counting also reclaims
         # expired leases, so a dead node's job comes back even when nothing else is queued.
-        return self.queue.startable()
+        # An error raised here would stop Scrapyd's poll timer for good: Redis unreachable
+        # is no job for now, and the next poll tries again.
+        try:
+            return self.queue.startable()
+        except redis.RedisError as exc:
+            logger.warning("The shared queue could not be read: %s", exc)
+            return 0
 
     def list(self) -> list[dict[str, Any]]:
         return [pending.message for pending in self.queue.list_pending()]
