@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from configparser import ConfigParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from urllib.request import urlopen
 
 import pytest
@@ -478,3 +479,25 @@ def test_scrapyd_keeps_polling_while_redis_is_unreachable(monkeypatch: pytest.Mo
     monkeypatch.setenv("PROCARCHIVE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     queue = RedisSpiderQueue(Config(values={}), "procarchive")
     assert queue.count() == 0 and queue.pop() is None  # raised, they would stop its poll timer
+
+
+def test_a_job_cancelled_through_scrapyd_is_not_queued_again(
+    tmp_path: Path, redis_url: str, client: redis.Redis, sample_sites: SampleServer
+) -> None:
+    """cancel.json sends SIGINT, a node's stop SIGTERM: both close the crawl ("shutdown"),
+    only the stop puts the job back."""
+    registry = write_registry(tmp_path / "sources.yml", sample_sites.urls)
+    queue = JobQueue(client, "procarchive")
+    queue.add(blog_job(tmp_path, registry, "cancelled", AUTOTHROTTLE_ENABLED="False",
+                       DOWNLOAD_DELAY="0.5", LOG_LEVEL="DEBUG"))  # fmt: skip
+    node = Node(tmp_path / "node", redis_url)
+    try:
+        wait_for(lambda: "Crawled (200)" in node.log("blogger_mirror", "cancelled"), 60, "a page")
+        form = urlencode({"project": "procarchive", "job": "cancelled"}).encode()
+        with urlopen(f"http://127.0.0.1:{node.port}/cancel.json", data=form, timeout=10) as answer:
+            assert json.load(answer)["status"] == "ok"
+        wait_for(lambda: queue.totals()["running"] == 0, 60, "the crawl to close")
+    finally:
+        node.stop()
+    assert "Spider closed (shutdown)" in node.log("blogger_mirror", "cancelled")
+    assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 0, "done": 1}

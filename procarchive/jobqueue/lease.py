@@ -5,6 +5,7 @@ settings a popped job carries (procarchive.jobqueue.redis_queue.RedisSpiderQueue
 from __future__ import annotations
 
 import logging
+import signal
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Spider, signals
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from procarchive.jobqueue.redis_queue import JobQueue
 
 logger = logging.getLogger(__name__)
-# Interrupted (SIGTERM, SIGINT: a node stopped or Scrapyd restarted): run it again elsewhere.
+# Interrupted (a node stopped or restarted: SIGTERM): run it again elsewhere. A SIGINT is
+# Scrapyd's cancel.json (or Ctrl-C): the job ends there.
 REQUEUE_REASONS = frozenset({"shutdown"})
 LEASE_LOST = "lease_lost"
 
@@ -40,6 +42,7 @@ class JobLease:
         self.crawler, self.queue, self.member = crawler, queue, member
         self.loop: task.LoopingCall | None = None
         self.lost = False
+        self.cancelled = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,6 +65,14 @@ class JobLease:
         return extension
 
     def engine_started(self) -> None:
+        previous = signal.getsignal(signal.SIGINT)  # Scrapy's graceful shutdown
+
+        def cancel(signum: int, frame: Any) -> None:
+            self.cancelled = True
+            if callable(previous):
+                previous(signum, frame)
+
+        signal.signal(signal.SIGINT, cancel)
         self.loop = task.LoopingCall(self.renew)
         self.loop.start(self.queue.lease / 3, now=True)
 
@@ -92,7 +103,9 @@ class JobLease:
             self.loop.stop()
         if self.lost:
             return None
-        requeue = reason in REQUEUE_REASONS
+        requeue = reason in REQUEUE_REASONS and not self.cancelled
+        if self.cancelled:
+            logger.info("Job %s was cancelled: it is not queued again", self.member)
         ending = threads.deferToThread(self.queue.finish, self.member, requeue)
         ending.addErrback(self._not_ended)
         return ending
