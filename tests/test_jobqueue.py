@@ -114,7 +114,7 @@ def test_scrapyd_interface_add_count_list_remove_clear(redis_url: str, client: r
     lease = message["settings"]
     assert lease["PROCARCHIVE_JOBQUEUE_PROJECT"] == "procarchive"
     assert lease["PROCARCHIVE_JOBQUEUE_LEASE"] == 30.0
-    assert queue.queue.renew(lease["PROCARCHIVE_JOBQUEUE_JOB"])
+    assert queue.queue.renew(lease["PROCARCHIVE_JOBQUEUE_JOB"], lease["PROCARCHIVE_JOBQUEUE_TOKEN"])
     assert queue.pop()["settings"]["LOG_LEVEL"] == "INFO"  # type: ignore[index]
     assert queue.count() == 0 and queue.pop() is None
 
@@ -136,7 +136,7 @@ def test_two_sources_lock_apart_and_one_source_waits(client: redis.Redis) -> Non
     assert queue.pop() is None
     assert [p.locked for p in queue.list_pending()] == [True]
 
-    assert queue.finish(first[0])
+    assert queue.finish(first.member, first.token)
     second = queue.pop()
     assert second and second[1]["_job"] == "second"
     assert queue.totals() == {"pending": 0, "running": 2, "dead": 0, "requeued": 0, "done": 1}
@@ -152,7 +152,8 @@ def test_an_expired_lease_is_requeued_once_at_the_head(client: redis.Redis) -> N
     queue = JobQueue(client, "p", lease=0.2)
     queue.add(job("a", "dies"))
     queue.add(job("b", "waits"))
-    member, _ = queue.pop() or ("", {})
+    first = queue.pop()
+    assert first
     time.sleep(0.3)  # its node was killed: no renewal, no finish
     assert queue.startable() == 2  # counting reclaims it: an idle queue gets it back too
     assert [p.message["_job"] for p in queue.list_pending()] == ["dies", "waits"]
@@ -161,35 +162,50 @@ def test_an_expired_lease_is_requeued_once_at_the_head(client: redis.Redis) -> N
     for _ in range(3):  # more pops and counts find nothing more to reclaim
         queue.startable()
     again = queue.pop()
-    assert again == (member, job("a", "dies"))
+    assert again and (again.member, again.message) == (first.member, job("a", "dies"))
     assert queue.totals()["requeued"] == 1
-    assert not queue.finish("0000000000000099")  # not a running job: nothing happens
+    assert not queue.finish("0000000000000099", again.token)  # not a running job: nothing
+
+
+def test_a_reclaimed_attempt_can_neither_renew_nor_end_the_next_one(client: redis.Redis) -> None:
+    queue = JobQueue(client, "p", lease=0.2)
+    queue.add(job("a", "stalls"))
+    stalled = queue.pop()
+    time.sleep(0.3)
+    rerun = queue.pop()  # reclaims the stalled attempt, and hands the job out again
+    assert stalled and rerun and rerun.member == stalled.member
+    assert rerun.token != stalled.token
+    assert not queue.renew(stalled.member, stalled.token)  # the stalled crawl stops
+    assert not queue.finish(stalled.member, stalled.token)
+    assert queue.startable() == 0 and queue.totals()["running"] == 1
+    assert client.get(queue.lock_prefix + "a") == rerun.token.encode()  # still the rerun's
+    assert queue.renew(rerun.member, rerun.token) and queue.finish(rerun.member, rerun.token)
 
 
 def test_renewed_lease_outlives_its_first_deadline(client: redis.Redis) -> None:
     queue = JobQueue(client, "p", lease=0.3)
     queue.add(job("a", "long"))
-    member, _ = queue.pop() or ("", {})
+    member, _, token = queue.pop() or ("", {}, "")
     for _ in range(4):
         time.sleep(0.15)
-        assert queue.renew(member)
+        assert queue.renew(member, token)
     assert queue.startable() == 0 and queue.totals()["requeued"] == 0
     time.sleep(0.4)
     queue.startable()
-    assert not queue.renew(member)  # reclaimed: the crawl learns its lease is gone
+    assert not queue.renew(member, token)  # reclaimed: the crawl learns its lease is gone
     assert queue.totals()["requeued"] == 1
 
 
 def test_an_interrupted_crawl_goes_back_and_a_finished_one_is_gone(client: redis.Redis) -> None:
     queue = JobQueue(client, "p")
     queue.add(job("a", "stopped"))
-    member, _ = queue.pop() or ("", {})
-    assert queue.finish(member, requeue=True)
-    assert not queue.finish(member, requeue=True)  # twice: counted once
+    member, _, token = queue.pop() or ("", {}, "")
+    assert queue.finish(member, token, requeue=True)
+    assert not queue.finish(member, token, requeue=True)  # twice: counted once
     assert queue.totals()["requeued"] == 1
     again = queue.pop()
-    assert again and again[0] == member
-    assert queue.finish(member)
+    assert again and again.member == member
+    assert queue.finish(member, again.token)
     assert queue.totals() == {"pending": 0, "running": 0, "dead": 0, "requeued": 1, "done": 1}
     assert client.hlen(queue.jobs) == 0 and client.hlen(queue.requeued) == 0
 
@@ -198,8 +214,8 @@ def test_a_job_requeued_too_often_is_set_aside_not_dropped(client: redis.Redis) 
     queue = JobQueue(client, "p", max_requeues=2)
     queue.add(job("a", "poison"))
     for _ in range(3):
-        member, _ = queue.pop() or ("", {})
-        queue.finish(member, requeue=True)
+        member, _, token = queue.pop() or ("", {}, "")
+        queue.finish(member, token, requeue=True)
     assert queue.pop() is None
     dead = queue.list_dead()
     assert [(d.message["_job"], d.requeued) for d in dead] == [("poison", 3)]

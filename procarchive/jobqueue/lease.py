@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.failure import Failure
 
@@ -25,6 +25,7 @@ from procarchive.jobqueue.names import (
     PREFIX_SETTING,
     PROJECT_SETTING,
     REDIS_URL_ENV,
+    TOKEN_SETTING,
 )
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ LEASE_LOST = "lease_lost"
 
 
 class JobLease:
-    def __init__(self, crawler: Crawler, queue: JobQueue, member: str) -> None:
-        self.crawler, self.queue, self.member = crawler, queue, member
+    def __init__(self, crawler: Crawler, queue: JobQueue, member: str, token: str) -> None:
+        self.crawler, self.queue, self.member, self.token = crawler, queue, member, token
         self.loop: task.LoopingCall | None = None
         self.lost = False
         self.cancelled = False
@@ -59,7 +60,7 @@ class JobLease:
             lease=settings.getfloat(LEASE_SETTING, DEFAULT_LEASE),
             max_requeues=settings.getint(MAX_REQUEUES_SETTING, DEFAULT_MAX_REQUEUES),
         )
-        extension = cls(crawler, queue, str(member))
+        extension = cls(crawler, queue, str(member), str(settings.get(TOKEN_SETTING, "")))
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -77,7 +78,7 @@ class JobLease:
         self.loop.start(self.queue.lease / 3, now=True)
 
     def renew(self) -> defer.Deferred[Any]:
-        renewing = threads.deferToThread(self.queue.renew, self.member)
+        renewing = threads.deferToThread(self.queue.renew, self.member, self.token)
         renewing.addCallbacks(self._renewed, self._unreachable)
         return renewing
 
@@ -98,17 +99,17 @@ class JobLease:
         # Keep crawling: the next renewal may get through before the lease runs out.
         logger.warning("Could not renew the lease of job %s: %s", self.member, failure.value)
 
-    def spider_closed(self, spider: Spider, reason: str) -> defer.Deferred[Any] | None:
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
         if self.lost:
-            return None
+            return
         requeue = reason in REQUEUE_REASONS and not self.cancelled
         if self.cancelled:
             logger.info("Job %s was cancelled: it is not queued again", self.member)
-        ending = threads.deferToThread(self.queue.finish, self.member, requeue)
+        ending = threads.deferToThread(self.queue.finish, self.member, self.token, requeue)
         ending.addErrback(self._not_ended)
-        return ending
+        await maybe_deferred_to_future(ending)
 
     def _not_ended(self, failure: Failure) -> None:
         # The lease then runs out and the job is requeued: run twice, never lost.

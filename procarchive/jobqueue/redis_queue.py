@@ -16,7 +16,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import redis
 from scrapyd.interfaces import ISpiderQueue
@@ -32,22 +32,29 @@ from procarchive.jobqueue.names import (
     PREFIX_SETTING,
     PROJECT_SETTING,
     REDIS_URL_ENV,
+    TOKEN_SETTING,
 )
 
-# KEYS: pending, running, jobs, requeued, started, requeued_total, dead, done.
+# KEYS: pending, running, jobs, requeued, started, requeued_total, dead, done, tokens, attempts.
 # ARGV[1]: the lock keys' prefix, ARGV[2]: max requeues; then the script's own.
+# Each pop is an attempt with a token of its own (in `tokens`, and the value of the lock):
+# a crawl whose lease was reclaimed cannot renew or end its job's next attempt.
 _COMMON = """
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function lock_key(raw) return ARGV[1] .. cjson.decode(raw)['lock'] end
-local function unlock(raw, m)
+local function end_attempt(m, raw)
+  local token = redis.call('HGET', KEYS[9], m)
+  redis.call('HDEL', KEYS[9], m)
+  redis.call('HDEL', KEYS[5], m)
+  redis.call('ZREM', KEYS[2], m)
   local key = lock_key(raw)
-  if redis.call('GET', key) == m then redis.call('DEL', key) end
+  if token and redis.call('GET', key) == token then redis.call('DEL', key) end
 end
 local function requeue(m, raw, now)
-  unlock(raw, m)
+  end_attempt(m, raw)
   redis.call('INCR', KEYS[6])
   if redis.call('HINCRBY', KEYS[4], m, 1) > tonumber(ARGV[2]) then
     redis.call('ZADD', KEYS[7], now, m)
@@ -57,15 +64,13 @@ local function requeue(m, raw, now)
 end
 local function reclaim(now)
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
-    redis.call('ZREM', KEYS[2], m)
-    redis.call('HDEL', KEYS[5], m)
-    local raw = redis.call('HGET', KEYS[3], m)
-    if raw then requeue(m, raw, now) end
+    requeue(m, redis.call('HGET', KEYS[3], m), now)
   end
 end
+local function current(m, token) return redis.call('HGET', KEYS[9], m) == token end
 """
 
-# ARGV[3]: lease in ms. Returns {member, envelope} or nil.
+# ARGV[3]: lease in ms. Returns {member, envelope, token} or nil.
 _POP = (
     _COMMON
     + """
@@ -73,11 +78,13 @@ local now = now_ms()
 reclaim(now)
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local raw = redis.call('HGET', KEYS[3], m)
-  if redis.call('SET', lock_key(raw), m, 'NX', 'PX', ARGV[3]) then
+  local token = tostring(redis.call('INCR', KEYS[10]))
+  if redis.call('SET', lock_key(raw), token, 'NX', 'PX', ARGV[3]) then
     redis.call('ZREM', KEYS[1], m)
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), m)
     redis.call('HSET', KEYS[5], m, now)
-    return {m, raw}
+    redis.call('HSET', KEYS[9], m, token)
+    return {m, raw, token}
   end
 end
 return false
@@ -97,32 +104,32 @@ return n
 """
 )
 
-# ARGV[3]: member, ARGV[4]: lease in ms. 1 if the lease is still this job's.
+# ARGV[3]: member, ARGV[4]: token, ARGV[5]: lease in ms. 1 if the lease is still this attempt's.
 _RENEW = (
     _COMMON
     + """
-local m = ARGV[3]
-if not redis.call('ZSCORE', KEYS[2], m) then return 0 end
-redis.call('ZADD', KEYS[2], 'XX', now_ms() + tonumber(ARGV[4]), m)
+local m, token = ARGV[3], ARGV[4]
+if not current(m, token) then return 0 end
+redis.call('ZADD', KEYS[2], 'XX', now_ms() + tonumber(ARGV[5]), m)
 local key = lock_key(redis.call('HGET', KEYS[3], m))
 local holder = redis.call('GET', key)
-if holder == m or not holder then redis.call('SET', key, m, 'PX', ARGV[4]) end
+if holder == token or not holder then redis.call('SET', key, token, 'PX', ARGV[5]) end
 return 1
 """
 )
 
-# ARGV[3]: member, ARGV[4]: '1' to requeue (the crawl was interrupted), '0' when done.
+# ARGV[3]: member, ARGV[4]: token, ARGV[5]: '1' to requeue (the crawl was interrupted), '0'
+# when done.
 _FINISH = (
     _COMMON
     + """
-local m = ARGV[3]
-if redis.call('ZREM', KEYS[2], m) == 0 then return 0 end
-redis.call('HDEL', KEYS[5], m)
+local m, token = ARGV[3], ARGV[4]
+if not current(m, token) then return 0 end
 local raw = redis.call('HGET', KEYS[3], m)
-if ARGV[4] == '1' then
+if ARGV[5] == '1' then
   requeue(m, raw, now_ms())
 else
-  unlock(raw, m)
+  end_attempt(m, raw)
   redis.call('HDEL', KEYS[3], m)
   redis.call('HDEL', KEYS[4], m)
   redis.call('INCR', KEYS[8])
@@ -139,6 +146,12 @@ def lock_name(message: dict[str, Any]) -> str:
     """The site a job crawls, one job at a time: its registry source, and its LPSEs if any."""
     source = str(message.get("source") or message["name"])
     return f"{source}/{message['lpse']}" if message.get("lpse") else source
+
+
+class Popped(NamedTuple):
+    member: str
+    message: dict[str, Any]
+    token: str  # this attempt's: its crawl renews and ends the lease with it
 
 
 @dataclass(frozen=True)
@@ -178,10 +191,11 @@ class JobQueue:
         )
         self.prefix = prefix
         self.keys_prefix = f"{prefix}:{project}"
-        names = ("pending", "running", "jobs", "requeued", "started", "requeued_total", "dead")
-        self.keys = [f"{self.keys_prefix}:{name}" for name in (*names, "done")]
+        names = ("pending", "running", "jobs", "requeued", "started", "requeued_total", "dead",
+                 "done", "tokens", "attempts")  # fmt: skip
+        self.keys = [f"{self.keys_prefix}:{name}" for name in names]
         self.pending, self.running, self.jobs, self.requeued = self.keys[:4]
-        self.started, self.requeued_total, self.dead, self.done = self.keys[4:]
+        self.started, self.requeued_total, self.dead, self.done = self.keys[4:8]
         self.lock_prefix = f"{self.keys_prefix}:lock:"
         self._pop = client.register_script(_POP)
         self._startable = client.register_script(_STARTABLE)
@@ -204,22 +218,22 @@ class JobQueue:
             pipe.execute()
         return member
 
-    def pop(self) -> tuple[str, dict[str, Any]] | None:
+    def pop(self) -> Popped | None:
         found = self._pop(keys=self.keys, args=self._args(self.lease_ms))
         if not found:
             return None
-        member, raw = _text(found[0]), _text(found[1])
-        return member, json.loads(raw)["message"]
+        member, raw, token = (_text(value) for value in found)
+        return Popped(member, json.loads(raw)["message"], token)
 
     def startable(self) -> int:
         return int(self._startable(keys=self.keys, args=self._args()))
 
-    def renew(self, member: str) -> bool:
-        return bool(self._renew(keys=self.keys, args=self._args(member, self.lease_ms)))
+    def renew(self, member: str, token: str) -> bool:
+        return bool(self._renew(keys=self.keys, args=self._args(member, token, self.lease_ms)))
 
-    def finish(self, member: str, requeue: bool = False) -> bool:
-        """End a job's lease: done, or back at the head of the queue (counted)."""
-        return bool(self._finish(keys=self.keys, args=self._args(member, int(requeue))))
+    def finish(self, member: str, token: str, requeue: bool = False) -> bool:
+        """End an attempt's lease: done, or back at the head of the queue (counted)."""
+        return bool(self._finish(keys=self.keys, args=self._args(member, token, int(requeue))))
 
     def _envelopes(self, members: list[str]) -> list[tuple[str, dict[str, Any]]]:
         if not members:
@@ -323,10 +337,11 @@ class RedisSpiderQueue:
             return None
         if popped is None:
             return None
-        member, message = popped
+        message = popped.message
         message["settings"] = {
             **message.get("settings", {}),
-            JOB_SETTING: member,
+            JOB_SETTING: popped.member,
+            TOKEN_SETTING: popped.token,
             PREFIX_SETTING: self.queue.prefix,
             PROJECT_SETTING: self.queue.project,
             LEASE_SETTING: self.queue.lease,
