@@ -147,8 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--registry", type=Path, help="the registry that says which sources are agencies"
     )
 
-    cluster = commands.add_parser("cluster", help="archives crawled by several jobs, as one")
+    cluster = commands.add_parser(
+        "cluster", help="beyond one machine: Scrapyd nodes on a shared Redis queue, shards merged"
+    )
     cluster_commands = cluster.add_subparsers(dest="cluster_command", required=True)
+    from procarchive.jobqueue.commands import add_queue_commands
+
+    add_queue_commands(cluster_commands)
     merge = cluster_commands.add_parser(
         "merge", help="fold shards (one job's archive each) into the archive, in order"
     )
@@ -429,7 +434,7 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_cluster(args: argparse.Namespace) -> int:
+def cluster_merge(args: argparse.Namespace) -> int:
     from procarchive.cluster import merge_shards
 
     registry = _registry(args.registry, None)
@@ -546,6 +551,21 @@ def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[
     return [] if adhoc else [s for s in registry.values() if s.enabled]
 
 
+def cmd_cluster(args: argparse.Namespace) -> int:
+    if args.cluster_command == "merge":  # shards on shared storage: no Redis needed
+        return cluster_merge(args)
+    try:
+        from redis import RedisError
+    except ImportError:
+        raise RuntimeError(
+            "the cluster commands need its extra: pip install 'procarchive[cluster]'"
+        ) from None
+    try:
+        return int(args.cluster_run(args))
+    except RedisError as exc:
+        raise RuntimeError(f"the shared Redis: {exc}") from None
+
+
 COMMANDS = {
     "crawl": cmd_crawl,
     "nightly": cmd_nightly,
@@ -556,10 +576,10 @@ COMMANDS = {
     "extract": cmd_extract,
     "show-capture": cmd_show_capture,
     "reclassify": cmd_reclassify,
-    "cluster": cmd_cluster,
     "link-mirrors": cmd_link_mirrors,
     "sources": cmd_sources,
     "probe": cmd_probe,
+    "cluster": cmd_cluster,
 }
 
 if __name__ == "__main__":

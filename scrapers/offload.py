@@ -41,6 +41,15 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
+def extraction_worker(parent: int) -> None:
+    """An extraction worker dies with its crawl and leaves stopping to it: a SIGTERM or
+    SIGINT sent to the whole process group (systemd stopping a Scrapyd node, Ctrl-C in a
+    terminal) would otherwise break the pool under a crawl that is closing gracefully."""
+    die_with(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class WorkerPool:
     def __init__(self, workers: int = 0) -> None:
         self.workers = workers or max(1, (os.cpu_count() or 2))
@@ -52,7 +61,10 @@ class WorkerPool:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+                self.workers,
+                mp_context=context,
+                initializer=extraction_worker,
+                initargs=(os.getpid(),),
             )
         return await asyncio.wrap_future(self._pool.submit(function, *args))
 

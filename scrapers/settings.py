@@ -67,7 +67,11 @@ DOWNLOADER_MIDDLEWARES = {
 
 # The crawl's session on the archive (archive/session.py): its connection, its crawls row,
 # what the archive holds; every component of a crawl that reads or writes the archive asks it.
-EXTENSIONS = {"archive.session.CrawlSession": 100, "scrapers.progress.ProgressLine": 500}
+EXTENSIONS = {
+    "archive.session.CrawlSession": 100,
+    "scrapers.progress.ProgressLine": 500,
+    "procarchive.jobqueue.lease.JobLease": 900,  # a job of the shared queue only (Scrapyd)
+}
 PROCARCHIVE_PROGRESS = True  # a live line on a terminal; plain log lines elsewhere (cron)
 LOGSTATS_INTERVAL = 60.0
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from scrapers.offload import LimitedPool, TaskTimedOut, WorkerDied
+from scrapers.offload import LimitedPool, TaskTimedOut, WorkerDied, WorkerPool
 from tests.conftest import ROOT
 
 BUSY_CRAWL = """
@@ -148,3 +148,24 @@ def test_workers_die_with_a_crawl_killed_by_sigkill(kind: str) -> None:
         for pid in workers:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_extraction_workers_leave_a_group_signal_to_their_crawl() -> None:
+    """SIGTERM to the crawl's process group (a Scrapyd node stopped by systemd): the crawl
+    closes gracefully and its workers still read the pages in flight."""
+    pool = WorkerPool(2)
+
+    async def signal_the_workers() -> list[int]:
+        await pool.run(os.getpid)
+        assert pool._pool is not None
+        for pid in list(pool._pool._processes):
+            os.kill(pid, signal.SIGTERM)
+            os.kill(pid, signal.SIGINT)
+        await asyncio.sleep(0.5)
+        return [await pool.run(os.getpid) for _ in range(4)]
+
+    try:
+        answered = asyncio.run(signal_the_workers())
+    finally:
+        pool.close()
+    assert len(answered) == 4 and os.getpid() not in answered

@@ -1,0 +1,116 @@
+"""The lease of a crawl that Scrapyd started from the shared queue: renewed while it runs, in
+a thread (never a Redis call on the reactor), and ended when it closes. Enabled by the
+settings a popped job carries (procarchive.jobqueue.redis_queue.RedisSpiderQueue.pop)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import defer, task, threads
+from twisted.python.failure import Failure
+
+from procarchive.jobqueue.names import (
+    DEFAULT_LEASE,
+    DEFAULT_MAX_REQUEUES,
+    DEFAULT_PREFIX,
+    JOB_SETTING,
+    LEASE_SETTING,
+    MAX_REQUEUES_SETTING,
+    PREFIX_SETTING,
+    PROJECT_SETTING,
+    REDIS_URL_ENV,
+    TOKEN_SETTING,
+)
+
+if TYPE_CHECKING:
+    from procarchive.jobqueue.redis_queue import JobQueue
+
+logger = logging.getLogger(__name__)
+# Interrupted (a node stopped or restarted: SIGTERM): run it again elsewhere. A SIGINT is
+# Scrapyd's cancel.json (or Ctrl-C): the job ends there.
+REQUEUE_REASONS = frozenset({"shutdown"})
+LEASE_LOST = "lease_lost"
+
+
+class JobLease:
+    def __init__(self, crawler: Crawler, queue: JobQueue, member: str, token: str) -> None:
+        self.crawler, self.queue, self.member, self.token = crawler, queue, member, token
+        self.loop: task.LoopingCall | None = None
+        self.lost = False
+        self.cancelled = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        member = settings.get(JOB_SETTING)
+        if not member:
+            raise NotConfigured("not a job of the shared queue")
+        from procarchive.jobqueue.redis_queue import JobQueue, connect
+
+        queue = JobQueue(
+            connect(settings.get(REDIS_URL_ENV)),
+            settings.get(PROJECT_SETTING) or "procarchive",
+            prefix=settings.get(PREFIX_SETTING) or DEFAULT_PREFIX,
+            lease=settings.getfloat(LEASE_SETTING, DEFAULT_LEASE),
+            max_requeues=settings.getint(MAX_REQUEUES_SETTING, DEFAULT_MAX_REQUEUES),
+        )
+        extension = cls(crawler, queue, str(member), str(settings.get(TOKEN_SETTING, "")))
+        crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def engine_started(self) -> None:
+        previous = signal.getsignal(signal.SIGINT)  # Scrapy's graceful shutdown
+
+        def cancel(signum: int, frame: Any) -> None:
+            self.cancelled = True
+            if callable(previous):
+                previous(signum, frame)
+
+        signal.signal(signal.SIGINT, cancel)
+        self.loop = task.LoopingCall(self.renew)
+        self.loop.start(self.queue.lease / 3, now=True)
+
+    def renew(self) -> defer.Deferred[Any]:
+        renewing = threads.deferToThread(self.queue.renew, self.member, self.token)
+        renewing.addCallbacks(self._renewed, self._unreachable)
+        return renewing
+
+    def _renewed(self, held: bool) -> None:
+        if held or self.lost:
+            return
+        # Reclaimed (this process was stalled past its lease): the job is queued again, and
+        # another node may run it; stop rather than crawl the source twice at once.
+        self.lost = True
+        logger.error("The lease of job %s was lost: it was requeued; closing", self.member)
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=LEASE_LOST))
+
+    def _unreachable(self, failure: Failure) -> None:
+        # Keep crawling: the next renewal may get through before the lease runs out.
+        logger.warning("Could not renew the lease of job %s: %s", self.member, failure.value)
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        if self.lost:
+            return
+        requeue = reason in REQUEUE_REASONS and not self.cancelled
+        if self.cancelled:
+            logger.info("Job %s was cancelled: it is not queued again", self.member)
+        ending = threads.deferToThread(self.queue.finish, self.member, self.token, requeue)
+        ending.addErrback(self._not_ended)
+        await maybe_deferred_to_future(ending)
+
+    def _not_ended(self, failure: Failure) -> None:
+        # The lease then runs out and the job is requeued: run twice, never lost.
+        logger.error("Could not end the lease of job %s: %s", self.member, failure.value)
