@@ -3,10 +3,12 @@
 The article's area is found by structure, not by class names: the main text block (the
 deepest element holding most of the paragraphs the extractor read; without them, the one
 with the most paragraph text of its own), the heading that titles it (the one the page's
-<title> names, else the nearest h1-h3 before its first paragraph: a WordPress post's h2,
-a Blogger post's h3, never the site's logo heading) and their nearest common ancestor.
+<title> names nearest before its first paragraph, else the nearest h1-h3 there: a
+WordPress post's h2, a Blogger post's h3, not the site's logo heading that comes first)
+and their nearest common ancestor.
 The short blocks before it or one of its wrappers count too, up to the first wrapper with
-a real block before it (a menu, a sidebar, a list of posts) or the page's frame: so a
+a real block before it (a menu, a list of posts or events, a box with its own heading) or
+the page's frame: so a
 Blogger `.date-header` above its `.post` is the article's, a site's top bar is not. After
 it, up to the first long block (the comments), only a date labelled as the publication
 ("Veröffentlicht am", "Posted on") is the article's; inside it, a long block after the
@@ -93,7 +95,7 @@ def _area(
     core = block if title is None else _common_ancestor(block, title)
     if core.tag in PAGE_FRAME:
         return None
-    roots = [core, *_preceding_meta(core)]
+    roots = [core, *_preceding_meta(core, _document_title(root))]
     after = [e for e in _branches_after(core, block) if _is_long(e)]
     return roots, after, list(_following_meta(core))
 
@@ -136,21 +138,22 @@ def _densest_block(body: HtmlElement) -> HtmlElement | None:
 
 
 def _title(root: HtmlElement, body: HtmlElement, block: HtmlElement) -> HtmlElement | None:
-    """The heading that the document's <title> names (its site's name beside it), else the
-    nearest one before the block's first paragraph."""
-    headings = [e for e in body.iter(*HEADINGS) if _text(e)]
-    named = " ".join(" ".join(root.xpath("//title//text()")).split()).casefold()
-    matching = [h for h in headings if _text(h).casefold() in named]
-    if named and matching:
-        return max(matching, key=lambda h: len(_text(h)))
+    """The nearest heading before the block's first paragraph, of those the document's
+    <title> names if any does (the site's logo heading, named there too, comes first)."""
+    named = _document_title(root)
     first_paragraph = next(block.iter(*PARAGRAPHS), block)
-    before = None
+    before: list[HtmlElement] = []
     for element in body.iter(etree.Element):
         if element is first_paragraph:
             break
-        if element.tag in HEADINGS:
-            before = element
-    return before
+        if element.tag in HEADINGS and _text(element):
+            before.append(element)
+    matching = [h for h in before if named and _text(h).casefold() in named]
+    return (matching or before or [None])[-1]
+
+
+def _document_title(root: HtmlElement) -> str:
+    return " ".join(" ".join(root.xpath("//title//text()")).split()).casefold()
 
 
 def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
@@ -161,16 +164,32 @@ def _common_ancestor(a: HtmlElement, b: HtmlElement) -> HtmlElement:
     return a.getroottree().getroot()
 
 
-def _preceding_meta(core: HtmlElement) -> Iterator[HtmlElement]:
+def _preceding_meta(core: HtmlElement, named: str) -> Iterator[HtmlElement]:
     """The short blocks before the area or its wrappers, up to a wrapper with a real block
     before it, or the page's frame (a top bar is the site's)."""
     node = core
     while (parent := node.getparent()) is not None and parent.tag not in PAGE_FRAME:
         siblings = list(node.itersiblings(etree.Element, preceding=True))
-        if any(_is_long(s) or len(s.xpath(".//a")) > MAX_META_LINKS for s in siblings):
+        if any(_is_block(s, named) for s in siblings):
             return
         yield from siblings
         node = parent
+
+
+def _is_block(element: HtmlElement, named: str) -> bool:
+    """True for a block of its own rather than a post's header or byline: long, a menu, a
+    list (an agenda, popular posts) or one with a heading that is neither a date nor the
+    post's title (which the document's <title>, `named`, names)."""
+    return (
+        _is_long(element)
+        or len(element.xpath(".//a")) > MAX_META_LINKS
+        or bool(element.xpath("descendant-or-self::li"))
+        or any(
+            dated_phrase(_text(h), None) is None and _text(h).casefold() not in named
+            for h in element.xpath("descendant-or-self::*[self::h1 or self::h2 or self::h3 "
+                                   "or self::h4 or self::h5 or self::h6]")
+        )
+    )  # fmt: skip
 
 
 def _following_meta(core: HtmlElement) -> Iterator[HtmlElement]:
