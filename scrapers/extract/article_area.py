@@ -62,12 +62,8 @@ def shown_outside_only(html: str, day: str, main_text: str = "") -> bool:
     if area is None:
         return False
     roots, excluded, labelled = area
-    inside = [
-        element
-        for element in body.iter(etree.Element)
-        if any(_within(element, r) for r in roots)
-        and not any(_within(element, e) for e in excluded)
-    ]
+    outside = {element for e in excluded for element in e.iter(etree.Element)}
+    inside = [e for r in roots for e in r.iter(etree.Element) if e not in outside]
     if any(place in inside for place in places):
         return False
     if any(_shows(_text(e), day, partly=True) for e in inside if len(_text(e)) <= MAX_BADGE):

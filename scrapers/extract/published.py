@@ -10,8 +10,10 @@ Its extensive search is not used: on the real pages with their markup stamps tak
 undated, none of them right (month-only phrases of archive links read as the 1st, older
 posts' dates). A date in the URL's path (/2019/01/01/) is the day the publisher filed the
 post under: a time that falls on another day is a sidebar's or a UTC stamp of a post
-written just after local midnight, and the URL's day is taken. Nothing found: no date
-(never the crawl's time).
+written just after local midnight, and the URL's day is taken. A date read from the page's
+text (the byline's or htmldate's) that the page shows only outside its article's area (a
+comment, a widget, the site's top bar: article_area.py) is not taken. Nothing found: no
+date (never the crawl's time).
 """
 
 from __future__ import annotations
