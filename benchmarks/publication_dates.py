@@ -1,12 +1,14 @@
 """Publication dates, exact day: procarchive beside htmldate (extensive and quick search).
 
-Three sets: (a) the real pages of ../shared/realdata with a labelled date (the two Indonesian
+Five sets: (a) the real pages of ../shared/realdata with a labelled date (the two Indonesian
 news pages, read as a registry source in WIB; the Blogger/WordPress pages of extraction-dev,
 read as an ad-hoc crawl of their host reads them), (b) the same pages with their
 machine-readable stamps and URL dates taken out (only the dates a reader sees remain: where
 the htmldate fallback's settings were chosen), and (c) the held-out set of our own writing,
 tests/fixtures/dates_heldout/, where a page without a publication date must get none,
-(d) the second held-out set, written after the byline reader (tests/fixtures/dates_heldout2/).
+(d) the second held-out set, written after the byline reader (tests/fixtures/dates_heldout2/),
+(e) the third, written after the refusal of dates shown only outside the article's area
+(tests/fixtures/dates_heldout3/: seven undated pages with decoys, ten dated ones).
 
 `python -m benchmarks.publication_dates [--errors]` prints the figures (and each miss).
 """
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
 HELDOUT = ROOT / "tests" / "fixtures" / "dates_heldout"
 HELDOUT_BYLINES = ROOT / "tests" / "fixtures" / "dates_heldout2"
+HELDOUT_UNDATED = ROOT / "tests" / "fixtures" / "dates_heldout3"
 WIB = "+07:00"
 MAX_DATE = "2099-12-31"  # htmldate's default bound is today: fixed, for the same figures
 
@@ -132,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"(a), (b) skipped: the real pages are not here ({REALDATA} is absent)")
     report("(c) held-out set of our own writing", list(heldout_pages()), args.errors)
     report("(d) second held-out set, bylines", list(heldout_pages(HELDOUT_BYLINES)), args.errors)
+    report("(e) third held-out set, undated pages", list(heldout_pages(HELDOUT_UNDATED)),
+           args.errors)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def parse_item(
         source=source,
         title=strip_site_suffix(found.title, names) if found.title else None,
         text=join_paragraphs(paragraphs),
-        published_at=publication_date(text, url, offset, found.published),
+        published_at=publication_date(text, url, offset, found.published, found.text),
         author=clean_author(found.author),
         reference=reference,
     )

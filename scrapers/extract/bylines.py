@@ -96,9 +96,9 @@ def dated_phrase(text: str, offset: str | None) -> str | None:
     dated: list[tuple[int, str, str]] = []
     for pattern in PHRASES:
         for match in pattern.finditer(text):
-            moment = _moment(match, offset)
+            moment = match_moment(match, offset)
             if moment:
-                dated.append((match.start(), moment, _label(text[: match.start()])))
+                dated.append((match.start(), moment, date_label(text[: match.start()])))
     dated.sort()
     for wanted in ("published", ""):
         for _, moment, label in dated:
@@ -107,7 +107,7 @@ def dated_phrase(text: str, offset: str | None) -> str | None:
     return None
 
 
-def _label(before: str) -> str:
+def date_label(before: str) -> str:
     """What the nearest label before a date calls it: 'published', 'updated' or ''."""
     tail = re.split(r"[|·•;]", before)[-1][-40:]
     last_updated = max((m.end() for m in UPDATED.finditer(tail)), default=-1)
@@ -117,9 +117,9 @@ def _label(before: str) -> str:
     return "updated" if last_updated > last_published else "published"
 
 
-def _moment(match: re.Match[str], offset: str | None) -> str | None:
+def match_moment(match: re.Match[str], offset: str | None) -> str | None:
     parts = match.groupdict()
-    month = _month(parts["m"])
+    month = month_number(parts["m"])
     if month is None:
         return None
     day_number = int(parts["d"])
@@ -147,7 +147,7 @@ def _year(written: str) -> int:
     return 2000 + short if short < 70 else 1900 + short
 
 
-def _month(word: str) -> int | None:
+def month_number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
     lowered = word.lower().rstrip(".")

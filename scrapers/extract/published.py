@@ -10,8 +10,10 @@ Its extensive search is not used: on the real pages with their markup stamps tak
 undated, none of them right (month-only phrases of archive links read as the 1st, older
 posts' dates). A date in the URL's path (/2019/01/01/) is the day the publisher filed the
 post under: a time that falls on another day is a sidebar's or a UTC stamp of a post
-written just after local midnight, and the URL's day is taken. Nothing found: no date
-(never the crawl's time).
+written just after local midnight, and the URL's day is taken. A date read from the page's
+text (the byline's or htmldate's) that the page shows only outside its article's area (a
+comment, a widget, the site's top bar: article_area.py) is not taken. Nothing found: no
+date (never the crawl's time).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date
 
 from parsel import Selector
 
+from scrapers.extract.article_area import shown_outside_only
 from scrapers.extract.bylines import byline_date
 from scrapers.extract.dates import parse_date
 
@@ -34,15 +37,20 @@ PUBLISHED = (
 URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|\.html?$|$|[-_])")
 
 
-def publication_date(html: str, url: str, offset: str | None, found: str | None) -> str | None:
+def publication_date(
+    html: str, url: str, offset: str | None, found: str | None, main_text: str = ""
+) -> str | None:
     """The page's publication date or datetime (ISO 8601), or None if it shows none;
-    `found` is the date the generic extractor read (htmldate's quick search)."""
+    `found` is the date the generic extractor read (htmldate's quick search), `main_text`
+    the article's text it read (where the article's area is)."""
     stamps = [*JSON_LD_PUBLISHED.findall(html), *Selector(text=html).css(PUBLISHED).getall()]
     parsed = [moment for s in stamps if (moment := parse_date(s, offset))]
-    if not parsed and (seen := byline_date(html, offset)):
-        parsed.append(seen)
+    shown = [] if parsed else [seen] if (seen := byline_date(html, offset)) else []
     if found and (moment := parse_date(found, offset)):
-        parsed.append(moment)
+        shown.append(moment)
+    if not parsed:  # read from the page's text: the article's own, not the site's around it
+        shown = [moment for moment in shown if not shown_outside_only(html, moment[:10], main_text)]
+    parsed.extend(shown)
     filed = url_day(url)
     if filed is None:
         return parsed[0] if parsed else None
