@@ -185,17 +185,15 @@ def _now() -> str:
 def copy_warcs(shard: Database, source: Path, target: Path) -> int:
     """The shard's WARC files into the archive's folder (a copy, then a rename: never half a
     file); one already there must be the same file or a prefix of it (the shard's crawl went
-    on), else the shard is refused. Every file a capture names must be there."""
+    on), else the shard is refused. Every file a capture names must be there or in the
+    archive's folder."""
     named = {row[0] for row in shard.execute("SELECT DISTINCT warc_file FROM captures")}
-    if source.resolve() == target.resolve():
-        missing = sorted(n for n in named if not (target / n).is_file())
-    else:
-        files = (
-            [p for p in source.iterdir() if p.name.endswith(WARC_SUFFIXES)]
-            if source.is_dir()
-            else []
-        )
-        missing = sorted(named - {p.name for p in files})
+    same = source.resolve() == target.resolve()
+    files = [] if same or not source.is_dir() else [
+        p for p in source.iterdir() if p.name.endswith(WARC_SUFFIXES)
+    ]  # fmt: skip
+    # A shard seeded from the archive (archive.seed) names the archive's own files too.
+    missing = sorted(n for n in named - {p.name for p in files} if not (target / n).is_file())
     if missing:
         raise ShardRefused(f"WARC files the shard's captures name are missing from {source}: "
                            f"{', '.join(missing[:5])}")  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -25,6 +26,7 @@ from archive.articles import now
 from archive.connection import WRITE_ERRORS, open_archive, refused_write
 from archive.crawls import crawl_summary, finish_crawl, open_crawl
 from archive.index import ArchiveIndex
+from archive.seed import SeedRefused, seed_shard
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ class CrawlSession:
         self.path = crawler.settings.get("PROCARCHIVE_DB")
         self.run_id = crawler.settings.get("PROCARCHIVE_RUN_ID") or now()
         self.unwritable: str | None = None  # why a write failed, once one has
+        self.seen_path: str = crawler.settings.get("PROCARCHIVE_SEEN_DB") or ""
+        self.unseeded: str | None = None  # why a shard's seen state could not be read
         self.aliases = PageAliases(self)
         self.index = ArchiveIndex(self)
         self.reason: str | None = None  # why the spider closed, once it has
@@ -72,7 +76,33 @@ class CrawlSession:
     def db(self) -> Database:
         if self._db is None:
             self._db = open_archive(self.path)
+            if self.seen_path and not self._db.table("crawls").count:  # a new shard
+                self.seed(self._db)
         return self._db
+
+    def seed(self, db: Database) -> None:
+        """A new shard's start: the source's slice of the merged archive (archive.seed). One
+        that cannot be read stops the crawl (spider_opened): crawled without it, the shard
+        would hold parts its failed pages left out as if the site had dropped them."""
+        if not Path(self.seen_path).exists():  # the first night: nothing merged yet
+            self.crawler.stats.set_value("procarchive/seen_state", "none")
+            logger.warning(
+                "No merged archive at %s yet: shard %s starts empty and every page is new",
+                self.seen_path, self.path,
+            )  # fmt: skip
+            return
+        spider = self.crawler.spider
+        archived_lpses = getattr(spider, "archived_lpses", None)
+        lpses = archived_lpses() if archived_lpses else []
+        try:
+            counts = seed_shard(db, self.seen_path, self.source, lpses)
+        except (SeedRefused, sqlite3.Error) as exc:
+            self.unseeded = f"{type(exc).__name__}: {exc}"
+            logger.error("The seen state could not be read from %s: %s", self.seen_path, exc)
+            return
+        self.crawler.stats.set_value("procarchive/seen_state", "seeded")
+        copied = ", ".join(f"{table} {n}" for table, n in counts.items() if n)
+        logger.info("Shard %s starts from %s: %s", self.path, self.seen_path, copied or "nothing")
 
     @property
     def source(self) -> str:
@@ -101,6 +131,8 @@ class CrawlSession:
                 raise
             self.refused(exc)
             raise CloseSpider("archive unwritable") from exc
+        if self.unseeded:
+            raise CloseSpider("seen state unreadable")
         self.index.open()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -34,6 +34,16 @@ def warc_dir(settings: Any) -> Path:
     return Path(configured) if configured else Path(settings.get("PROCARCHIVE_DB")).parent / "warcs"
 
 
+def seen_warc_dirs(settings: Any) -> list[Path]:
+    """Where a crawl finds the WARC files its captures name: its own folder, then (a shard
+    seeded from the merged archive: archive.seed) the archive's."""
+    folders = [warc_dir(settings)]
+    if seen := settings.get("PROCARCHIVE_SEEN_DB"):
+        configured = settings.get("PROCARCHIVE_SEEN_WARC_DIR")
+        folders.append(Path(configured) if configured else Path(seen).parent / "warcs")
+    return folders
+
+
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     return [
         (name.decode("latin-1"), value.decode("latin-1"))

@@ -36,7 +36,7 @@ from sqlite_utils import Database
 
 from archive.session import CrawlSession
 from archive.warc import read_record
-from scrapers.capture import warc_dir
+from scrapers.capture import seen_warc_dirs
 from scrapers.items import SeenItem
 
 logger = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class RevalidateMiddleware:
         self.crawler = crawler
         self.session = CrawlSession.of(crawler)
         self.incremental = self.session.index.incremental
-        self.warcs = warc_dir(crawler.settings)
+        self.warcs = seen_warc_dirs(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -153,13 +153,13 @@ class RevalidateMiddleware:
         row = self.db.execute(
             "SELECT warc_file, warc_offset, revisit_of FROM captures WHERE id = ?", [capture_id]
         ).fetchone()
-        record = read_record(Path(self.warcs) / row[0], row[1])
+        record = read_record(self.warc_file(row[0]), row[1])
         body = record.decoded
         if row[2]:  # a revisit record holds no payload: it is in the capture it repeats
             original = self.db.execute(
                 "SELECT warc_file, warc_offset FROM captures WHERE id = ?", [row[2]]
             ).fetchone()
-            body = read_record(Path(self.warcs) / original[0], original[1]).decoded
+            body = read_record(self.warc_file(original[0]), original[1]).decoded
         # The page's own headers (X-WP-TotalPages, Link ...), less those of its transfer.
         headers = Headers(
             [
@@ -174,6 +174,11 @@ class RevalidateMiddleware:
             url=request.url, status=200, headers=headers, body=body, request=request,
             flags=["archived"],
         )  # fmt: skip
+
+    def warc_file(self, name: str) -> Path:
+        """The first of the crawl's WARC folders holding `name` (the last where none does:
+        reading it then fails as a missing file does)."""
+        return next((f / name for f in self.warcs if (f / name).is_file()), self.warcs[-1] / name)
 
     def count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"procarchive/incremental/{key}")

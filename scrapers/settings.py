@@ -88,6 +88,10 @@ ITEM_PIPELINES = {
 PROCARCHIVE_DB = os.environ.get("PROCARCHIVE_DB", "archive.db")
 PROCARCHIVE_WARC_DIR = os.environ.get("PROCARCHIVE_WARC_DIR", "")  # default: warcs/ beside the db
 PROCARCHIVE_RUN_ID = ""  # groups the crawls rows of one `procarchive crawl`
+# A job writing a shard of its own (a cluster node): the merged archive whose slice of the
+# source a new shard starts from, read-only (archive.seed), and that archive's WARC folder.
+PROCARCHIVE_SEEN_DB = os.environ.get("PROCARCHIVE_SEEN_DB", "")
+PROCARCHIVE_SEEN_WARC_DIR = os.environ.get("PROCARCHIVE_SEEN_WARC_DIR", "")  # default: beside it
 # Nightly crawls: skip or revalidate what the archive has; recheck 1/N of it every day.
 PROCARCHIVE_INCREMENTAL = os.environ.get("PROCARCHIVE_INCREMENTAL", "1") == "1"
 PROCARCHIVE_REFRESH_SLICES = int(os.environ.get("PROCARCHIVE_REFRESH_SLICES", "30"))

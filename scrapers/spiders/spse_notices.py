@@ -58,11 +58,18 @@ class SpseNoticesSpider(SourceSpider):
         super().__init__(*args, **kwargs)
         self.lpse_arg, self.years_arg = lpse, years
 
+    def chosen_lpses(self) -> list[Lpse]:
+        own = self.source.options.get("lpses", [])
+        return choose_lpses(self.lpse_arg or self.settings.get("PROCARCHIVE_LPSE") or own, own)
+
+    def archived_lpses(self) -> list[str]:
+        """The LPSEs whose notices this crawl reads (a shard's seed: archive.seed)."""
+        return [lpse.slug for lpse in self.chosen_lpses()]
+
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings
         options = self.source.options
-        own = options.get("lpses", [])
-        lpses = choose_lpses(self.lpse_arg or settings.get("PROCARCHIVE_LPSE") or own, own)
+        lpses = self.chosen_lpses()
         years = _years(
             self.years_arg or settings.get("PROCARCHIVE_SPSE_YEARS") or options.get("years")
         )
