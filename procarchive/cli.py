@@ -152,16 +152,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cluster_commands = cluster.add_subparsers(dest="cluster_command", required=True)
     from procarchive.jobqueue.commands import add_queue_commands
+    from procarchive.jobqueue.names import DEFAULT_PREFIX
 
     add_queue_commands(cluster_commands)
     merge = cluster_commands.add_parser(
         "merge", help="fold shards (one job's archive each) into the archive, in order"
     )
-    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD", help="shard databases")
+    merge.add_argument("shards", nargs="*", type=Path, metavar="SHARD",
+                       help="shard databases (default: those the queue's jobs announced)")  # fmt: skip
     merge.add_argument("--db", default=DEFAULT_DB, type=Path)
     merge.add_argument(
         "--registry", type=Path, help="the registry that says which sources are agencies"
     )
+    merge.add_argument("--publish", type=Path, metavar="PATH",
+                       help="then swap in a copy of the archive here (served; new shards start from it)")  # fmt: skip
+    merge.add_argument("--redis", metavar="URL",
+                       help="the shared Redis whose announced shards are merged (default: $PROCARCHIVE_REDIS_URL)")  # fmt: skip
+    merge.add_argument("--project", default="procarchive", help="the Scrapyd project")
+    merge.set_defaults(cluster_run=cluster_merge, prefix=DEFAULT_PREFIX)
 
     reclassify = commands.add_parser(
         "reclassify", help="derive kinds, agencies and MoU records again from stored articles"
@@ -435,13 +443,22 @@ def cmd_link_mirrors(args: argparse.Namespace) -> int:
 
 
 def cluster_merge(args: argparse.Namespace) -> int:
-    from procarchive.cluster import merge_shards
+    from procarchive.cluster import merge_announced, merge_shards
 
     registry = _registry(args.registry, None)
     agencies = [s.name for s in registry.values() if s.kind == "agency"]
-    reports, linked, counts = merge_shards(args.shards, args.db, agencies)
-    rows = ", ".join(f"{table} {count}" for table, count in counts.items())
-    print("\n".join([*(r.line() for r in reports), *linked.lines(), f"{args.db}: {rows}"]))
+    if args.shards:
+        merged = merge_shards(args.shards, args.db, agencies, args.publish)
+    else:
+        from procarchive.jobqueue.commands import open_queue
+
+        merged = merge_announced(open_queue(args), args.db, agencies, args.publish)
+    rows = ", ".join(f"{table} {count}" for table, count in merged.counts.items())
+    lines = [r.line() for r in merged.reports] or ["no shard to merge"]
+    lines += [*(merged.linked.lines() if merged.linked else []), f"{args.db}: {rows}"]
+    if merged.published:
+        lines.append(f"published: {merged.published}")
+    print("\n".join(lines))
     return 0
 
 
@@ -552,7 +569,7 @@ def _choose(registry: dict[str, Source], names: list[str], adhoc: bool) -> list[
 
 
 def cmd_cluster(args: argparse.Namespace) -> int:
-    if args.cluster_command == "merge":  # shards on shared storage: no Redis needed
+    if args.cluster_command == "merge" and args.shards:  # shards by path: no Redis needed
         return cluster_merge(args)
     try:
         from redis import RedisError

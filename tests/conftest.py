@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,3 +154,53 @@ def crawl(tmp_path: Path, registry: Path, *settings: str) -> dict[str, Any]:
         **{key: sum(row[key] for row in rows) for key in
            ("items_new", "items_changed", "items_unchanged", "items_gone", "bytes_received", "pages_fetched")},
     }  # fmt: skip
+
+
+# The shared queue's tests (tests/test_jobqueue.py, tests/test_cluster_shards.py).
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A real redis-server of the tests' own on a loopback port, for a module's tests."""
+    redis = pytest.importorskip("redis", reason="redis-py is in the cluster and test extras")
+    if not REDIS_SERVER:
+        pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
+    port = free_port()
+    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1"]
+    server = subprocess.Popen(
+        [*command, "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not answer")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[Any]:
+    import redis
+
+    connection = redis.Redis.from_url(redis_url)
+    connection.flushall()
+    yield connection
+    connection.close()

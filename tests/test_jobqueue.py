@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from configparser import ConfigParser
 from pathlib import Path
 from typing import Any
@@ -30,51 +28,7 @@ from archive.connection import open_archive
 from procarchive.jobqueue.redis_queue import JobQueue, RedisSpiderQueue, lock_name
 from samples.content import blog_posts
 from samples.server import SampleServer
-from tests.conftest import ROOT, write_registry
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    if not REDIS_SERVER:
-        pytest.skip("redis-server is not installed (.ci/run installs Debian's redis-server)")
-    port = free_port()
-    command = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1"]
-    server = subprocess.Popen(
-        [*command, "--save", "", "--appendonly", "no", "--daemonize", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not answer")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture
-def client(redis_url: str) -> Iterator[redis.Redis]:
-    connection = redis.Redis.from_url(redis_url)
-    connection.flushall()
-    yield connection
-    connection.close()
+from tests.conftest import ROOT, free_port, write_registry
 
 
 def job(source: str, job_id: str, **args: str) -> dict[str, str]:
@@ -288,7 +242,7 @@ class Node:
     """A Scrapyd process of its own (folder, port) on the shared queue; killed with its
     crawls (one process group), as a machine that dies takes them all."""
 
-    def __init__(self, folder: Path, redis_url: str) -> None:
+    def __init__(self, folder: Path, redis_url: str, **overrides: str) -> None:
         folder.mkdir()
         self.folder, self.port = folder, free_port()
         config = ConfigParser()  # the shipped node config, on a port and in folders of its own
@@ -297,6 +251,7 @@ class Node:
             http_port=str(self.port), poll_interval="0.2", max_proc="2", jobqueue_lease="10",
             logs_dir=str(folder / "logs"), dbs_dir=str(folder / "dbs"),
             eggs_dir=str(folder / "eggs"),
+            **{"jobqueue_shards": str(folder / "shards"), "jobqueue_seen": "", **overrides},
         )  # fmt: skip
         with open(folder / "scrapyd.conf", "w", encoding="utf-8") as handle:
             config.write(handle)

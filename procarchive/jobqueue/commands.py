@@ -117,6 +117,12 @@ def status_lines(queue: JobQueue) -> list[str]:
             f"{'':>8}{'(source busy)' if p.locked else '':>12}{p.requeued:>10}"
             for p in pending
         )
+    shards = queue.list_shards()
+    lines.append(
+        f"shards: {len(shards['announced'])} announced for `cluster merge`, "
+        f"{len(shards['merging'])} being merged, {len(shards['refused'])} refused"
+    )
+    lines.extend(f"  refused {s['path']}: {s['refused']}" for s in shards["refused"])
     if dead:
         lines.append(
             f"set aside, requeued more than {queue.max_requeues} times "

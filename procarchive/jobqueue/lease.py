@@ -1,5 +1,6 @@
 """The lease of a crawl that Scrapyd started from the shared queue: renewed while it runs, in
-a thread (never a Redis call on the reactor), and ended when it closes. Enabled by the
+a thread (never a Redis call on the reactor), and ended when it closes, announcing the shard
+it wrote (procarchive.cluster merges the announced shards). Enabled by the
 settings a popped job carries (procarchive.jobqueue.redis_queue.RedisSpiderQueue.pop)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.python.failure import Failure
 
+from archive.session import CrawlSession
 from procarchive.jobqueue.names import (
     DEFAULT_LEASE,
     DEFAULT_MAX_REQUEUES,
@@ -25,6 +27,7 @@ from procarchive.jobqueue.names import (
     PREFIX_SETTING,
     PROJECT_SETTING,
     REDIS_URL_ENV,
+    SHARD_SETTING,
     TOKEN_SETTING,
 )
 
@@ -44,6 +47,8 @@ class JobLease:
         self.loop: task.LoopingCall | None = None
         self.lost = False
         self.cancelled = False
+        self.ended = False
+        self.reason: str | None = None  # the spider's, once it has closed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -63,6 +68,7 @@ class JobLease:
         extension = cls(crawler, queue, str(member), str(settings.get(TOKEN_SETTING, "")))
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def engine_started(self) -> None:
@@ -100,14 +106,40 @@ class JobLease:
         logger.warning("Could not renew the lease of job %s: %s", self.member, failure.value)
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.loop and self.loop.running:
-            self.loop.stop()
+        """An interrupted job goes back now; a done one ends once its shard is whole."""
+        self.reason = reason
         if self.lost:
+            self.stop_renewing()
             return
-        requeue = reason in REQUEUE_REASONS and not self.cancelled
         if self.cancelled:
             logger.info("Job %s was cancelled: it is not queued again", self.member)
-        ending = threads.deferToThread(self.queue.finish, self.member, self.token, requeue)
+        if reason in REQUEUE_REASONS and not self.cancelled:
+            self.stop_renewing()
+            await self.end(requeue=True)
+
+    async def engine_stopped(self) -> None:
+        """The crawl's last rows written and its archive closed (the shard is whole): the
+        job ends, and its shard is announced to the merger in the same step."""
+        if self.lost or self.reason is None or self.ended:
+            return
+        CrawlSession.of(self.crawler).close()
+        self.stop_renewing()
+        shard = self.crawler.settings.get(SHARD_SETTING)
+        spider = self.crawler.spider
+        announced = {
+            "path": shard, "job": self.member, "spider": spider.name if spider else "",
+            "source": CrawlSession.of(self.crawler).source if spider else "",
+            "reason": self.reason,
+        } if shard else None  # fmt: skip
+        await self.end(requeue=False, shard=announced)
+
+    def stop_renewing(self) -> None:
+        if self.loop and self.loop.running:
+            self.loop.stop()
+
+    async def end(self, requeue: bool, shard: dict[str, Any] | None = None) -> None:
+        self.ended = True
+        ending = threads.deferToThread(self.queue.finish, self.member, self.token, requeue, shard)
         ending.addErrback(self._not_ended)
         await maybe_deferred_to_future(ending)
 

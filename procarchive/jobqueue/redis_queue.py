@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import redis
@@ -26,16 +28,19 @@ from procarchive.jobqueue.names import (
     DEFAULT_LEASE,
     DEFAULT_MAX_REQUEUES,
     DEFAULT_PREFIX,
+    DEFAULT_SHARDS,
     JOB_SETTING,
     LEASE_SETTING,
     MAX_REQUEUES_SETTING,
     PREFIX_SETTING,
     PROJECT_SETTING,
     REDIS_URL_ENV,
+    SHARD_SETTING,
     TOKEN_SETTING,
 )
 
-# KEYS: pending, running, jobs, requeued, started, requeued_total, dead, done, tokens, attempts.
+# KEYS: pending, running, jobs, requeued, started, requeued_total, dead, done, tokens, attempts,
+# shards (the finished jobs' shards, for the merger, in the order they finished).
 # ARGV[1]: the lock keys' prefix, ARGV[2]: max requeues; then the script's own.
 # Each pop is an attempt with a token of its own (in `tokens`, and the value of the lock):
 # a crawl whose lease was reclaimed cannot renew or end its job's next attempt.
@@ -119,7 +124,7 @@ return 1
 )
 
 # ARGV[3]: member, ARGV[4]: token, ARGV[5]: '1' to requeue (the crawl was interrupted), '0'
-# when done.
+# when done; ARGV[6]: the shard it wrote, announced with its end ('' for none).
 _FINISH = (
     _COMMON
     + """
@@ -133,6 +138,7 @@ else
   redis.call('HDEL', KEYS[3], m)
   redis.call('HDEL', KEYS[4], m)
   redis.call('INCR', KEYS[8])
+  if ARGV[6] ~= '' then redis.call('RPUSH', KEYS[11], ARGV[6]) end
 end
 return 1
 """
@@ -192,10 +198,12 @@ class JobQueue:
         self.prefix = prefix
         self.keys_prefix = f"{prefix}:{project}"
         names = ("pending", "running", "jobs", "requeued", "started", "requeued_total", "dead",
-                 "done", "tokens", "attempts")  # fmt: skip
+                 "done", "tokens", "attempts", "shards")  # fmt: skip
         self.keys = [f"{self.keys_prefix}:{name}" for name in names]
         self.pending, self.running, self.jobs, self.requeued = self.keys[:4]
         self.started, self.requeued_total, self.dead, self.done = self.keys[4:8]
+        self.shards = self.keys[10]
+        self.merging, self.refused = f"{self.shards}:merging", f"{self.shards}:refused"
         self.lock_prefix = f"{self.keys_prefix}:lock:"
         self._pop = client.register_script(_POP)
         self._startable = client.register_script(_STARTABLE)
@@ -231,9 +239,41 @@ class JobQueue:
     def renew(self, member: str, token: str) -> bool:
         return bool(self._renew(keys=self.keys, args=self._args(member, token, self.lease_ms)))
 
-    def finish(self, member: str, token: str, requeue: bool = False) -> bool:
-        """End an attempt's lease: done, or back at the head of the queue (counted)."""
-        return bool(self._finish(keys=self.keys, args=self._args(member, token, int(requeue))))
+    def finish(
+        self, member: str, token: str, requeue: bool = False, shard: dict[str, Any] | None = None
+    ) -> bool:
+        """End an attempt's lease: done (announcing the `shard` it wrote, if any, in the same
+        step), or back at the head of the queue (counted)."""
+        announced = json.dumps(shard) if shard and not requeue else ""
+        args = self._args(member, token, int(requeue), announced)
+        return bool(self._finish(keys=self.keys, args=args))
+
+    def next_shard(self) -> dict[str, Any] | None:
+        """The first announced shard, moved to `merging` until merge_done or merge_refused:
+        a merger that dies leaves it there, and the next one merges it first."""
+        raw = self.client.lindex(self.merging, 0) or self.client.lmove(
+            self.shards, self.merging, "LEFT", "RIGHT"
+        )
+        return {**json.loads(raw), "_raw": _text(raw)} if raw else None
+
+    def merge_done(self, shard: dict[str, Any]) -> None:
+        self.client.lrem(self.merging, 1, shard["_raw"])
+
+    def merge_refused(self, shard: dict[str, Any], reason: str) -> None:
+        """Set aside with its reason (`cluster status` lists it), never dropped."""
+        entry = {k: v for k, v in shard.items() if k != "_raw"}
+        with self.client.pipeline() as pipe:
+            pipe.rpush(self.refused, json.dumps({**entry, "refused": reason}))
+            pipe.lrem(self.merging, 1, shard["_raw"])
+            pipe.execute()
+
+    def list_shards(self) -> dict[str, list[dict[str, Any]]]:
+        """Announced, being merged and refused shards."""
+        return {
+            name: [json.loads(raw) for raw in self.client.lrange(key, 0, -1)]
+            for name, key in (("announced", self.shards), ("merging", self.merging),
+                              ("refused", self.refused))
+        }  # fmt: skip
 
     def _envelopes(self, members: list[str]) -> list[tuple[str, dict[str, Any]]]:
         if not members:
@@ -315,9 +355,13 @@ def connect(url: str | None = None, timeout: float = 10.0) -> redis.Redis:
 class RedisSpiderQueue:
     """Scrapyd's `spiderqueue`: the Redis URL from $PROCARCHIVE_REDIS_URL (a password stays
     out of the config file and the crawls' command lines); jobqueue_prefix, jobqueue_lease
-    (seconds) and jobqueue_max_requeues from scrapyd.conf."""
+    (seconds), jobqueue_max_requeues, jobqueue_shards (the shared folder each job writes a
+    shard of its own in) and jobqueue_seen (the merged archive new shards start from) from
+    scrapyd.conf."""
 
     def __init__(self, config: Any, project: str) -> None:
+        self.shards = Path(config.get("jobqueue_shards", DEFAULT_SHARDS)).absolute()
+        self.seen = config.get("jobqueue_seen", "")
         self.queue = JobQueue(
             connect(timeout=3.0),  # Scrapyd calls its queue on its reactor thread
             project,
@@ -338,8 +382,10 @@ class RedisSpiderQueue:
         if popped is None:
             return None
         message = popped.message
+        own = message.get("settings", {})
         message["settings"] = {
-            **message.get("settings", {}),
+            **self.shard_settings(popped, own),
+            **own,
             JOB_SETTING: popped.member,
             TOKEN_SETTING: popped.token,
             PREFIX_SETTING: self.queue.prefix,
@@ -348,6 +394,19 @@ class RedisSpiderQueue:
             MAX_REQUEUES_SETTING: self.queue.max_requeues,
         }
         return message
+
+    def shard_settings(self, popped: Popped, own: dict[str, Any]) -> dict[str, Any]:
+        """A shard of the attempt's own (a rerun never reuses the half of a killed one),
+        unless the job names its archive (`-s PROCARCHIVE_DB=...` on enqueue)."""
+        if "PROCARCHIVE_DB" in own:
+            return {}
+        site = re.sub(r"[^\w.-]+", "_", lock_name(popped.message))
+        shard = self.shards / site / f"{popped.member}-{popped.token}" / "shard.db"
+        shard.parent.mkdir(parents=True, exist_ok=True)
+        settings: dict[str, Any] = {"PROCARCHIVE_DB": str(shard), SHARD_SETTING: str(shard)}
+        if self.seen:
+            settings["PROCARCHIVE_SEEN_DB"] = self.seen
+        return settings
 
     def count(self) -> int:
         # Scrapyd's poller pops while count() is above 0: counting a job whose source is
