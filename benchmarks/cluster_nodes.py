@@ -15,6 +15,8 @@ must equal the uninterrupted run's, with no article or page twice."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -82,15 +84,11 @@ class ScrapydNode:
 
     def running(self) -> int:
         with urlopen(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=5) as answer:
-            import json
-
             return int(json.load(answer)["running"])
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # gone already
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
