@@ -15,24 +15,19 @@ must equal the uninterrupted run's, with no article or page twice."""
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from configparser import ConfigParser
 from pathlib import Path
 from typing import Any
-from urllib.request import urlopen
 
 import yaml
 
+from procarchive.jobqueue.local_node import LocalNode, free_port
 from samples.server import SampleServer
 from samples.slow_site import SlowSite
 
@@ -40,62 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTS = [f"127.0.0.{n}" for n in range(2, 18)]
 MERGED_TABLES = ("crawls", "captures", "articles", "article_versions", "article_urls",
                  "article_agencies", "mous", "mou_parties")  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class ScrapydNode:
-    """One Scrapyd process (its own port and folders, the shipped config) and its crawls, in
-    one process group: SIGKILL takes them all, as a machine that dies does."""
-
-    def __init__(self, folder: Path, redis_url: str, slots: int, lease: float) -> None:
-        folder.mkdir(parents=True)
-        self.folder, self.port = folder, free_port()
-        config = ConfigParser()
-        config.read(ROOT / "deploy" / "scrapyd.conf", encoding="utf-8")
-        config["scrapyd"].update(
-            http_port=str(self.port), poll_interval="0.5", max_proc=str(slots),
-            jobqueue_lease=str(lease), logs_dir=str(folder / "logs"), dbs_dir=str(folder / "dbs"),
-            eggs_dir=str(folder / "eggs"), jobqueue_shards=str(folder.parent / "shards"),
-            jobqueue_seen="",
-        )  # fmt: skip
-        with open(folder / "scrapyd.conf", "w", encoding="utf-8") as handle:
-            config.write(handle)
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder),
-               "PYTHONPATH": str(ROOT), "PROCARCHIVE_REDIS_URL": redis_url}  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scrapyd"], cwd=folder, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-
-    def wait_started(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urlopen(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("Scrapyd did not start")
-
-    def running(self) -> int:
-        with urlopen(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=5) as answer:
-            return int(json.load(answer)["running"])
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):  # gone already
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=60)
-        self.kill()
 
 
 def start_redis() -> tuple[subprocess.Popen[bytes], str]:
@@ -142,7 +81,7 @@ def one_run(
 ) -> dict[str, Any]:  # fmt: skip
     """Queue every source, run `nodes` nodes until every job is done, merge the shards."""
     redis, redis_url = start_redis()
-    started: list[ScrapydNode] = []
+    started: list[LocalNode] = []
     for site in sites.values():
         site.most_at_once.clear()
     try:
@@ -150,8 +89,11 @@ def one_run(
         settings = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
                     "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.limit}",
                     "-s", "PROCARCHIVE_PROGRESS=0", "-s", "LOG_LEVEL=INFO"]  # fmt: skip
-        started = [ScrapydNode(work / f"node{n}", redis_url, args.slots, args.lease)
-                   for n in range(nodes)]  # fmt: skip
+        started = [
+            LocalNode(work / f"node{n}", redis_url, poll_interval="0.5", max_proc=str(args.slots),
+                      jobqueue_lease=str(args.lease), jobqueue_shards=str(work / "shards"))
+            for n in range(nodes)
+        ]  # fmt: skip
         for node in started:
             node.wait_started()
         begin = time.monotonic()
@@ -159,7 +101,7 @@ def one_run(
         killed = False
         while (totals := queue_totals(redis_url))["done"] < len(sites):
             if kill_after is not None and not killed and time.monotonic() - begin > kill_after:
-                crawling = started[0].running()
+                crawling = started[0].status()["running"]
                 started[0].kill()  # SIGKILL: its crawls die with it, their leases run out
                 killed = True
                 print(f"  killed node 0 with SIGKILL at {kill_after:.0f}s, {crawling} crawls in it")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from sqlite_utils.migrations import Migrations
 from archive import migrations
 from archive.connection import open_archive
 from archive.session import EXTENSION, CrawlSession
+from procarchive.jobqueue.local_node import free_port
 from samples.server import SampleServer
 from samples.sites import build_sites, serve_samples
 from scrapers.sources import SAMPLE_REGISTRY, fill_placeholders
@@ -158,12 +158,6 @@ def crawl(tmp_path: Path, registry: Path, *settings: str) -> dict[str, Any]:
 
 # The shared queue's tests (tests/test_jobqueue.py, tests/test_cluster_shards.py).
 REDIS_SERVER = shutil.which("redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

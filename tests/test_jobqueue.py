@@ -4,14 +4,11 @@ spider-queue interface, leases, requeue of a dead node's job, the per-source loc
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from configparser import ConfigParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +22,7 @@ pytest.importorskip("scrapyd", reason="Scrapyd is in the cluster and test extras
 import redis
 
 from archive.connection import open_archive
+from procarchive.jobqueue.local_node import LocalNode
 from procarchive.jobqueue.redis_queue import JobQueue, RedisSpiderQueue, lock_name
 from samples.content import blog_posts
 from samples.server import SampleServer
@@ -238,64 +236,18 @@ def test_enqueue_puts_one_job_a_source_and_an_lpse_and_status_shows_them(
     assert main(["cluster", "enqueue", "--redis", redis_url, "nosuch"]) == 2
 
 
-class Node:
-    """A Scrapyd process of its own (folder, port) on the shared queue; killed with its
-    crawls (one process group), as a machine that dies takes them all."""
+class Node(LocalNode):
+    """A node of the tests: quick polls, 2 crawls at once, a 10 s lease."""
 
-    def __init__(self, folder: Path, redis_url: str, **overrides: str) -> None:
-        folder.mkdir()
-        self.folder, self.port = folder, free_port()
-        config = ConfigParser()  # the shipped node config, on a port and in folders of its own
-        config.read(ROOT / "deploy" / "scrapyd.conf", encoding="utf-8")
-        config["scrapyd"].update(
-            http_port=str(self.port), poll_interval="0.2", max_proc="2", jobqueue_lease="10",
-            logs_dir=str(folder / "logs"), dbs_dir=str(folder / "dbs"),
-            eggs_dir=str(folder / "eggs"),
-            **{"jobqueue_shards": str(folder / "shards"), "jobqueue_seen": "", **overrides},
+    def __init__(self, folder: Path, redis_url: str, **config: str) -> None:
+        super().__init__(
+            folder, redis_url, env={"PATH": "/usr/bin:/bin", "PROCARCHIVE_STRICT": "0"},
+            **{"poll_interval": "0.2", "max_proc": "2", "jobqueue_lease": "10", **config},
         )  # fmt: skip
-        with open(folder / "scrapyd.conf", "w", encoding="utf-8") as handle:
-            config.write(handle)
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "PYTHONPATH": str(ROOT),
-               "PROCARCHIVE_REDIS_URL": redis_url, "PROCARCHIVE_STRICT": "0"}  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scrapyd"], cwd=folder, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urlopen(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.kill()
-        pytest.fail("Scrapyd did not start")
-
-    def log(self, spider: str, job_id: str) -> str:
-        path = self.folder / "logs" / "procarchive" / spider / f"{job_id}.log"
-        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-
-    def kill(self) -> None:
-        if self.process.poll() is None or self.group_alive():
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        """SIGTERM to Scrapyd and its crawls, and wait until every one has exited."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self.group_alive():
-            time.sleep(0.2)
-        self.kill()
-
-    def group_alive(self) -> bool:
         try:
-            os.killpg(self.process.pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+            self.wait_started()
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
 
 
 def get_json(url: str) -> Any:

@@ -363,6 +363,18 @@ HISTORY_KEYS = {
 }
 
 
+def second_night(server: SampleServer) -> None:
+    """What changes on the sample sites by night 2: two articles edited, two deleted (gone
+    after two walks), the notices a stage on."""
+    agency = server.sites["lkpp"]
+    slugs = [article.slug for article in agency.articles]  # type: ignore[attr-defined]
+    for slug in slugs[3:5]:
+        agency.edit(slug)  # type: ignore[attr-defined]
+    for slug in (slugs[10], slugs[20]):
+        agency.delete(slug)  # type: ignore[attr-defined]
+    server.sites["spse"].advance()  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def kept_shard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Three nights of the agency and the notices into one shard, merged after each: edits
@@ -373,16 +385,10 @@ def kept_shard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
         registry = write_registry(work / "sources.yml", server.urls, only=("lkpp_news", "spse"))
         archive = work / "archive" / "archive.db"
         archive.parent.mkdir()
-        agency = server.sites["lkpp"]
-        slugs = [article.slug for article in agency.articles]  # type: ignore[attr-defined]
         outputs = []
         for night in (1, 2, 3):
             if night == 2:
-                for slug in slugs[3:5]:
-                    agency.edit(slug)  # type: ignore[attr-defined]
-                for slug in (slugs[10], slugs[20]):
-                    agency.delete(slug)  # type: ignore[attr-defined]
-                server.sites["spse"].advance()  # type: ignore[attr-defined]
+                second_night(server)
             sources = ("lkpp_news", "spse") if night < 3 else ("lkpp_news",)
             shard = crawl_into(work / "shard", registry, *sources)
             outputs.append(merge(archive, registry, shard))

@@ -17,7 +17,7 @@ from archive.seed import SeedRefused, seed_shard
 from samples.server import Page, SampleServer
 from samples.sites import build_sites
 from tests.conftest import procarchive, write_registry
-from tests.test_merge import NIGHT_KEYS, merge, snapshot
+from tests.test_merge import NIGHT_KEYS, merge, second_night, snapshot
 
 SOURCES = ("lkpp_news", "spse")
 # A crawl's figures that the seen state decides: what it fetched and what it found.
@@ -63,16 +63,10 @@ def cluster_nights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         registry = write_registry(work / "sources.yml", server.urls, only=SOURCES)
         one, merged = work / "one" / "archive.db", work / "merged" / "archive.db"
         merged.parent.mkdir()
-        agency = server.sites["lkpp"]
-        slugs = [article.slug for article in agency.articles]  # type: ignore[attr-defined]
         shard_figures, outputs = [], []
         for night in (1, 2, 3):
             if night == 2:
-                for slug in slugs[3:5]:
-                    agency.edit(slug)  # type: ignore[attr-defined]
-                for slug in (slugs[10], slugs[20]):
-                    agency.delete(slug)  # type: ignore[attr-defined]
-                server.sites["spse"].advance()  # type: ignore[attr-defined]
+                second_night(server)
             if night == 3:
                 failing_participants(server)
             shards = []
