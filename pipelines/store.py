@@ -133,8 +133,11 @@ class StorePipeline(BatchedStore[ArticleBatch]):
         at = now()
         counts: dict[str, int] = {}
         if batch.articles:
-            counts = write_articles(self.db, batch.articles, crawl_id)
-            write_records(self.db, batch.articles)
+            # One transaction: a crawl killed between the two would leave articles without
+            # their agencies and MoUs, and the resumed crawl finds those articles unchanged.
+            with self.db.atomic():
+                counts = write_articles(self.db, batch.articles, crawl_id)
+                write_records(self.db, batch.articles)
         if batch.seen:
             for outcome, count in mark_seen(self.db, batch.seen, crawl_id, at).items():
                 counts[outcome] = counts.get(outcome, 0) + count

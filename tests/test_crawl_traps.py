@@ -138,11 +138,12 @@ def test_an_archive_always_a_page_deeper_ends_at_the_listing_depth_budget(
 
 
 def test_a_calendar_of_pages_saying_the_same_is_a_trap(tmp_path: Path) -> None:
-    # Two requests at a time: on loopback, forty days at once would all be in before the
-    # eleventh is read (what is in flight is fetched; what is queued is not).
+    # Two requests at a time, 50 ms apart: on loopback, forty days at once would all be in
+    # before the eleventh is read (what is in flight is fetched; what is queued is not), and
+    # unpaced fetching outruns the extraction workers by however loaded the machine is.
     code, row, output, articles = crawl(
         tmp_path, "/kalender", {"article_links": "/hari/"}, {"listing_depth": 3},
-        "-s", "CONCURRENT_REQUESTS=2",
+        "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.05",
     )  # fmt: skip
     found = reasons(row)
     assert row["status"] == "trapped" and code == 1, output[-3000:]

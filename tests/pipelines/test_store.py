@@ -152,3 +152,26 @@ def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path)
     crawl = next(db["crawls"].rows)
     assert json.loads(crawl["error_reasons"]) == {"failed/article_write": 2}
     assert crawl["errors"] == 2 and crawl["finished_at"]
+
+
+def test_an_article_and_its_records_are_written_together_or_not_at_all(tmp_path) -> None:
+    """A batch whose agencies the archive refuses leaves no article behind either: written
+    alone, the article would read as unchanged to the next crawl, its records never made."""
+    path = tmp_path / "archive.db"
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 1})
+    crawler.spider = Spider(name="lkpp_news")
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    db = open_archive(path)
+    db.execute(
+        "CREATE TRIGGER refuse AFTER INSERT ON article_agencies "
+        "BEGIN SELECT RAISE(ABORT, 'no agencies today'); END"
+    )
+    item = ArticleItem(url="https://lkpp.go.id/berita/0", source="lkpp_news", title="B0",
+                       text=TEXT, agencies={"LKPP": 5})  # fmt: skip
+    pipeline.process_item(NormalizePipeline().process_item(item))
+    assert db["articles"].count == 0 and db["article_versions"].count == 0
+    db.execute("DROP TRIGGER refuse")
+    pipeline.process_item(NormalizePipeline().process_item(item))
+    assert db["articles"].count == 1
+    assert [row["agency"] for row in db["article_agencies"].rows] == ["LKPP"]
