@@ -84,6 +84,17 @@ def applied_migrations(conn: sqlite3.Connection, tables: set[str]) -> set[str] |
     return None
 
 
+def read_schema(path: Path) -> tuple[set[str], set[str] | None]:
+    """The tables of the database at `path` and the migrations it records, read read-only
+    (nothing migrates or writes it); sqlite3.DatabaseError for a file that is no database."""
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return tables, applied_migrations(conn, tables)
+    finally:
+        conn.close()
+
+
 def check_shard(path: Path, archive: Database) -> None:
     """Refuse a shard newer than this code's and the archive's schema, or holding a table
     the merger does not know, before anything (open_archive's migrations) writes to it."""
@@ -91,14 +102,10 @@ def check_shard(path: Path, archive: Database) -> None:
         raise ShardRefused(f"{path}: no such shard")
     if path.resolve() == database_file(archive).resolve():
         raise ShardRefused(f"{path} is the archive itself")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied = applied_migrations(conn, tables)
+        tables, applied = read_schema(path)
     except sqlite3.DatabaseError as exc:
         raise ShardRefused(f"{path} is not an SQLite database ({exc})") from None
-    finally:
-        conn.close()
     if not applied:
         raise ShardRefused(f"{path} is not a procarchive archive (no migrations of ours)")
     known = {migration.name for migration in MIGRATIONS.pending(Database(memory=True))}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from archive.merge import applied_migrations
+from archive.merge import applied_migrations, read_schema
 
 SEEN = "seen"  # the attached archive's schema name
 ARTICLES = "SELECT id FROM seen.articles WHERE source = :source"
@@ -77,16 +77,10 @@ def seed_shard(
 
 
 def _check_schema(shard: Database, path: Path) -> None:
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
     try:
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        theirs = applied_migrations(conn, tables)
+        theirs = read_schema(path)[1]
     except sqlite3.DatabaseError as exc:
         raise SeedRefused(f"{path} is not an SQLite database ({exc})") from None
-    finally:
-        conn.close()
     if theirs is None:
         raise SeedRefused(f"{path} is not a procarchive archive")
     ours = applied_migrations(shard.conn, set(shard.table_names())) or set()
@@ -97,16 +91,13 @@ def _check_schema(shard: Database, path: Path) -> None:
         )
 
 
-def _columns(shard: Database, table: str) -> str:
-    return ", ".join(f"[{column.name}]" for column in shard.table(table).columns)
-
-
 def _copy(shard: Database, table: str, where: str, params: dict[str, str]) -> int:
-    columns = _columns(shard, table)
+    names = [column.name for column in shard.table(table).columns]
     values = ", ".join(
         f"{DERIVED_COLUMNS[table, name]} AS [{name}]" if (table, name) in DERIVED_COLUMNS
-        else f"[{name}]" for name in (c.name for c in shard.table(table).columns)
+        else f"[{name}]" for name in names
     )  # fmt: skip
+    columns = ", ".join(f"[{name}]" for name in names)
     cursor = shard.execute(
         f"INSERT OR IGNORE INTO main.[{table}] ({columns}) SELECT {values} FROM seen.[{table}] "
         f"WHERE {where}",

@@ -122,14 +122,14 @@ class JobLease:
         job ends, and its shard is announced to the merger in the same step."""
         if self.lost or self.reason is None or self.ended:
             return
-        CrawlSession.of(self.crawler).close()
+        session = CrawlSession.of(self.crawler)
+        session.close()
         self.stop_renewing()
         shard = self.crawler.settings.get(SHARD_SETTING)
         spider = self.crawler.spider
         announced = {
             "path": shard, "job": self.member, "spider": spider.name if spider else "",
-            "source": CrawlSession.of(self.crawler).source if spider else "",
-            "reason": self.reason,
+            "source": session.source if spider else "", "reason": self.reason,
         } if shard else None  # fmt: skip
         await self.end(requeue=False, shard=announced)
 

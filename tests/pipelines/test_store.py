@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from scrapy import Spider
+from sqlite_utils import Database
 
 from archive.articles import write_articles
 from archive.connection import open_archive
@@ -129,13 +132,18 @@ def test_an_exception_in_a_callback_is_one_error() -> None:
     assert summary["error_reasons"] == '{"ValueError": 1}'
 
 
-def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path) -> None:
+def opened_store(tmp_path: Path, batch_size: int) -> tuple[Any, StorePipeline, Database]:
+    """A store pipeline opened on a new archive in `tmp_path`, and that archive."""
     path = tmp_path / "archive.db"
-    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 2})
+    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": batch_size})
     crawler.spider = Spider(name="lkpp_news")
     pipeline = StorePipeline.from_crawler(crawler)
     pipeline.open_spider()
-    db = open_archive(path)
+    return crawler, pipeline, open_archive(path)
+
+
+def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path) -> None:
+    crawler, pipeline, db = opened_store(tmp_path, batch_size=2)
     db.execute(
         "CREATE TRIGGER refuse AFTER INSERT ON articles WHEN new.title = 'B0' "
         "BEGIN SELECT RAISE(ABORT, 'a row this database will not take'); END"
@@ -157,12 +165,7 @@ def test_a_batch_the_database_rejects_is_counted_and_the_crawl_goes_on(tmp_path)
 def test_an_article_and_its_records_are_written_together_or_not_at_all(tmp_path) -> None:
     """A batch whose agencies the archive refuses leaves no article behind either: written
     alone, the article would read as unchanged to the next crawl, its records never made."""
-    path = tmp_path / "archive.db"
-    crawler = archive_crawler({"PROCARCHIVE_DB": str(path), "PROCARCHIVE_BATCH_SIZE": 1})
-    crawler.spider = Spider(name="lkpp_news")
-    pipeline = StorePipeline.from_crawler(crawler)
-    pipeline.open_spider()
-    db = open_archive(path)
+    _, pipeline, db = opened_store(tmp_path, batch_size=1)
     db.execute(
         "CREATE TRIGGER refuse AFTER INSERT ON article_agencies "
         "BEGIN SELECT RAISE(ABORT, 'no agencies today'); END"
