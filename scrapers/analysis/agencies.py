@@ -16,6 +16,10 @@ import yaml
 from scrapers.analysis.areas import government_entries
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "agencies.yml"
+# Korean writes its particles onto the name ("조달청은", "조달청과"): a name in Hangul ends
+# before one of them as before a space.
+PARTICLES = "과의|와의|은|는|이|가|과|와|의|을|를|에서|에|도|으로|로|측"
+END = rf"(?:(?![\w-])|(?<=[가-힣])(?=(?:{PARTICLES})(?![가-힣])))"
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,19 @@ class Gazetteer:
             name = str(entry["name"])
             for alias in [name, str(entry["full"]), *entry.get("aliases", [])]:  # type: ignore[misc]
                 alias_to_name.setdefault(str(alias), name)
+                # a ministry's head by its name: Kementerian Keuangan, Menteri Keuangan
+                if str(alias).startswith("Kementerian "):
+                    alias_to_name.setdefault("Menteri " + str(alias).removeprefix("Kementerian "), name)
             for alias in entry.get("ambiguous", []):  # type: ignore[attr-defined]
                 self.ambiguous[str(alias)] = (name, [str(c) for c in entry.get("context", [])])  # type: ignore[attr-defined]
         self.by_alias = {**alias_to_name, **{a: n for a, (n, _) in self.ambiguous.items()}}
         # Longest alias first, so "Pemerintah Provinsi Jawa Barat" wins over "Jawa Barat".
-        self.pattern = re.compile(r"(?<![\w-])(" + _trie(self.by_alias) + r")(?![\w-])")
+        self.pattern = re.compile(r"(?<![\w-])(" + _trie(self.by_alias) + ")" + END)
         self.lower = {
             alias.lower(): name for alias, name in alias_to_name.items() if len(alias) > 5
         }
         self.lower_pattern = re.compile(
-            r"(?<![\w-])(" + _trie(self.lower) + r")(?![\w-])", re.IGNORECASE
+            r"(?<![\w-])(" + _trie(self.lower) + ")" + END, re.IGNORECASE
         )
         # Names that may follow a mention of the same type in a list: "Pemerintah Provinsi
         # Papua Tengah, Papua Selatan dan Papua Barat Daya" names three provinces.

@@ -13,11 +13,24 @@ AREAS = Path(__file__).resolve().parent.parent / "data" / "areas.yml"
 # The government of an area, as news names it; NAME is each of the area's names.
 FORMS = {
     "province": ["Pemerintah Provinsi NAME", "Pemerintah Daerah Provinsi NAME", "Pemprov NAME",
-                 "Pemda NAME", "Gubernur NAME"],
+                 "Pemda NAME", "Gubernur NAME", "Sekda NAME", "Sekda Provinsi NAME", "Sekdaprov NAME",
+                 "Sekretaris Daerah Provinsi NAME"],
     "regency": ["Pemerintah Kabupaten NAME", "Pemerintah Daerah Kabupaten NAME", "Pemkab NAME",
-                "Pemda Kabupaten NAME", "Bupati NAME"],
+                "Pemda Kabupaten NAME", "Bupati NAME", "Sekda NAME", "Sekda Kabupaten NAME",
+                "Sekretaris Daerah Kabupaten NAME"],
     "city": ["Pemerintah Kota NAME", "Pemerintah Kota Administrasi NAME", "Pemerintah Daerah Kota NAME",
-             "Pemkot NAME", "Wali Kota NAME", "Walikota NAME"],
+             "Pemkot NAME", "Wali Kota NAME", "Walikota NAME", "Sekda Kota NAME",
+             "Sekretaris Daerah Kota NAME", "Sekda NAME"],
+}  # fmt: skip
+# The state's offices in every regency and city, named after it: the district prosecutor
+# (Kejaksaan Negeri) and the police (Polres; Polresta and Polrestabes in cities), with their
+# heads' titles. A regency and a city of one name (Bogor) share one office's name here.
+DISTRICT_OFFICES = {
+    "Kejari": ("Kejaksaan Negeri", ["Kejari NAME", "Kejaksaan Negeri NAME", "Kejaksaan Negeri Kabupaten NAME",
+                                    "Kejaksaan Negeri Kota NAME", "Kajari NAME"]),
+    "Polres": ("Kepolisian Resor", ["Polres NAME", "Polresta NAME", "Polrestabes NAME", "Kepolisian Resor NAME",
+                                    "Kepolisian Resor Kota NAME", "Kapolres NAME", "Kapolresta NAME",
+                                    "Kapolrestabes NAME"]),
 }  # fmt: skip
 PREFIX = {"province": ("Pemprov", "Pemerintah Provinsi"), "regency": ("Pemkab", "Pemerintah Kabupaten"),
           "city": ("Pemkot", "Pemerintah Kota")}  # fmt: skip
@@ -64,7 +77,21 @@ def government_entries() -> list[dict[str, object]]:
                 "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in names)),
                 "listed": list(dict.fromkeys(n for n in names if len(n) > 3)), "country": "ID", "type": kind,
             })  # fmt: skip
-    return entries
+    return entries + _district_office_entries()
+
+
+def _district_office_entries() -> list[dict[str, object]]:
+    names: dict[str, list[str]] = {}
+    for kind in ("regency", "city"):
+        for name, spellings in _names(kind):
+            names.setdefault(name, []).extend(spellings)
+    return [
+        {"name": f"{short} {name}", "full": f"{long} {name}",
+         "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in spellings)),
+         "country": "ID", "type": "law_enforcement"}
+        for short, (long, forms) in DISTRICT_OFFICES.items()
+        for name, spellings in names.items()
+    ]  # fmt: skip
 
 
 @cache

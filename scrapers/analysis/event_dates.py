@@ -4,8 +4,10 @@
 of publication or the one before, that falls on a Friday; so are "Rabu 22/02" and "pada
 02/10/2023" without parentheses, and "on December 11" or "11 Desember" without a year.
 "Kamis lalu" and "last Thursday" are the last Thursday before publication, "kemarin" and
-"yesterday" the day before. A phrase whose parts disagree (a weekday that
-does not fit the date) resolves to nothing: the raw phrase is kept and nothing is guessed.
+"yesterday" the day before. A weekday that does not fit the date its numbers give ("Selasa
+(7/3)" on a Thursday) leaves that date, marked `weekday_disagrees`: the numbers are what the
+reporter wrote down, the weekday is checked against them. Korean "12일" and "3월 28일" take
+the month and year from publication, never after it.
 
 A page without a publication date may still have been fetched: then a date without a year
 ("Senin (4/11)") is the latest one at or before the fetch date whose day, month and weekday
@@ -61,10 +63,13 @@ RELATIVE = re.compile(
     r"\b(?P<word>kemarin|hari ini|tadi pagi|tadi siang|tadi malam|yesterday|today)\b",
     re.IGNORECASE,
 )
+# "pada Kamis", "on Tuesday"; or a weekday closing a sentence's place ("di Negara, Senin.").
 BARE_WEEKDAY = re.compile(
-    rf"\b(?:pada|hari|on)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)(?!\s*,?\s*(?:{_FULL_MONTH})\b)",
+    rf"\b(?:pada|hari|on)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)(?!\s*,?\s*(?:{_FULL_MONTH})\b)"
+    rf"|,\s*(?P<closing>{_DAY})\b(?=\s*(?:[.;]|$))",
     re.IGNORECASE,
 )
+KOREAN = re.compile(r"(?<!\d)(?:(?P<y>\d{4})년\s*)?(?:(?P<m>\d{1,2})월\s*)?(?P<d>\d{1,2})일")
 
 # News reports recent events: a date without a year lies in the year of publication or the
 # one before, and a weekday that fits neither contradicts the date.
@@ -80,6 +85,7 @@ class EventDate:
     end: int
     raw: str
     value: date | None  # None: written, but not resolvable without guessing
+    weekday_disagrees: bool = False  # the weekday written with it is not the date's
 
 
 def find_event_dates(
@@ -90,36 +96,33 @@ def find_event_dates(
     `fetched`; relative phrases need the publication date."""
     found: list[EventDate] = []
 
-    def add(match: re.Match[str], value: date | None) -> None:
+    def add(match: re.Match[str], value: date | None, weekday: int | None = None) -> None:
         if not any(
             f.start <= match.start() < f.end or match.start() <= f.start < match.end()
             for f in found
         ):
-            found.append(EventDate(match.start(), match.end(), match.group(0).strip(), value))
+            disagrees = weekday is not None and value is not None and value.weekday() != weekday
+            found.append(
+                EventDate(match.start(), match.end(), match.group(0).strip(), value, disagrees)
+            )
 
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
         for match in pattern.finditer(text):
-            add(
-                match,
-                _calendar(
-                    int(match["y"]),
-                    MONTHS[match["m"].lower()],
-                    int(match["d"]),
-                    _weekday_before(text, match.start()),
-                ),
-            )
+            value = _calendar(int(match["y"]), MONTHS[match["m"].lower()], int(match["d"]))
+            add(match, value, _weekday_before(text, match.start()))
     for pattern in (NUMERIC, NUMERIC_BARE):
         for match in pattern.finditer(text):
-            add(match, _numeric(match, published, fetched))
+            weekday = WEEKDAYS[match["wd"].lower()] if match["wd"] else None
+            add(match, _numeric(match, weekday, published, fetched), weekday)
     for pattern in (MONTH_DAY, DAY_MONTH):
         for match in pattern.finditer(text):
             weekday = _weekday_before(text, match.start())
-            add(
-                match,
-                _without_year(
-                    int(match["d"]), MONTHS[match["m"].lower()], weekday, published, fetched
-                ),
+            value = _without_year(
+                int(match["d"]), MONTHS[match["m"].lower()], weekday, published, fetched
             )
+            add(match, value, weekday)
+    for match in KOREAN.finditer(text):
+        add(match, _korean(match, published))
     for match in WEEKDAY_AGO.finditer(text):
         weekday = WEEKDAYS[(match["wd"] or match["en"]).lower()]
         add(match, _last_weekday(published, weekday, strictly_before=True))
@@ -127,7 +130,8 @@ def find_event_dates(
         yesterday = match["word"].lower() in ("kemarin", "yesterday")
         add(match, published and (published - timedelta(days=1) if yesterday else published))
     for match in BARE_WEEKDAY.finditer(text):
-        add(match, _last_weekday(published, WEEKDAYS[match["wd"].lower()], strictly_before=False))
+        weekday = WEEKDAYS[(match["wd"] or match["closing"]).lower()]
+        add(match, _last_weekday(published, weekday, strictly_before=False))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -138,7 +142,7 @@ def _weekday_before(text: str, position: int) -> int | None:
     return WEEKDAYS[match.group(1)] if match else None
 
 
-def _calendar(year: int, month: int, day: int, weekday: int | None) -> date | None:
+def _calendar(year: int, month: int, day: int, weekday: int | None = None) -> date | None:
     try:
         value = date(year, month, day)
     except ValueError:
@@ -146,20 +150,41 @@ def _calendar(year: int, month: int, day: int, weekday: int | None) -> date | No
     return value if weekday is None or value.weekday() == weekday else None
 
 
-def _numeric(match: re.Match[str], published: date | None, fetched: date | None) -> date | None:
+def _numeric(
+    match: re.Match[str], weekday: int | None, published: date | None, fetched: date | None
+) -> date | None:
     day, month = int(match["d"]), int(match["m"])
-    weekday = WEEKDAYS[match["wd"].lower()] if match["wd"] else None
     if match["y"]:
         year = int(match["y"])
-        return _calendar(year + 2000 if year < 100 else year, month, day, weekday)
+        return _calendar(year + 2000 if year < 100 else year, month, day)
     return _without_year(day, month, weekday, published, fetched)
+
+
+def _korean(match: re.Match[str], published: date | None) -> date | None:
+    """"28일": the latest 28th at or before publication, in its month or the one before;
+    "3월 28일": the latest 28 March; with "2024년" the date itself."""
+    day = int(match["d"])
+    if match["y"] and match["m"]:
+        return _calendar(int(match["y"]), int(match["m"]), day)
+    if published is None:
+        return None
+    if match["m"]:
+        return latest_on(day, int(match["m"]), None, published, years=PUBLICATION_YEARS)
+    month_start = published.replace(day=1)
+    for first in (month_start, (month_start - timedelta(days=1)).replace(day=1)):
+        candidate = _calendar(first.year, first.month, day)
+        if candidate and candidate <= published:
+            return candidate
+    return None
 
 
 def _without_year(
     day: int, month: int, weekday: int | None, published: date | None, fetched: date | None
 ) -> date | None:
+    """On a dated page the year is publication's (the latest such day not after it, whatever
+    weekday is written); on an undated one the weekday tells the year."""
     if published is not None:
-        return latest_on(day, month, weekday, published, years=PUBLICATION_YEARS)
+        return latest_on(day, month, None, published, years=PUBLICATION_YEARS)
     if fetched is not None:
         return latest_on(day, month, weekday, fetched, years=CALENDAR_CYCLE_YEARS)
     return None

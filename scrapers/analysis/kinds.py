@@ -10,8 +10,10 @@ from scrapers.analysis.event_dates import find_event_dates
 
 KINDS = ("mou", "mou_mention", "agreement", "regulation", "tender", "news")
 
+# Korean writes particles onto "MOU" ("MOU를"), so it is bounded by letters, not by \b.
 MOU_TERM = re.compile(
-    r"nota kesepahaman|memorandum of understanding|memorandum saling pengertian|\bmou\b",
+    r"nota kesepahaman|nota kesepakatan|kesepakatan bersama|memorandum of understanding|"
+    r"memorandum saling pengertian|(?<![a-z])mou(?![a-z])|업무협약|양해각서|협약",
     re.IGNORECASE,
 )
 AGREEMENT_TERM = re.compile(
@@ -23,7 +25,8 @@ SIGNING = re.compile(
     r"\b(menandatangani|penandatanganan|penandatangan|ditandatangani|tandatangani|tanda tangan|meneken|diteken|"
     r"teken|memperpanjang|perpanjang|diperpanjang|memperbarui|perbarui|diperbarui|memperbaharui|"
     r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan|"
-    r"signed|signs|signing|inked|renewed|renews|renewing|renew)\b",  # English press releases
+    r"signed|signs|signing|inked|renewed|renews|renewing|renew)\b"  # English press releases
+    r"|체결",  # Korean: 체결했다, 체결식
     re.IGNORECASE,
 )
 # Said of a signing that has not happened (yet), or that this article does not report.
@@ -31,14 +34,15 @@ PLANNED = re.compile(
     r"\b(akan|rencana|rencananya|berencana|dijadwalkan|bakal|direncanakan|hendak|segera|"
     r"menjajaki|penjajakan|usulan|draf|rancangan|persiapan|mempersiapkan|membahas|pembahasan|"
     r"ditunda|tertunda|diundur|batal|dibatalkan|urung|"
-    r"will|plans? to|planned|scheduled|to be signed|expected to|draft|postponed|cancelled)\b",
+    r"will|plans? to|planned|scheduled|to be signed|expected to|draft|postponed|cancelled)\b"
+    r"|예정|계획|추진 중",
     re.IGNORECASE,
 )
 _MONTH = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
 EARLIER = re.compile(
     r"\b(tahun lalu|bulan lalu|pekan lalu|sebelumnya|yang lalu|sejak|silam|tindak lanjut|"
     r"menindaklanjuti|evaluasi|implementasi|pelaksanaan dari|berdasarkan|mengacu|payung|turunan|"
-    r"pernah|telah ditandatangani|last year|last month|previously|ago)\b|"
+    r"pernah|telah ditandatangani|last year|last month|previously|ago)\b|지난해|작년|"
     r"\b(pada|tahun)\s+(19|20)\d\d\b|"
     rf"(?<!\d )\b(?:{_MONTH})\s+(?:lalu|(?:19|20)\d\d)\b",
     re.IGNORECASE,
@@ -65,11 +69,11 @@ TENDER = re.compile(
     re.IGNORECASE,
 )
 # A sentence ends at . ! or ? before a capital; not after a name's initial or title
-# ("H.M. Sani", "Dr. Ani", "Ir. Budi").
+# ("H.M. Sani", "Dr. Ani", "Ir. Budi", "Mr. Kim").
 _NOT_AN_END = r"(?<!\b[A-Z]\.)" + "".join(
-    rf"(?<!\b{title}\.)" for title in ("Dr", "Ir", "Hj", "Drs", "Dra", "Prof")
+    rf"(?<!\b{title}\.)" for title in ("Dr", "Ir", "Hj", "Drs", "Dra", "Prof", "Mr", "Mrs", "Ms")
 )
-SENTENCE_END = re.compile(rf"(?<=[.!?]){_NOT_AN_END}[\"”]?\s+(?=[A-Z\"“(])")
+SENTENCE_END = re.compile(rf"(?<=[.!?]){_NOT_AN_END}[\"”]?\s+(?=[A-Z가-힣\"“(])")
 
 
 def sentences(text: str) -> list[str]:

@@ -10,6 +10,7 @@ The place is a venue or an area after "di"/"in" in the signing sentence.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,8 @@ from typing import Any
 
 from scrapers.analysis.agencies import Gazetteer, gazetteer
 from scrapers.analysis.areas import place_names
-from scrapers.analysis.event_dates import find_event_dates
+from scrapers.analysis.event_dates import WEEKDAYS, find_event_dates
+from scrapers.extract.dates import MONTHS
 from scrapers.analysis.kinds import (
     AGREEMENT_TERM,
     EARLIER,
@@ -28,6 +30,14 @@ from scrapers.analysis.kinds import (
     sentences,
 )
 
+logger = logging.getLogger(__name__)
+
+# The day a release was issued, not the signing's: "PPS said on May 28 that ...",
+# "... 체결했다고 13일 밝혔다".
+REPORTED_BEFORE = re.compile(
+    r"\b(?:said|says|announced|announces|stated|reported)\s+(?:on\s+)?$", re.IGNORECASE
+)
+REPORTED_AFTER = re.compile(r"^\s*(?:밝혔|발표했|전했)")
 WITNESS_CLAUSE = re.compile(
     r"\b(disaksikan(?: langsung)?(?: oleh)?|turut menyaksikan|menyaksikan|di hadapan|"
     r"dihadiri(?: oleh)?|turut hadir|hadir pula|juga hadir|witnessed by|in the presence of|"
@@ -44,7 +54,7 @@ QUOTED_SOURCE = re.compile(
 RENEWAL = re.compile(
     r"\b(memperpanjang|perpanjangan|diperpanjang|perpanjang|memperbarui|pembaruan|diperbarui|"
     r"perbarui|memperbaharui|pembaharuan|renewal|kembali menandatangani|kembali meneken|"
-    r"renew|renews|renewed|renewing)\b",
+    r"(?:me)?lanjut(?:kan)? kerja ?sama|renew|renews|renewed|renewing)\b",
     re.IGNORECASE,
 )
 NUMBERS = {"satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
@@ -121,12 +131,32 @@ NOT_ORGANISATIONS = frozenset(
 )  # fmt: skip
 CONNECTORS = frozenset(["dan", "and", "of", "for", "the", "untuk", "&"])
 FULL_NAMED = ("Universitas", "Institut", "Politeknik")  # known by their names, not acronyms
-PERSON = re.compile(
-    r"(?P<title>\b(?:Kepala|Wakil Kepala|Deputi|Sekretaris Utama|Sestama|Direktur(?: Jenderal| Utama)?|"
-    r"Dirjen|Gubernur|Wakil Gubernur|Wali ?[Kk]ota|Bupati|Rektor|Menteri|Ketua|Wakil Ketua|"
-    r"Administrator|Sekretaris Jenderal|Sekjen|Kapolri|Wakapolri|Jaksa Agung|Presiden|Komisioner)"
-    r"\b[^,.;()]{0,60}?),\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
+# A signatory is named by office: a head's title written before an organisation the
+# gazetteer knows ("Kepala BPKP", "Rektor UGM"), or an alias that is itself the head's
+# title ("Bupati Sleman", "Kajari Gresik", "Menteri Koperasi"); acting heads too ("Pj", "Plt").
+_ACTING = r"(?:(?:Pj\.?|Plt\.?|Penjabat|Pelaksana Tugas|Wakil)\s+)?"
+OFFICE_BEFORE = re.compile(
+    rf"\b{_ACTING}(?:Kepala(?: Perwakilan)?|Wakil Kepala|Deputi|Sekretaris Utama|Sestama|"
+    r"Direktur(?: Jenderal| Utama)?|Dirjen|Rektor|Ketua|Wakil Ketua|Administrator|"
+    r"Sekretaris Jenderal|Sekjen|Komisioner|Presiden|Pimpinan)\s+$"
 )
+HEAD_ALIAS = re.compile(
+    r"(?:Gubernur|Bupati|Wali ?[Kk]ota|Walikota|Sekda|Sekretaris Daerah|Kajari|Kapolres|"
+    r"Kapolresta|Kapolrestabes|Menteri|Kapolri|Wakapolri|Jaksa Agung|Kepala|Ketua|Rektor)\b"
+)
+ACTING_BEFORE = re.compile(rf"\b{_ACTING}$")
+# The name after the office: "(Lampura)", a comma, ranks and honorifics may come between.
+_RANK = r"(?:Mr\.?|Mrs\.?|Ms\.?|Bapak|Ibu|Pak|Bu|AKBP|AKP|Kombes(?: Pol)?|Brigjen(?: Pol)?|Irjen(?: Pol)?|Jenderal(?: Polisi)?|H\.|Hj\.|Dr\.|Ir\.|Drs\.|Prof\.)"
+NAME_AFTER = re.compile(
+    rf"\s*(?:\([A-Za-z]{{2,12}}\)\s*)?,?\s+(?:{_RANK}\s+)*"
+    r"(?P<name>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,4})"
+)
+# Korean names the parties by their particles: the subject ("인천시는") and the partner
+# ("조달청과", "에콰도르 조달처와"), before the agreement is named.
+HANGUL = re.compile(r"[가-힣]")
+KOREAN_SUBJECT = re.compile(r"^(?P<org>[가-힣A-Za-z]{2,})(?:은|는)\s")
+KOREAN_PARTNER = re.compile(r"^(?P<org>[가-힣A-Za-z]{2,}?)(?:과의|와의|과|와)$")
+KOREAN_ENDINGS = ("에서", "에", "은", "는", "을", "를", "의", "로", "가", "이", "과", "와")
 ACTING_FOR = re.compile(r"\bmewakili\s+(?P<head>[^,.;]{3,60})", re.IGNORECASE)
 
 
@@ -151,6 +181,9 @@ class MouRecord:
     duration_months: int | None
     scope: str | None
     parties: list[Party] = field(default_factory=list)
+    # the weekday written with the date is not that date's ("Selasa (7/3)" on a Thursday):
+    # signed_on is the date the numbers give
+    weekday_disagrees: bool = False
 
     def party_names(self, role: str = "party") -> list[str]:
         return [p.agency for p in self.parties if p.role == role]
@@ -177,8 +210,13 @@ def extract_mou(
         for s in sentences(text)
         if s not in context and WITNESSED.search(s) and (SIGNING.search(s) or MOU_TERM.search(s))
     ]
+    signed_on, raw, disagrees = _signed_on(signing, opening, published, fetched)
+    if disagrees:
+        logger.warning("MoU %r: %r is not that day's weekday; %s kept", title, raw, signed_on)
     return MouRecord(
-        *_signed_on(signing, opening, published, fetched),
+        signed_on,
+        raw,
+        weekday_disagrees=disagrees,
         place=_place(signing, text),
         document_type=_document(" ".join(reporting)),
         renewal=any(RENEWAL.search(s) for s in context),
@@ -190,21 +228,27 @@ def extract_mou(
 
 def _signed_on(
     signing: str, opening: list[str], published: date | None, fetched: date | None
-) -> tuple[str | None, str | None]:
-    """The date in the signing sentence; failing that, in a lead sentence about the signing."""
+) -> tuple[str | None, str | None, bool]:
+    """The date in the signing sentence; failing that, in a lead sentence about the signing.
+    Not the day a release says it was issued."""
     others = [s for s in opening if s != signing and SIGNING.search(s) and not EARLIER.search(s)]
     latest = published or fetched  # a page reports no signing after it was written or fetched
     for sentence in [signing, *others]:
         if QUOTED_SOURCE.search(sentence) and sentence is not signing:
             continue
+        text = _without_quotes(sentence)
         found = [
             d
-            for d in find_event_dates(_without_quotes(sentence), published, fetched)
-            if not d.value or not latest or d.value <= latest
+            for d in find_event_dates(text, published, fetched)
+            if (not d.value or not latest or d.value <= latest)
+            and not REPORTED_BEFORE.search(text[: d.start])
+            and not REPORTED_AFTER.match(text[d.end :])
         ]
         if found:
-            return (found[0].value.isoformat() if found[0].value else None), found[0].raw
-    return None, None
+            first = found[0]
+            value = first.value.isoformat() if first.value else None
+            return value, first.raw, first.weekday_disagrees
+    return None, None, False
 
 
 def _without_quotes(sentence: str) -> str:
@@ -291,7 +335,7 @@ def _parties(reporting: list[str], witnessing: list[str], title: str) -> list[Pa
         for organisation in _organisations(sentence[cut:], names):
             witnesses.setdefault(organisation, Party(organisation, "witness", in_gazetteer=False))
     found = list(parties.values()) + [w for name, w in witnesses.items() if name not in parties]
-    return found + _signatories(reporting, names)
+    return found + _signatories([s for s in reporting if s != title], names)
 
 
 def _organisations(text: str, names: Gazetteer) -> list[str]:
@@ -313,7 +357,28 @@ def _organisations(text: str, names: Gazetteer) -> list[str]:
         ):
             found.append(match["short"] or match["org"])
     known = [f.split()[0] for f in found]
-    return found + [a for a in _acronymed(text, names) if a not in known]
+    found += [a for a in _acronymed(text, names) if a not in known]
+    return found + [k for k in _korean_parties(text) if not names.mentions(k)]
+
+
+def _korean_parties(text: str) -> list[str]:
+    """The subject and the first partner of a Korean signing sentence, before its MoU term."""
+    if not HANGUL.search(text):
+        return []
+    term = MOU_TERM.search(text)
+    text = text[: term.start()] if term else text
+    found = [subject["org"]] if (subject := KOREAN_SUBJECT.match(text)) else []
+    words = text.split()
+    for i, word in enumerate(words):
+        partner = KOREAN_PARTNER.match(word.strip(",."))
+        if not partner:
+            continue
+        name, before = partner["org"], words[i - 1] if i else ""
+        if HANGUL.search(before) and before.isalpha() and not before.endswith(KOREAN_ENDINGS):
+            name = f"{before} {name}"
+        found.append(name)
+        break
+    return found
 
 
 def _acronymed(text: str, names: Gazetteer) -> list[str]:
@@ -322,6 +387,10 @@ def _acronymed(text: str, names: Gazetteer) -> list[str]:
     for match in NAMED_WITH_ACRONYM.finditer(text):
         words, short = match["words"].split(), match["short"]
         if names.mentions(short) or MOU_TERM.search(short) or AGREEMENT_TERM.search(short):
+            continue
+        # the short name of what the gazetteer knows: "Bupati Lampung Utara (Lampura)"
+        before = match["words"].rstrip()
+        if any(m.end == len(before) for m in names.mentions(before)):
             continue
         for start in range(len(words)):  # the longest run of words whose initials spell it
             full = words[start:]
@@ -353,18 +422,52 @@ def _is_title_case(text: str) -> bool:
 
 
 def _signatories(reporting: list[str], names: Gazetteer) -> list[Party]:
-    found = []
+    """Who signed for each party, where the sentence names them by office."""
+    found: dict[tuple[str, str], Party] = {}
     for sentence in reporting:
         clause = WITNESS_CLAUSE.search(sentence)
-        cut = clause.start() if clause else len(sentence)
-        for match in PERSON.finditer(sentence[:cut]):
-            agencies = names.mentions(match["title"])
-            # after a title's comma a place is no name ("Rektor UB, Malang")
-            if not agencies or _known_area(match["name"].split()[0]):
+        part = sentence[: clause.start() if clause else len(sentence)]
+        for mention in names.mentions(part):
+            office = OFFICE_BEFORE.search(part[: mention.start])
+            if office:
+                start = office.start()
+            elif HEAD_ALIAS.match(part, mention.start):
+                acting = ACTING_BEFORE.search(part[: mention.start])
+                start = acting.start() if acting else mention.start
+            else:
                 continue
-            acting = ACTING_FOR.search(sentence[match.end() : match.end() + 80])
-            found.append(
-                Party(agencies[0].agency, "signatory", person=match["name"], person_title=match["title"].strip(),
-                      acting_for=acting["head"].strip() if acting else None)
+            name = _person(part, mention.end, names)
+            if not name:
+                continue
+            acting_for = ACTING_FOR.search(sentence[mention.end : mention.end + 120])
+            found.setdefault(
+                (mention.agency, name),
+                Party(mention.agency, "signatory", person=name,
+                      person_title=" ".join(part[start : mention.end].split()),
+                      acting_for=acting_for["head"].strip() if acting_for else None),
             )  # fmt: skip
-    return found
+    return list(found.values())
+
+
+def _person(text: str, position: int, names: Gazetteer) -> str | None:
+    """The person's name just after an office, less any area it names first ("Kepala
+    Perwakilan BPKP Jawa Tengah Bambang Sutrisno"); it ends at a sentence's full stop, a
+    weekday or month, another office or an organisation."""
+    match = NAME_AFTER.match(text, position)
+    if not match:
+        return None
+    words: list[str] = []
+    for word in match["name"].split():
+        if word.lower().rstrip(".") in WEEKDAYS or word.lower() in MONTHS or HEAD_ALIAS.match(word):
+            break
+        words.append(word.rstrip(".") if len(word) > 3 else word)
+        if word.endswith(".") and len(word) > 3:  # a full stop, not an initial's
+            break
+    name = " ".join(words)
+    if area := _known_area(name):
+        name = name[len(area) :].strip()
+    for mention in names.mentions(name):
+        name = name[: mention.start].strip()
+    if not name or MOU_TERM.search(name) or SIGNING.search(name):
+        return None
+    return name

@@ -28,10 +28,20 @@ def test_resolved_against_publication(phrase: str, published: date, expected: da
     assert found.value == expected
 
 
-@pytest.mark.parametrize("phrase", ["Senin (02/10)", "Selasa, 2 Oktober 2015", "(31/02)"])
-def test_contradictions_resolve_to_nothing_but_keep_the_phrase(phrase: str) -> None:
-    (found,) = find_event_dates(phrase, FRIDAY)
-    assert found.value is None and found.raw
+@pytest.mark.parametrize("phrase", ["Senin (02/10)", "Selasa, 2 Oktober 2015", "Senin (2/10/2015)"])
+def test_a_weekday_that_disagrees_keeps_the_numbers_date_and_says_so(phrase: str) -> None:
+    (found,) = find_event_dates(phrase, FRIDAY)  # 2 October 2015 is a Friday
+    assert found.value == date(2015, 10, 2) and found.weekday_disagrees and found.raw
+
+
+def test_a_weekday_that_agrees_is_not_marked() -> None:
+    (found,) = find_event_dates("Jumat (02/10)", FRIDAY)
+    assert found.value == FRIDAY and not found.weekday_disagrees
+
+
+def test_a_day_no_calendar_has_resolves_to_nothing_but_keeps_the_phrase() -> None:
+    (found,) = find_event_dates("(31/02)", FRIDAY)
+    assert found.value is None and found.raw == "(31/02)"
 
 
 def test_without_a_publication_date_yearless_phrases_stay_unresolved() -> None:
@@ -71,6 +81,6 @@ def test_numbers_that_are_not_dates(phrase: str) -> None:
     assert find_event_dates(phrase, THURSDAY) == []
 
 
-def test_a_weekday_that_contradicts_the_month_day_resolves_to_nothing() -> None:
+def test_a_weekday_that_contradicts_the_month_day_is_marked() -> None:
     (found,) = find_event_dates("signed on Friday, March 6", THURSDAY)
-    assert found.raw == "March 6" and found.value is None
+    assert found.raw == "March 6" and found.value == date(2023, 3, 6) and found.weekday_disagrees

@@ -99,13 +99,14 @@ def test_every_real_day_fits_every_weekday_at_its_latest(reference: date) -> Non
 
 
 def test_a_publication_date_keeps_its_bound() -> None:
-    """A dated page reports recent events: a weekday that fits neither the year of
-    publication nor the one before contradicts the date, as before; the fetch date does
-    not enter where a publication date is known."""
+    """A dated page reports recent events: the year is publication's (the latest such day
+    not after it), and a weekday that does not fit it is marked, not searched for in other
+    years; the fetch date does not enter where a publication date is known."""
     assert resolved(PHRASE, published=date(2024, 11, 20)) == date(2024, 11, 4)
     assert resolved("Senin (28/12)", published=date(2016, 1, 4)) == date(2015, 12, 28)
-    assert resolved(PHRASE, published=date(2026, 6, 1)) is None
-    assert resolved(PHRASE, published=date(2026, 6, 1), fetched=date(2026, 6, 2)) is None
+    for fetched in (None, date(2030, 11, 20)):  # 4 November 2030 is a Monday, 2025's a Tuesday
+        (found,) = find_event_dates(PHRASE, date(2026, 6, 1), fetched)
+        assert found.value == date(2025, 11, 4) and found.weekday_disagrees
 
 
 @pytest.mark.parametrize("phrase", ["kemarin", "Kamis lalu", "pada Kamis siang", "hari ini"])
@@ -116,7 +117,7 @@ def test_relative_phrases_do_not_count_from_the_fetch(phrase: str) -> None:
 @pytest.mark.parametrize(
     ("phrase", "expected"),
     [("Rabu (9/3/2016)", date(2016, 3, 9)), ("Selasa, 26 Maret 2019", date(2019, 3, 26)),
-     ("Senin, 26 Maret 2019", None)],
+     ("Senin, 26 Maret 2019", date(2019, 3, 26))],  # a Tuesday: marked, kept
 )  # fmt: skip
 def test_phrases_with_years_ignore_the_fetch(phrase: str, expected: date | None) -> None:
     assert resolved(phrase, fetched=date(2026, 12, 3)) == expected
@@ -153,4 +154,5 @@ def test_a_dated_page_ignores_the_fetch_date() -> None:
     item = annotate(ArticleItem(url="https://lkpp.go.id/berita/x", source="lkpp_news",
                                 title=TITLE, text=TEXT, published_at="2026-06-01"))  # fmt: skip
     read_signing(item, date(2030, 11, 20))  # 4 November 2030 is a Monday, 2025's a Tuesday
-    assert item.mou is not None and item.mou["signed_on"] is None
+    assert item.mou is not None and item.mou["signed_on"] == "2025-11-04"
+    assert item.mou["weekday_disagrees"]
