@@ -32,7 +32,7 @@ SIGHTING_COLUMNS = ("last_seen_at", "crawl_id", "capture_id", "source_updated")
 REPLACED_COLUMNS = (*CONTENT_COLUMNS, "last_seen_at", "crawl_id", "gone_at", "gone_reason")
 MOU_COLUMNS = (
     "article_id", "year", "signed_on", "signed_on_raw", "place", "document_type", "renewal",
-    "duration_text", "duration_months", "scope",
+    "duration_text", "duration_months", "scope", "weekday_disagrees",
 )  # fmt: skip
 PARTY_COLUMNS = (
     "article_id", "agency", "role", "in_gazetteer", "person", "person_title", "acting_for",

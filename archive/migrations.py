@@ -634,6 +634,14 @@ def merged_shards(db: Database) -> None:
     ensure_merged_shards(db)
 
 
+@MIGRATIONS(name="0027_mou_weekday_check")
+def mou_weekday_check(db: Database) -> None:
+    """mous.weekday_disagrees: 1 where the weekday written with the signing date is not that
+    date's (signed_on keeps the date the numbers give), 0 where it is or none is written;
+    NULL on rows read before the check."""
+    db.table("mous").add_column("weekday_disagrees", int)
+
+
 # Where archives made before sqlite-utils' Migrations recorded theirs (name, applied_at).
 OLD_RECORD = "_migrations"
 

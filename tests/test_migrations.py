@@ -72,8 +72,8 @@ def test_migrate_returns_the_names_it_applied(tmp_path: Path) -> None:
 
 def test_the_migrations_keep_their_names_and_order() -> None:
     """The names archives already carry: renaming one would apply it again."""
-    assert EVERY[0] == "0001_articles" and EVERY[-1] == "0026_merged_shards"
-    assert sorted(EVERY) == EVERY and len(EVERY) == 25
+    assert EVERY[0] == "0001_articles" and EVERY[-1] == "0027_mou_weekday_check"
+    assert sorted(EVERY) == EVERY and len(EVERY) == 26
     assert not any(name.startswith("0016_") for name in EVERY)  # never existed
 
 
@@ -115,3 +115,26 @@ def test_another_programs_migrations_are_not_an_archive(tmp_path: Path) -> None:
         .execute("SELECT group_concat(name) FROM sqlite_master")
         .fetchone()[0]
     )
+
+
+def test_the_weekday_check_adds_an_empty_column_to_an_archive_of_0026(tmp_path: Path) -> None:
+    """0027: mous.weekday_disagrees, NULL on the signings read before the check."""
+    db = Database(tmp_path / "archive.db")
+    before = migrations.MIGRATIONS.pending(db)
+    assert before[-1].name == "0027_mou_weekday_check"
+    migrations.MIGRATIONS.ensure_migrations_table(db)
+    for migration in before[:-1]:  # an archive as procarchive left it before 0027
+        with db.atomic():
+            migration.fn(db)
+            db.execute(
+                f"INSERT INTO [{migrations.MIGRATIONS.migrations_table}] "
+                "(migration_set, name, applied_at) VALUES (?, ?, '2026-11-01T08:00:00+00:00')",
+                [migrations.MIGRATIONS.name, migration.name],
+            )
+    db.execute("INSERT INTO mous (article_id, signed_on) VALUES ('a', '2024-03-07')")
+    db.conn.commit()
+    assert "weekday_disagrees" not in db["mous"].columns_dict
+    assert migrations.migrate(db) == ["0027_mou_weekday_check"]
+    assert db.execute("SELECT signed_on, weekday_disagrees FROM mous").fetchall() == [
+        ("2024-03-07", None)
+    ]

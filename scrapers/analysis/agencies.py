@@ -53,7 +53,9 @@ class Gazetteer:
                 alias_to_name.setdefault(str(alias), name)
                 # a ministry's head by its name: Kementerian Keuangan, Menteri Keuangan
                 if str(alias).startswith("Kementerian "):
-                    alias_to_name.setdefault("Menteri " + str(alias).removeprefix("Kementerian "), name)
+                    alias_to_name.setdefault(
+                        "Menteri " + str(alias).removeprefix("Kementerian "), name
+                    )
             for alias in entry.get("ambiguous", []):  # type: ignore[attr-defined]
                 self.ambiguous[str(alias)] = (name, [str(c) for c in entry.get("context", [])])  # type: ignore[attr-defined]
         self.by_alias = {**alias_to_name, **{a: n for a, (n, _) in self.ambiguous.items()}}

@@ -161,7 +161,7 @@ def _numeric(
 
 
 def _korean(match: re.Match[str], published: date | None) -> date | None:
-    """"28일": the latest 28th at or before publication, in its month or the one before;
+    """ "28일": the latest 28th at or before publication, in its month or the one before;
     "3월 28일": the latest 28 March; with "2024년" the date itself."""
     day = int(match["d"])
     if match["y"] and match["m"]:

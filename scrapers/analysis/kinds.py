@@ -12,7 +12,7 @@ KINDS = ("mou", "mou_mention", "agreement", "regulation", "tender", "news")
 
 # Korean writes particles onto "MOU" ("MOU를"), so it is bounded by letters, not by \b.
 MOU_TERM = re.compile(
-    r"nota kesepahaman|nota kesepakatan|kesepakatan bersama|memorandum of understanding|"
+    r"nota kesepahaman|nota kesepakatan|memorandum of understanding|"
     r"memorandum saling pengertian|(?<![a-z])mou(?![a-z])|업무협약|양해각서|협약",
     re.IGNORECASE,
 )

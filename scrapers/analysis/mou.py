@@ -19,7 +19,6 @@ from typing import Any
 from scrapers.analysis.agencies import Gazetteer, gazetteer
 from scrapers.analysis.areas import place_names
 from scrapers.analysis.event_dates import WEEKDAYS, find_event_dates
-from scrapers.extract.dates import MONTHS
 from scrapers.analysis.kinds import (
     AGREEMENT_TERM,
     EARLIER,
@@ -29,6 +28,7 @@ from scrapers.analysis.kinds import (
     reports_signing,
     sentences,
 )
+from scrapers.extract.dates import MONTHS
 
 logger = logging.getLogger(__name__)
 
