@@ -24,13 +24,28 @@ FORMS = {
 }  # fmt: skip
 # The state's offices in every regency and city, named after it: the district prosecutor
 # (Kejaksaan Negeri) and the police (Polres; Polresta and Polrestabes in cities), with their
-# heads' titles. A regency and a city of one name (Bogor) share one office's name here.
+# heads' titles. Where a city shares its regency's name (Kediri, Blitar), the city's offices
+# are the Kejari Kota and the Polres ... Kota; the bare name is the regency's.
 DISTRICT_OFFICES = {
-    "Kejari": ("Kejaksaan Negeri", ["Kejari NAME", "Kejaksaan Negeri NAME", "Kejaksaan Negeri Kabupaten NAME",
-                                    "Kejaksaan Negeri Kota NAME", "Kajari NAME"]),
+    "Kejari": ("Kejaksaan Negeri", ["Kejari NAME", "Kejaksaan Negeri NAME", "Kajari NAME"]),
     "Polres": ("Kepolisian Resor", ["Polres NAME", "Polresta NAME", "Polrestabes NAME", "Kepolisian Resor NAME",
                                     "Kepolisian Resor Kota NAME", "Kapolres NAME", "Kapolresta NAME",
                                     "Kapolrestabes NAME"]),
+}  # fmt: skip
+# The same offices of a regency and of a city where both have one name; NAME as above.
+SHARED_NAME_OFFICES = {
+    "regency": {"Kejari NAME": ["Kejari NAME", "Kejari Kabupaten NAME", "Kejaksaan Negeri NAME",
+                                "Kejaksaan Negeri Kabupaten NAME", "Kajari NAME", "Kajari Kabupaten NAME"],
+                "Polres NAME": ["Polres NAME", "Polres Kabupaten NAME", "Kepolisian Resor NAME", "Kapolres NAME"]},
+    "city": {"Kejari Kota NAME": ["Kejari Kota NAME", "Kejaksaan Negeri Kota NAME", "Kajari Kota NAME"],
+             "Polres NAME Kota": ["Polres NAME Kota", "Polresta NAME Kota", "Polresta NAME", "Polrestabes NAME",
+                                  "Polres Kota NAME", "Kepolisian Resor Kota NAME", "Kapolres NAME Kota",
+                                  "Kapolresta NAME Kota", "Kapolresta NAME", "Kapolrestabes NAME"]},
+}  # fmt: skip
+# The provinces' own: the high prosecutor (Kejaksaan Tinggi) and the regional police (Polda).
+PROVINCE_OFFICES = {
+    "Kejati": ("Kejaksaan Tinggi", ["Kejati NAME", "Kejaksaan Tinggi NAME", "Kajati NAME"]),
+    "Polda": ("Kepolisian Daerah", ["Polda NAME", "Kepolisian Daerah NAME", "Kapolda NAME"]),
 }  # fmt: skip
 PREFIX = {"province": ("Pemprov", "Pemerintah Provinsi"), "regency": ("Pemkab", "Pemerintah Kabupaten"),
           "city": ("Pemkot", "Pemerintah Kota")}  # fmt: skip
@@ -81,17 +96,36 @@ def government_entries() -> list[dict[str, object]]:
 
 
 def _district_office_entries() -> list[dict[str, object]]:
-    names: dict[str, list[str]] = {}
-    for kind in ("regency", "city"):
-        for name, spellings in _names(kind):
-            names.setdefault(name, []).extend(spellings)
-    return [
-        {"name": f"{short} {name}", "full": f"{long} {name}",
-         "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in spellings)),
-         "country": "ID", "type": "law_enforcement"}
+    spellings: dict[str, dict[str, list[str]]] = {"regency": {}, "city": {}, "province": {}}
+    for kind in spellings:
+        for name, names in _names(kind):
+            spellings[kind].setdefault(name, []).extend(names)
+    shared = spellings["regency"].keys() & spellings["city"].keys()
+    entries = [
+        _office(short, long, forms, name, names)
         for short, (long, forms) in DISTRICT_OFFICES.items()
-        for name, spellings in names.items()
-    ]  # fmt: skip
+        for name, names in {**spellings["regency"], **spellings["city"]}.items()
+        if name not in shared
+    ]
+    for kind in ("regency", "city"):
+        for name in sorted(shared):
+            for canonical, forms in SHARED_NAME_OFFICES[kind].items():
+                long = "Kejaksaan Negeri" if canonical.startswith("Kejari") else "Kepolisian Resor"
+                entry = _office("", long, forms, name, spellings[kind][name])
+                entries.append({**entry, "name": canonical.replace("NAME", name)})
+    return entries + [
+        _office(short, long, forms, name, names)
+        for short, (long, forms) in PROVINCE_OFFICES.items()
+        for name, names in spellings["province"].items()
+    ]
+
+
+def _office(
+    short: str, long: str, forms: list[str], name: str, names: list[str]
+) -> dict[str, object]:
+    return {"name": f"{short} {name}", "full": f"{long} {name}",
+            "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in names)),
+            "country": "ID", "type": "law_enforcement"}  # fmt: skip
 
 
 @cache

@@ -24,9 +24,9 @@ AGREEMENT_TERM = re.compile(
 SIGNING = re.compile(
     r"\b(menandatangani|penandatanganan|penandatangan|ditandatangani|tandatangani|tanda tangan|meneken|diteken|"
     r"teken|memperpanjang|perpanjang|diperpanjang|memperbarui|perbarui|diperbarui|memperbaharui|"
-    r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan|"
+    r"menyepakati|sepakati|jalin|menjalin|resmikan|meresmikan|lanjut kerja ?sama|melanjutkan kerja ?sama|"
     r"signed|signs|signing|inked|renewed|renews|renewing|renew)\b"  # English press releases
-    r"|체결",  # Korean: 체결했다, 체결식
+    r"|체결|맺",  # Korean: 체결했다, 체결식; 협약을 맺은
     re.IGNORECASE,
 )
 # Said of a signing that has not happened (yet), or that this article does not report.
@@ -40,7 +40,7 @@ PLANNED = re.compile(
 )
 _MONTH = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
 EARLIER = re.compile(
-    r"\b(tahun lalu|bulan lalu|pekan lalu|sebelumnya|yang lalu|sejak|silam|tindak lanjut|"
+    r"\b(tahun lalu|bulan lalu|sebelumnya|yang lalu|sejak|silam|tindak lanjut|"
     r"menindaklanjuti|evaluasi|implementasi|pelaksanaan dari|berdasarkan|mengacu|payung|turunan|"
     r"pernah|telah ditandatangani|last year|last month|previously|ago)\b|지난해|작년|"
     r"\b(pada|tahun)\s+(19|20)\d\d\b|"
@@ -56,6 +56,18 @@ FOLLOW_UP = re.compile(
 AMOUNT = re.compile(r"\bRp\s?[\d.,]+|\bHPS\b|\bpagu\b", re.IGNORECASE)
 # A signing this long before publication is an earlier one the article looks back on.
 LOOKS_BACK_DAYS = 45
+# A month without its day ("signed in April", "pada Maret"): the latest such month not after
+# publication, which looks back when it is not the month of publication or the one before.
+_MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTH_ONLY = re.compile(
+    rf"\b(?:in|pada|bulan|since|sejak)\s+(?P<month>{_MONTH}|{_MONTHS_EN})\b(?!\s*,?\s*\d)",
+    re.IGNORECASE,
+)
+_MONTH_NUMBER = {
+    name.lower(): number
+    for names in (_MONTH, _MONTHS_EN)
+    for number, name in enumerate(names.split("|"), start=1)
+}
 NEGATED = re.compile(r"\b(belum|tidak|tanpa|bukan|not|never|without)\b", re.IGNORECASE)
 REGULATION = re.compile(
     r"\b(Perpres|Peraturan Presiden|Peraturan LKPP|Peraturan Lembaga|Perlem|Perka|Surat Edaran|"
@@ -104,7 +116,13 @@ def reports_signing(
     if published is None:
         return True
     dates = [d.value for d in find_event_dates(sentence, published) if d.value]
-    return not dates or (published - dates[0]).days <= LOOKS_BACK_DAYS
+    if dates:
+        return (published - dates[0]).days <= LOOKS_BACK_DAYS
+    return not any(_months_back(m["month"], published) > 1 for m in MONTH_ONLY.finditer(sentence))
+
+
+def _months_back(month_name: str, published: date) -> int:
+    return (published.month - _MONTH_NUMBER[month_name.lower()]) % 12
 
 
 def classify(title: str | None, text: str, published: date | None = None) -> str:
@@ -116,8 +134,11 @@ def classify(title: str | None, text: str, published: date | None = None) -> str
         return "mou"
     if any(reports_signing(s, AGREEMENT_TERM, published) for s in opening):
         return "agreement"
+    # An MoU planned, followed up, or signed earlier ("sejak MoU diteken pada Maret lalu").
     if (MOU_TERM.search(title) and not NEGATED.search(title)) or any(
-        MOU_TERM.search(s) and (PLANNED.search(s) or FOLLOW_UP.search(s)) and not NEGATED.search(s)
+        MOU_TERM.search(s)
+        and (PLANNED.search(s) or FOLLOW_UP.search(s) or SIGNING.search(s))
+        and not NEGATED.search(s)
         for s in opening
     ):
         return "mou_mention"

@@ -54,6 +54,7 @@ QUOTED_SOURCE = re.compile(
 RENEWAL = re.compile(
     r"\b(memperpanjang|perpanjangan|diperpanjang|perpanjang|memperbarui|pembaruan|diperbarui|"
     r"perbarui|memperbaharui|pembaharuan|renewal|kembali menandatangani|kembali meneken|"
+    r"lanjut kerja ?sama|melanjutkan kerja ?sama|"
     r"(?:me)?lanjut(?:kan)? kerja ?sama|renew|renews|renewed|renewing)\b",
     re.IGNORECASE,
 )
@@ -103,7 +104,8 @@ ORGANISATION = re.compile(
     r"\b(?P<org>(?:PT\.?|Perum|Perusahaan Umum|Universitas|Institut|Politeknik|Asosiasi|Bank|"
     r"Badan|Lembaga|Komisi|Pemerintah Kabupaten|Pemerintah Kota|Yayasan|Kamar Dagang|"
     r"Kejaksaan Negeri|Kejaksaan Tinggi|Pengadilan|Kedutaan Besar)(?:\s+(?:[A-Z][\w&.-]*|dan(?=\s+[A-Z][\w.-]*\s*\()))*)"
-    r"(?:\s*\((?P<short>[A-Za-z][\w.&-]{1,15})\)(?:\s+(?:Kabupaten|Kota)?\s*(?P<place>[A-Z][a-z]+))?)?"
+    r"(?:\s*\((?P<short>[A-Za-z][\w.&-]{1,15}(?:\s[A-Z][\w.&-]{1,15}){0,2})\)"
+    r"(?:\s+(?:Kabupaten|Kota)?\s*(?P<place>[A-Z][a-z]+))?)?"
 )
 # "Full Name (ACRONYM)": capitalised words (and the small words between them) before an
 # acronym in parentheses whose letters they begin, in order.
@@ -154,7 +156,10 @@ NAME_AFTER = re.compile(
 # Korean names the parties by their particles: the subject ("인천시는") and the partner
 # ("조달청과", "에콰도르 조달처와"), before the agreement is named.
 HANGUL = re.compile(r"[가-힣]")
-KOREAN_SUBJECT = re.compile(r"^(?P<org>[가-힣A-Za-z]{2,})(?:은|는)\s")
+KOREAN_SUBJECT = re.compile(r"^(?P<org>[가-힣A-Za-z]{2,})(?:은|는)$")
+KOREAN_HEADS = frozenset(["청장", "원장", "사장", "위원장", "이사장", "장관", "대표", "대표이사", "시장",
+                          "도지사", "지사", "총장", "회장", "처장", "본부장", "차장"])  # fmt: skip
+ACRONYM_AFTER_NAME = re.compile(r"[가-힣]\((?P<short>[A-Z][A-Za-z&.-]{1,11})\)$")
 KOREAN_PARTNER = re.compile(r"^(?P<org>[가-힣A-Za-z]{2,}?)(?:과의|와의|과|와)$")
 KOREAN_ENDINGS = ("에서", "에", "은", "는", "을", "를", "의", "로", "가", "이", "과", "와")
 ACTING_FOR = re.compile(r"\bmewakili\s+(?P<head>[^,.;]{3,60})", re.IGNORECASE)
@@ -335,6 +340,9 @@ def _parties(reporting: list[str], witnessing: list[str], title: str) -> list[Pa
         for organisation in _organisations(sentence[cut:], names):
             witnesses.setdefault(organisation, Party(organisation, "witness", in_gazetteer=False))
     found = list(parties.values()) + [w for name, w in witnesses.items() if name not in parties]
+    # A name found once more with words after it is the same organisation, then its head's
+    # name or its place: "PT Bank ... (Bank Jateng)" and "Direktur Utama Bank Jateng Supriyatno".
+    found = [p for p in found if not any(p.agency.startswith(o.agency + " ") for o in found)]
     return found + _signatories([s for s in reporting if s != title], names)
 
 
@@ -362,22 +370,32 @@ def _organisations(text: str, names: Gazetteer) -> list[str]:
 
 
 def _korean_parties(text: str) -> list[str]:
-    """The subject and the first partner of a Korean signing sentence, before its MoU term."""
+    """The subject (before the date: "조달청과 동반성장위원회는 11일 ...") and the first partner
+    of a Korean signing sentence, before its MoU term. A head's title names the organisation
+    before it ("한국수자원공사(K-water) 사장은"), by its acronym where it has one."""
     if not HANGUL.search(text):
         return []
     term = MOU_TERM.search(text)
-    text = text[: term.start()] if term else text
-    found = [subject["org"]] if (subject := KOREAN_SUBJECT.match(text)) else []
-    words = text.split()
+    words = (text[: term.start()] if term else text).split()
+    found: list[str] = []
+    subject = partner = False
     for i, word in enumerate(words):
-        partner = KOREAN_PARTNER.match(word.strip(",."))
-        if not partner:
+        subject = subject or any(c.isdigit() for c in word)  # the subject comes before the date
+        is_subject = not subject and KOREAN_SUBJECT.match(word)
+        is_partner = not partner and KOREAN_PARTNER.match(word.strip(",."))
+        match = is_subject or is_partner
+        if not match:
             continue
-        name, before = partner["org"], words[i - 1] if i else ""
-        if HANGUL.search(before) and before.isalpha() and not before.endswith(KOREAN_ENDINGS):
+        subject, partner = subject or bool(is_subject), partner or bool(is_partner)
+        name, before = match["org"], words[i - 1] if i else ""
+        if name in KOREAN_HEADS:
+            name = before
+        elif HANGUL.search(before) and before.isalpha() and not before.endswith(KOREAN_ENDINGS):
             name = f"{before} {name}"
-        found.append(name)
-        break
+        if acronym := ACRONYM_AFTER_NAME.search(name):
+            name = acronym["short"]
+        if name:
+            found.append(name)
     return found
 
 

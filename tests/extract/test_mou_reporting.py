@@ -176,3 +176,83 @@ def test_the_benchmark_prints_party_recall_and_the_held_out_20_column_only_where
     printed = capsys.readouterr().out
     assert "party recall" in printed and "tuning" in printed
     assert ("held-out 20" in printed) == mou_quality.HELDOUT_20.exists()
+
+
+@pytest.mark.parametrize(
+    ("office", "party"),
+    [
+        ("Kapolda Jawa Tengah", "Polda Jawa Tengah"), ("Kapolda Jateng", "Polda Jawa Tengah"),
+        ("Kepala Kejaksaan Tinggi Jawa Timur", "Kejati Jawa Timur"), ("Kajati Jatim", "Kejati Jawa Timur"),
+        ("Kapolda Metro Jaya", "Polda Metro Jaya"),
+        # a city that shares its regency's name has its own offices; the bare name is the regency's
+        ("Kapolres Blitar Kota", "Polres Blitar Kota"), ("Kapolresta Bogor Kota", "Polres Bogor Kota"),
+        ("Kapolres Blitar", "Polres Blitar"), ("Kajari Kota Kediri", "Kejari Kota Kediri"),
+        ("Kepala Kejaksaan Negeri Kabupaten Kediri", "Kejari Kediri"), ("Kajari Kediri", "Kejari Kediri"),
+        # a city of its own name keeps the plain forms
+        ("Kapolresta Samarinda", "Polres Samarinda"),
+    ],
+)  # fmt: skip
+def test_provincial_and_city_offices_sign_for_their_institutions(office: str, party: str) -> None:
+    found = record(
+        f"{office} Budi Santoso dan Kepala LKPP Hendrar Prihadi menandatangani nota kesepahaman"
+        " di Jakarta, Kamis (7/3/2024)."
+    )
+    assert set(found.party_names()) == {party, "LKPP"}
+
+
+def test_a_full_name_with_its_short_name_is_one_party_named_short() -> None:
+    found = record(
+        "Pemerintah Kabupaten Kudus dan PT Bank Pembangunan Daerah Jawa Tengah (Bank Jateng)"
+        " menandatangani nota kesepahaman pengelolaan kas daerah, Kamis (7/3/2024). Nota itu"
+        " diteken Bupati Kudus Hartopo dan Direktur Utama Bank Jateng Supriyatno."
+    )
+    assert set(found.party_names()) == {"Pemkab Kudus", "Bank Jateng"}
+
+
+def test_parties_named_before_the_signing_sentence_of_a_continued_cooperation() -> None:
+    title = "Pemkab Kudus dan Bank Jateng Lanjut Kerja Sama"
+    text = (
+        "Pemerintah Kabupaten Kudus dan PT Bank Pembangunan Daerah Jawa Tengah (Bank Jateng)"
+        " lanjut kerja sama pengelolaan kas daerah. Nota kesepahaman diteken pekan lalu oleh"
+        " Bupati Kudus Hartopo dan Direktur Utama Bank Jateng Supriyatno."
+    )
+    assert classify(title, text, FRIDAY) == "mou"  # "pekan lalu" is a week ago, not an earlier MoU
+    found = record(text, title)
+    assert set(found.party_names()) == {"Pemkab Kudus", "Bank Jateng"}
+    assert found.renewal and found.signed_on is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Penyaluran gaji kini lebih cepat sejak nota kesepahaman dengan Bank Jatim diteken"
+         " pada Maret lalu.", FRIDAY),
+        ("Pendampingan itu berdasar pada MoU yang diteken kedua lembaga pada Februari lalu.", FRIDAY),
+        ("He pointed to the memorandum of understanding the agency signed in April with"
+         " Colombia Compra Eficiente.", date(2019, 10, 21)),
+        ("조달청은 지난해 협약을 맺은 한국전력공사 등과 연계를 확대하고 있다고 8일 밝혔다.", date(2021, 6, 8)),
+    ],
+)  # fmt: skip
+def test_an_earlier_signing_named_in_passing_is_a_mention(text: str, published: date) -> None:
+    assert classify("Kabar Terkini", text, published) == "mou_mention"
+
+
+def test_a_signing_in_the_month_of_publication_is_reported() -> None:
+    text = "PPS signed a memorandum of understanding in March with the Agency of Mongolia."
+    assert classify("PPS signs MOU", text, FRIDAY) == "mou"
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("이종욱 조달청장과 박재현 한국수자원공사(K-water) 사장은 7일 대전에서 업무협약을 체결했다.",
+         {"PPS", "K-water"}),
+        ("조달청과 중소기업중앙회는 7일 판로 지원을 위한 업무협약(MOU)을 체결했다고 8일 밝혔다.",
+         {"PPS", "중소기업중앙회"}),
+        ("조달청장은 7일 에콰도르 공공조달청(SERCOP) 청장과 만나 양해각서(MOU)를 체결했다.",
+         {"PPS", "SERCOP"}),
+    ],
+)  # fmt: skip
+def test_korean_heads_name_their_organisations(text: str, parties: set[str]) -> None:
+    assert classify("조달청 업무협약", text, FRIDAY) == "mou"
+    assert set(record(text, "조달청 업무협약").party_names()) == parties
