@@ -143,7 +143,7 @@ OFFICE_BEFORE = re.compile(
     r"Sekretaris Jenderal|Sekjen|Komisioner|Presiden|Pimpinan)\s+$"
 )
 HEAD_ALIAS = re.compile(
-    r"(?:Gubernur|Bupati|Wali ?[Kk]ota|Walikota|Sekda|Sekretaris Daerah|Kajari|Kapolres|"
+    r"(?:Gubernur|Bupati|Wali ?[Kk]ota|Walikota|Sekda|Sekretaris Daerah|Kajari|Kajati|Kapolda|Kapolres|"
     r"Kapolresta|Kapolrestabes|Menteri|Kapolri|Wakapolri|Jaksa Agung|Kepala|Ketua|Rektor)\b"
 )
 ACTING_BEFORE = re.compile(rf"\b{_ACTING}$")
