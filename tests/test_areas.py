@@ -51,7 +51,9 @@ def test_each_area_is_a_government_and_a_place() -> None:
     assert len(governments) == 38 + 514
     # a Kejari and a Polres for every regency and city, a Kejati and a Polda for every province
     assert len(entries) - len(governments) == 2 * 514 + 2 * 38
-    assert {"Kejari Kediri", "Kejari Kota Kediri", "Polres Blitar Kota", "Polda Jawa Timur"} <= set(entries)
+    assert {"Kejari Kediri", "Kejari Kota Kediri", "Polres Blitar Kota", "Polda Jawa Timur"} <= set(
+        entries
+    )
     assert "Gubernur Kepri" in entries["Pemprov Kepulauan Riau"]["aliases"]  # type: ignore[operator]
     assert "Pemkot Tanjungpinang" in entries["Pemkot Tanjung Pinang"]["aliases"]  # type: ignore[operator]
     assert {

@@ -198,7 +198,9 @@ def test_provincial_and_city_offices_sign_for_their_institutions(office: str, pa
         " di Jakarta, Kamis (7/3/2024)."
     )
     assert set(found.party_names()) == {party, "LKPP"}
-    assert ("Budi Santoso", party) in {(p.person, p.agency) for p in found.parties if p.role == "signatory"}
+    assert ("Budi Santoso", party) in {
+        (p.person, p.agency) for p in found.parties if p.role == "signatory"
+    }
 
 
 def test_a_full_name_with_its_short_name_is_one_party_named_short() -> None:
