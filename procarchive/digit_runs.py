@@ -24,8 +24,12 @@ def sub_near_digit_runs(
     """`pattern.sub(replacement, text)` (a literal replacement), for a pattern whose every
     match holds three \\d in a row, `fewest` \\d at least, and is at most `reach` characters
     long."""
+    if len(text) < fewest:
+        return text
     ascii_copy = text.encode("ascii", "replace")  # one byte a character: the same positions
     digits = ascii_copy.translate(_MAY_BE_DIGIT)
+    if digits.count(b"0") < fewest:
+        return text
     windows: list[list[int]] = []
     run = digits.find(b"000")  # bytes.find, not a regex: a fast search for rare bytes
     while run >= 0:
