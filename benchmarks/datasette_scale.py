@@ -3,7 +3,9 @@
 Generates (or reuses, from --workdir) an archive of N articles (default 1,000,000, with 2 %
 MoUs and N/5 notices), serves it as `procarchive serve --public` does, and loads it from
 --clients concurrent clients on 127.0.0.1: the searches, a faceted table page and canned
-queries (p50/p95 latency of whole responses), then the streamed CSV of a 10 % filter (rows/s).
+queries (p50/p95 latency of whole responses), then the streamed CSV of a 10 % filter and
+`procarchive export` of it (rows/s), each against plain dumps of the same rows measured just
+after it (sqlite3 + csv.writer, and sqlite3 + archive.csv_text).
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from urllib.parse import quote
 import httpx
 
 from archive.connection import open_archive
+from archive.csv_text import csv_lines
 from benchmarks.scale_archive import KINDS, SOURCES, generate
 from procarchive.serve import datasette_command, write_inspect_file
 
 CSV_SOURCE = "kebijakan_pbj_blog"  # 10 % of the articles
+WHOLE_ROWS = "CSV stream, whole rows"
 
 
 def archive(workdir: Path, articles: int, notices: int) -> tuple[Path, dict[str, Any]]:
@@ -186,12 +190,55 @@ def stream_csv(base: str, path: str) -> dict[str, Any]:
     return {"rows": rows, "seconds": seconds, "rows_s": rows / seconds, "mb": len(body) / 1e6}
 
 
+def plain_dump(db_path: Path, nocol: tuple[str, ...] = (), bulk: bool = False) -> dict[str, Any]:
+    """What the streamed CSV is held to: the same rows and columns, in the same order, read
+    by sqlite3 and written by csv.writer to a file in one process, nothing else. `bulk`: by
+    archive.csv_text instead (the same bytes, what the stream and the export write), the
+    ceiling of a Python writer of these rows."""
+    with sqlite3.connect(f"file:{db_path}?immutable=1", uri=True) as conn:
+        names = [row[0] for row in conn.execute("select name from pragma_table_info('articles')")]
+        columns = [name for name in names if name not in nocol]
+        sql = (
+            f"select {', '.join(f'[{c}]' for c in columns)} from articles where source = ? "
+            "order by published_at desc, id"
+        )  # the table page's order (metadata.yml)
+        with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "dump.csv", "w",
+                                                        encoding="utf-8", newline="") as out:  # fmt: skip
+            started = time.perf_counter()
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            rows = 0
+            cursor = conn.execute(sql, [CSV_SOURCE])
+            while batch := cursor.fetchmany(1000):
+                if bulk:
+                    out.write(csv_lines(batch))
+                else:
+                    writer.writerows(batch)
+                rows += len(batch)
+            out.flush()
+            seconds = time.perf_counter() - started
+    conn.close()
+    return {"rows": rows, "seconds": seconds, "rows_s": rows / seconds}
+
+
+def against(rows_s: float, db_path: Path, nocol: tuple[str, ...] = ()) -> str:
+    """`rows_s` as a share of each plain dump of the same rows, measured now."""
+    plain, bulk = plain_dump(db_path, nocol), plain_dump(db_path, nocol, bulk=True)
+    return (f"sqlite3 + csv.writer {plain['rows_s']:,.0f} rows/s: {rows_s / plain['rows_s']:.0%}; "
+            f"+ csv_text {bulk['rows_s']:,.0f}: {rows_s / bulk['rows_s']:.0%}")  # fmt: skip
+
+
 def csv_rows_expected(db_path: Path) -> int:
     with sqlite3.connect(f"file:{db_path}?immutable=1", uri=True) as conn:
         found = conn.execute("select count(*) from articles where source = ?", [CSV_SOURCE])
         count = int(found.fetchone()[0])
     conn.close()
     return count
+
+
+def chosen(only: str | None, name: str) -> bool:
+    """Whether `--only` runs the request type `name` (`--only CSV,export`: both)."""
+    return not only or any(part in name for part in only.split(","))
 
 
 def main() -> None:
@@ -201,7 +248,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=100, help="a request type")
     parser.add_argument("--budget", type=float, default=30, help="seconds a request type")
-    parser.add_argument("--only", help="run the request types containing this text")
+    parser.add_argument(
+        "--only", help="run the request types containing this text (or one of a,b,...)"
+    )
     args = parser.parse_args()
     db_path, about = archive(args.workdir, args.articles, args.articles // 5)
     print(f"archive: {db_path} ({db_path.stat().st_size / 1024**3:.2f} GB), {about['articles']:,} "
@@ -211,23 +260,26 @@ def main() -> None:
           f"rare term {about['rare_term']!r}: {about['rare_matches']:,}")  # fmt: skip
     print(f"{'request':<32} {'n':>5} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8}  statuses")
     expected = csv_rows_expected(db_path)
+    streamed: dict[str, float] = {}  # rows/s of the last run of each stream
     with datasette(db_path) as base:
         for name, paths in {**requests(about, args.requests), **next_pages(base)}.items():
-            if args.only and args.only not in name:
+            if not chosen(args.only, name):
                 continue
             r = asyncio.run(load(base, paths, args.clients, args.requests, args.budget))
             print(f"{name:<32} {r['n']:>5} {r['first'] * 1000:>9.0f} {r['p50'] * 1000:>8.0f} {r['p95'] * 1000:>8.0f}  "
                   f"{r['statuses']}", flush=True)  # fmt: skip
-        for name, path in {
-            "CSV stream, whole rows": f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max",
-            "CSV stream, without text": f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max&_nocol=text",
+        for name, (path, nocol) in {
+            WHOLE_ROWS: (f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max", ()),
+            "CSV stream, without text": (f"/archive/articles.csv?source={CSV_SOURCE}&_stream=on&_size=max&_nocol=text", ("text",)),
         }.items():  # fmt: skip
-            if args.only and args.only not in name:
+            if not chosen(args.only, name):
                 continue
             for run in ("first", "again"):  # the first may read the rows from disk
                 c = stream_csv(base, path)
                 print(f"{name + ', ' + run:<32} {c['rows']:>9,} rows of {expected:,} in {c['seconds']:.1f} s: "
-                      f"{c['rows_s']:,.0f} rows/s ({c['mb']:.0f} MB)", flush=True)  # fmt: skip
+                      f"{c['rows_s']:,.0f} rows/s ({c['mb']:.0f} MB); {against(c['rows_s'], db_path, nocol)}",
+                      flush=True)  # fmt: skip
+                streamed[name] = c["rows_s"]
     if not args.only or "processes" in args.only:
         # Python renders a page on one core at a time: the same load on one process a core.
         with datasette(db_path, workers=2) as base:
@@ -235,10 +287,14 @@ def main() -> None:
             r = asyncio.run(load(base, paths, args.clients, args.requests, args.budget))
             print(f"{'distinct filters, 2 processes':<32} {r['n']:>5} {r['first'] * 1000:>9.0f} {r['p50'] * 1000:>8.0f} {r['p95'] * 1000:>8.0f}  "
                   f"{r['statuses']}", flush=True)  # fmt: skip
-    if not args.only or "export" in args.only:
-        c = cli_export(db_path)
-        print(f"{'procarchive export, same filter':<32} {c['rows']:>9,} rows in {c['seconds']:.1f} s: "
-              f"{c['rows_s']:,.0f} rows/s ({c['mb']:.0f} MB)", flush=True)  # fmt: skip
+    if not args.only or "export" in args.only:  # `--only CSV,export`: both, compared
+        for run in ("first", "again"):
+            c = cli_export(db_path)
+            stream = (f"; the stream {c['rows_s'] / streamed[WHOLE_ROWS]:.0%}"
+                      if WHOLE_ROWS in streamed else "")  # fmt: skip
+            print(f"{'procarchive export, ' + run:<32} {c['rows']:>9,} rows in {c['seconds']:.1f} s: "
+                  f"{c['rows_s']:,.0f} rows/s ({c['mb']:.0f} MB); {against(c['rows_s'], db_path)}{stream}",
+                  flush=True)  # fmt: skip
 
 
 def cli_export(db_path: Path) -> dict[str, Any]:

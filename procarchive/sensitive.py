@@ -22,6 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.migrations import count_article_facets
+from procarchive.digit_runs import sub_near_digit_runs
 
 PERSON = "(perorangan)"  # "an individual", in place of a person's name
 # NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them. The
@@ -38,6 +39,9 @@ NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
 # printed forms are masked there.
 PRINTED_NPWP = re.compile(rf"\d(?<!\w\d)(?:{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
+# The longest match of either (15 digits and 5 separators of at most 5 characters, "] - ["),
+# and the fewest digits in one.
+NPWP_REACH, NPWP_DIGITS = 40, 15
 WORD = re.compile(r"\w+")
 # Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
 GAP = re.compile(r"[\s.\[\]]{1,4}")
@@ -143,7 +147,7 @@ def text_masker(
     def mask(text: str | None) -> str | None:
         if not text:
             return text
-        text = numbers.sub(NPWP_MASK, text)
+        text = sub_near_digit_runs(numbers, NPWP_MASK, text, NPWP_REACH, NPWP_DIGITS)
         if not by_first:
             return text
         # Most texts name no one: substring tests (while there are few first names) and a set

@@ -144,3 +144,64 @@ def test_later_chunks_get_the_chunk_limit_the_first_step_the_page_limit(
     assert b"".join(chunks).count(b"\r\n") == ROWS + 1
     assert limits[0] == 700
     assert limits[1:] and set(limits[1:]) == {fast_csv.CHUNK_LIMIT_MS}
+
+
+def test_the_same_bytes_as_datasettes_own_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's streamed CSVs, bulk or Datasette's own (the plugin declining every request),
+    byte for byte: whole rows, chosen columns, filters, a download, texts with quotes, commas,
+    line breaks and non-ASCII characters, NULLs, ties in the sort column, and Datasette paging
+    through them (3 rows a page) where the bulk writer reads one query."""
+    from datasette.plugins import pm
+
+    from procarchive.serve import build_datasette
+    from tests.test_metadata import build_archive
+
+    path = build_archive(tmp_path / "archive.db")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE articles SET title = 'Pengadaan “cepat” – é, 漢字 \"kutip\"', "
+            "text = text || '\r\nbaris, \"dua\"\n', author = NULL, published_at = '2015-10-02' "
+            "WHERE rowid % 2 = 0"
+        )
+    conn.close()
+    base = "/archive/articles.csv?_stream=on"
+    paths = [
+        f"{base}&source=lkpp_news", f"{base}&source=lkpp_news&_size=max&_nocol=text",
+        f"{base}&_col=title&_col=author", f"{base}&lang=id&kind=news", f"{base}&_dl=1",
+        "/archive/notices.csv?_stream=on", "/archive/crawls.csv?_stream=on&_nocol=source",
+        "/archive/articles_facet_counts.csv?_stream=on&kind=news",  # a rowid table
+    ]  # fmt: skip
+    declined = ["/archive/mous.csv?_stream=on", f"{base}&_search=kesepahaman"]
+
+    def fetched(bulk: bool) -> dict[str, Any]:
+        async def run() -> dict[str, Any]:
+            datasette = build_datasette(path, public=True)
+            if not bulk:  # the plugin as Datasette loaded it from plugins_dir, declining
+                monkeypatch.setattr(pm.get_plugin("fast_csv.py"), "plan", no_plan)
+            datasette._settings["max_returned_rows"] = 3  # Datasette's stream: many pages
+            await datasette.invoke_startup()
+            return {p: await datasette.client.get(p) for p in [*paths, *declined]}
+
+        return asyncio.run(run())
+
+    async def no_plan(scope: Any, datasette: Any) -> None:
+        return None
+
+    ours, theirs = fetched(bulk=True), fetched(bulk=False)
+    for p in paths:
+        assert ours[p].headers.get("x-csv-writer") == "bulk", p
+        assert "x-csv-writer" not in theirs[p].headers, p
+        assert ours[p].status_code == theirs[p].status_code == 200, p
+        assert ours[p].content == theirs[p].content, p
+        assert ours[p].headers["content-type"] == theirs[p].headers["content-type"], p
+    for p in declined:  # foreign keys (label columns), a search: Datasette's own on both
+        assert "x-csv-writer" not in ours[p].headers and ours[p].content == theirs[p].content, p
+    whole = ours[f"{base}&source=lkpp_news"].content.decode()
+    assert "漢字" in whole and '""kutip""' in whole and "\r\nbaris" in whole
+    assert whole.count("\r\n") > 20
+    assert (
+        ours[f"{base}&_dl=1"].headers["content-disposition"]
+        == (theirs[f"{base}&_dl=1"].headers["content-disposition"])
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from archive.connection import open_archive
+from procarchive import sensitive
 from procarchive.export import ExportError, canned_queries, export_csv, export_json, export_ocds
 from procarchive.export_filters import DATASETS
 from procarchive.sensitive import (
@@ -219,6 +220,38 @@ def test_no_export_carries_the_planted_values(archive: Path) -> None:
             else:
                 assert leaks(out.getvalue()) == [], package
     assert shown == set(LEAKS)  # the plant worked: --include-sensitive shows it all
+
+
+def test_exports_are_the_bytes_of_masking_each_whole_text(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tax numbers searched for only around digit runs (procarchive.digit_runs) give every
+    dataset and table export the bytes that searching each whole text gave."""
+    db = open_archive(archive, create=False)
+    names = [*DATASETS, *db.table_names(), *db.view_names()]
+
+    def exports() -> dict[str, str]:
+        written = {}
+        for what in names:
+            for form in ("csv", "json"):
+                out = io.StringIO()
+                try:
+                    if form == "csv":
+                        export_csv(db, what, out)
+                    else:
+                        export_json(db, what, out)
+                except ExportError:  # a full-text index's parts
+                    continue
+                written[f"{what}.{form}"] = out.getvalue()
+        return written
+
+    narrowed = exports()
+    monkeypatch.setattr(
+        sensitive, "sub_near_digit_runs", lambda pattern, mask, text, *_: pattern.sub(mask, text)
+    )
+    assert exports() == narrowed
+    assert sum(value.count(NPWP_MASK) for value in narrowed.values()) > 100
+    assert "articles.csv" in narrowed and "notice_awards.json" in narrowed
 
 
 def test_the_policy_keeps_only_procarchives_own_values_and_names_what_exists(
