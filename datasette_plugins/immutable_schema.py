@@ -1,0 +1,93 @@
+"""Datasette plugin: the schema of an immutable database (`procarchive serve --public`,
+`publish`) is read once, not on every page.
+
+Datasette 0.65 asks SQLite about tables, columns, keys and full-text indexes each time a
+page needs them, each question a round trip through its SQL threads: some 35 of the 50 a
+filtered articles page makes (the page itself, datasette-search-all's search box, the facet
+and count plugins). Under a crowd of readers those round trips queue behind each other's
+queries. An immutable database cannot change while served, so each answer (and any
+statement that reads only sqlite_master) is kept, up to MAX_ANSWERS of them, least recently
+used out first: a crawler asking for tables that do not exist cannot grow it without bound.
+A database opened mutable is asked every time, as Datasette does.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from datasette import hookimpl
+from datasette.database import Results
+
+MAX_ANSWERS = 4096
+# Database methods whose answer depends on the schema (and metadata) alone.
+SCHEMA_METHODS = (
+    "table_exists", "table_names", "view_names", "hidden_table_names", "table_columns",
+    "table_column_details", "primary_keys", "fts_table", "label_column_for_table",
+    "foreign_keys_for_table", "get_all_foreign_keys", "get_table_definition",
+    "get_view_definition",
+)  # fmt: skip
+# A statement that reads the schema table and nothing else (Datasette's own lookups), or
+# the schema's version (asked on every request).
+SCHEMA_STATEMENT = re.compile(
+    r"^\s*(select\s[^;]*\bfrom\s+sqlite_master\b[^;]*|pragma\s+schema_version\s*)$", re.I | re.S
+)
+SCHEMA_FREE = re.compile(r"\bjoin\b|\bfrom\s+(?!sqlite_master\b)|\(\s*select\b", re.I)
+
+
+class Answers:
+    """Answers by question, bounded, least recently used out first."""
+
+    def __init__(self, limit: int = MAX_ANSWERS) -> None:
+        self.limit = limit
+        self.kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    async def get(self, key: tuple[Any, ...], ask: Callable[[], Awaitable[Any]]) -> Any:
+        if key in self.kept:
+            self.kept.move_to_end(key)
+            return self.kept[key]
+        answer = await ask()
+        self.kept[key] = answer
+        if len(self.kept) > self.limit:
+            self.kept.popitem(last=False)
+        return answer
+
+
+def reads_only_the_schema(sql: str) -> bool:
+    return bool(SCHEMA_STATEMENT.match(sql)) and not SCHEMA_FREE.search(sql)
+
+
+def remembering(database: Any, answers: Answers) -> None:
+    """Wrap `database`'s schema methods and its `execute` so each answer is asked once."""
+
+    def method(name: str) -> Callable[..., Awaitable[Any]]:
+        ask = getattr(database, name)
+
+        async def remembered(*args: Any) -> Any:
+            # A copy: callers may change the lists and dicts they get.
+            return copy.deepcopy(await answers.get((name, *args), lambda: ask(*args)))
+
+        return remembered
+
+    for name in SCHEMA_METHODS:
+        setattr(database, name, method(name))
+    execute = database.execute
+
+    async def execute_remembered(sql: str, *args: Any, **kwargs: Any) -> Any:
+        if not reads_only_the_schema(sql):
+            return await execute(sql, *args, **kwargs)
+        key = ("execute", sql, repr(args), repr(sorted(kwargs.items())))
+        results = await answers.get(key, lambda: execute(sql, *args, **kwargs))
+        return Results(list(results.rows), results.truncated, results.description)
+
+    database.execute = execute_remembered
+
+
+@hookimpl
+def startup(datasette: Any) -> None:  # once a Datasette (invoke_startup runs hooks once)
+    for database in datasette.databases.values():
+        if not database.is_mutable and not database.is_memory:
+            remembering(database, Answers())

@@ -1,0 +1,136 @@
+"""An immutable database's schema is asked once (datasette_plugins/immutable_schema.py): the
+same pages, far fewer round trips through Datasette's SQL threads; a mutable one is asked
+every time."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from datasette_plugins.immutable_schema import Answers, reads_only_the_schema
+from procarchive.serve import build_datasette
+from tests.test_metadata import build_archive
+
+# Distinct pages, so that the public site's page cache (response_cache.py) answers none.
+PAGES = [
+    "/archive/articles?source=lkpp_news",
+    "/archive/articles?kind=mou",
+    "/archive/articles.json?year=2016&_extra=facet_results",
+    "/archive/notices?lpse=nasional",
+    "/archive/mous",
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("immutable_schema") / "archive.db")
+
+
+def served(archive: Path, public: bool) -> tuple[dict[str, str], list[int]]:
+    """Each page's body, and the round trips into SQLite's threads each page made after
+    another page of its table."""
+
+    async def run() -> tuple[dict[str, str], list[int]]:
+        datasette = build_datasette(archive, public=public)
+        await datasette.invoke_startup()
+        database = datasette.get_database("archive")
+        trips = [0]
+        execute_fn = database.execute_fn
+
+        async def counted(fn: Any) -> Any:
+            trips[0] += 1
+            return await execute_fn(fn)
+
+        database.execute_fn = counted
+        bodies: dict[str, str] = {}
+        counts: list[int] = []
+        for path in PAGES:
+            # Another page of the same table first: its schema questions are asked there.
+            await datasette.client.get(path + ("&" if "?" in path else "?") + "_size=1")
+            trips[0] = 0
+            response = await datasette.client.get(path)
+            assert response.status_code == 200, path
+            bodies[path], counts = response.text, [*counts, trips[0]]
+        return bodies, counts
+
+    return asyncio.run(run())
+
+
+def test_immutable_pages_are_the_same_with_far_fewer_round_trips(archive: Path) -> None:
+    public, public_trips = served(archive, public=True)
+    local, local_trips = served(archive, public=False)
+    json_page = "/archive/articles.json?year=2016&_extra=facet_results"
+    public_page, local_page = json.loads(public[json_page]), json.loads(local[json_page])
+    for key in ("rows", "filtered_table_rows_count", "facet_results"):
+        assert public_page[key] == local_page[key], key
+    assert public_page["filtered_table_rows_count"] > 0
+    assert public["/archive/articles?kind=mou"].count("<tr>") > 1
+    # Left on an articles page: its rows, its count and a sum for each of its three facets.
+    assert public_trips[:3] == [5, 5, 5], public_trips
+    assert all(3 * mine < theirs for mine, theirs in zip(public_trips, local_trips, strict=True)), (
+        public_trips,
+        local_trips,
+    )
+
+
+def test_answers_are_copies_that_callers_may_change(archive: Path) -> None:
+    async def run() -> tuple[list[str], list[str]]:
+        datasette = build_datasette(archive, public=True)
+        await datasette.invoke_startup()
+        database = datasette.get_database("archive")
+        columns = await database.table_columns("articles")
+        columns.append("changed by a caller")
+        return columns, await database.table_columns("articles")
+
+    changed, again = asyncio.run(run())
+    assert again == changed[:-1] and "url" in again
+
+
+def test_a_mutable_database_is_asked_every_time(archive: Path) -> None:
+    async def run() -> tuple[bool, bool]:
+        datasette = build_datasette(archive, public=False)
+        await datasette.invoke_startup()
+        database = datasette.get_database("archive")
+        return (
+            database.table_columns.__func__ is type(database).table_columns,
+            "execute_remembered" not in database.execute.__qualname__,
+        )
+
+    assert asyncio.run(run()) == (True, True)
+
+
+def test_answers_are_bounded_least_recently_used_out_first() -> None:
+    asked: list[str] = []
+
+    async def ask(key: str) -> str:
+        asked.append(key)
+        return key.upper()
+
+    async def run() -> list[str]:
+        answers = Answers(limit=2)
+        return [await answers.get((key,), partial(ask, key)) for key in "abacab"]
+
+    assert asyncio.run(run()) == ["A", "B", "A", "C", "A", "B"]
+    assert asked == ["a", "b", "c", "b"]  # b was the least recently used when c came
+
+
+@pytest.mark.parametrize(
+    ("sql", "schema_only"),
+    [
+        ("select sql from sqlite_master where name = :n and type=:t", True),
+        ("select name from sqlite_master\n where type='table'", True),
+        ("PRAGMA schema_version", True),
+        ("select count(*) from articles", False),
+        ("select * from sqlite_master join articles on 1", False),
+        ("select name from sqlite_master where name in (select source from articles)", False),
+        ("select name from sqlite_master; delete from articles", False),
+        ("pragma table_info(articles)", False),
+    ],
+)
+def test_only_statements_reading_the_schema_alone_are_kept(sql: str, schema_only: bool) -> None:
+    assert reads_only_the_schema(sql) is schema_only
