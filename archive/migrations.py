@@ -642,6 +642,30 @@ def mou_weekday_check(db: Database) -> None:
     db.table("mous").add_column("weekday_disagrees", int)
 
 
+# The articles page's filters combined, each an index in the page's order (0010's cover one).
+FILTER_COMBINATIONS = (
+    ("source", "kind", "year"),
+    ("source", "kind"),
+    ("source", "year"),
+    ("kind", "year"),
+)
+
+
+@MIGRATIONS(name="0028_combined_filter_indexes")
+def combined_filter_indexes(db: Database) -> None:
+    """Indexes for an articles page filtered by two or three of source, kind and year, newest
+    published first. Through 0010's indexes (one filter column, then published_at) such a
+    page walks every entry of its source or kind down to the year asked for: 300,000 of
+    them for lkpp_news in 2010, 70-100 ms at a million articles. These start at the page's
+    first row. An archive with the planner's statistics gets theirs at once (ANALYZE of
+    the new indexes alone), since one without them is chosen by guess."""
+    analyzed = db["sqlite_stat1"].exists()
+    for columns in FILTER_COMBINATIONS:
+        db.table("articles").create_index(
+            [*columns, "published_at"], if_not_exists=True, analyze=analyzed
+        )
+
+
 # Where archives made before sqlite-utils' Migrations recorded theirs (name, applied_at).
 OLD_RECORD = "_migrations"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.connection import open_archive
+from archive.migrations import FILTER_COMBINATIONS
 from procarchive.serve import build_datasette, inspect_path, write_inspect_file
 from tests.test_metadata import fetch_all
 
@@ -83,3 +84,42 @@ def test_public_serving_uses_cached_table_counts(archive: Path) -> None:
     database = build_datasette(archive, public=True).get_database("archive")
     assert database.cached_table_counts["articles"] == 3 * HITS
     assert build_datasette(archive).inspect_data is None  # a mutable archive is counted
+
+
+def archive_before_combined_filter_indexes(path: Path) -> None:
+    """An archive as the migrations before 0028 left it, with the planner's statistics."""
+    db = open_archive(path)
+    for columns in FILTER_COMBINATIONS:
+        db.execute(f"DROP INDEX idx_articles_{'_'.join(columns)}_published_at")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = '0028_combined_filter_indexes'")
+    db.table("articles").insert_all(
+        {"id": f"{n:016x}", "url": f"https://news.test/{n}", "source": f"site{n % 7}",
+         "kind": ("news", "mou", "tender")[n % 3], "year": 2010 + n % 16,
+         "published_at": f"{2010 + n % 16}-01-01", "content_hash": str(n),
+         "first_seen_at": "2026-01-01", "last_seen_at": "2026-01-01"}
+        for n in range(2000)
+    )  # fmt: skip
+    db.execute("ANALYZE")
+    db.conn.commit()
+    db.close()
+
+
+def test_pages_with_combined_filters_start_at_their_first_row(tmp_path: Path) -> None:
+    """0028 on an archive made before it: an index for each combination of the articles
+    page's filters, in the page's order, with statistics, and the page's query reads it."""
+    path = tmp_path / "archive.db"
+    archive_before_combined_filter_indexes(path)
+    db = open_archive(path, create=False)  # migrates
+    stats = {row[0] for row in db.execute("select idx from sqlite_stat1")}
+    indexes = {index.name: index.columns for index in db.table("articles").indexes}
+    for columns in FILTER_COMBINATIONS:
+        index = f"idx_articles_{'_'.join(columns)}_published_at"
+        assert indexes[index] == [*columns, "published_at"] and index in stats, index
+        where = " and ".join(f'"{column}" = ?' for column in columns)
+        sql = f"select * from articles where {where} order by published_at desc, id limit 21"
+        values = {"source": "site3", "kind": "mou", "year": "2013"}
+        found = db.execute(f"explain query plan {sql}", [values[column] for column in columns])
+        plan = [row[3] for row in found]
+        assert plan[0].startswith(f"SEARCH articles USING INDEX {index} ("), plan
+        assert plan[1:] == ["USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"], plan  # ties by id
+    db.close()
