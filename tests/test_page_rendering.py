@@ -1,6 +1,5 @@
-"""The rows table and facet lists rendered synchronously
-(datasette_plugins/synchronous_templates.py) are byte for byte what Datasette's own
-templates render in async mode."""
+"""The rows table and facet lists rendered at once (datasette_plugins/page_rendering.py)
+are byte for byte what Datasette's own templates render in async mode."""
 
 from __future__ import annotations
 
@@ -15,11 +14,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from archive.connection import open_archive
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
 from tests.test_metadata import build_archive
 
 TIMING = re.compile(r"took [\d.]+ms")  # the footer's "Queries took 8.5ms"
-OVERRIDES = ("_table.html", "_facet_results.html")
+OVERRIDES = ("_table.html", "_facet_results.html", "_rows_and_columns.html")
 PAGES = [
     "/archive/articles",
     "/archive/articles?source=lkpp_news&_facet=lang",
@@ -28,6 +28,8 @@ PAGES = [
     "/archive/notices?_facet=stage",
     "/archive/mous",
     "/archive/article_versions",
+    "/archive/articles_facet_counts",  # a table without a primary key: rowid links
+    "/archive/article_agencies",  # a compound primary key: a link column of its own
 ]
 
 
@@ -37,6 +39,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pages(archive: Path, template_dir: Path) -> dict[str, str]:
+    """PAGES and an article's row page as served with the templates of `template_dir`."""
+    db = open_archive(archive, create=False)
+    first = db.execute("select id from articles order by rowid limit 1").fetchone()[0]
+    db.close()
+
     async def run() -> dict[str, str]:
         datasette = Datasette(
             [str(archive)], metadata=load_metadata(), plugins_dir=str(PLUGINS),
@@ -44,7 +51,7 @@ def pages(archive: Path, template_dir: Path) -> dict[str, str]:
         )  # fmt: skip
         await datasette.invoke_startup()
         bodies = {}
-        for path in PAGES:
+        for path in [*PAGES, f"/archive/articles/{first}"]:
             response = await datasette.client.get(path)
             assert response.status_code == 200, path
             bodies[path] = TIMING.sub("took some ms", response.text)
@@ -59,7 +66,8 @@ def test_pages_are_the_bytes_of_datasettes_own_templates(archive: Path, tmp_path
     for name in OVERRIDES:
         (stock / name).unlink()
     mine, theirs = pages(archive, TEMPLATES), pages(archive, stock)
-    for path in PAGES:
+    assert mine.keys() == theirs.keys() and len(mine) == len(PAGES) + 1
+    for path in mine:
         assert mine[path] == theirs[path], path
     assert 'class="rows-and-columns"' in mine["/archive/mous"]
     assert 'class="facet-results"' in mine["/archive/notices?_facet=stage"]
@@ -84,5 +92,5 @@ def test_the_served_site_renders_them_synchronously(archive: Path) -> None:
         return (await datasette.client.get("/archive/articles?source=lkpp_news")).text
 
     body = asyncio.run(run())
-    assert rendered == ["default:_facet_results.html", "default:_table.html"]
+    assert rendered == ["default:_facet_results.html", "_rows_and_columns.html"]
     assert 'class="rows-and-columns"' in body and 'class="facet-results"' in body
