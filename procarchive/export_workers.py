@@ -25,9 +25,6 @@ IN_PROCESS_ROWS = 5000  # rows formatted in this process before any worker is st
 IN_FLIGHT = 4  # batches a worker may have queued or in hand
 MAX_WORKERS = 2
 
-_format: Format | None = None  # the worker's, set by _start
-_encoded = False  # whether the worker returns its text as UTF-8
-
 
 def worker_count() -> int:
     """The workers to start: none on one core, or where processes cannot be forked (the
@@ -44,12 +41,13 @@ def write_formatted(
     out: IO[str],
     written: Callable[[int], None] = lambda count: None,
     workers: int | None = None,
-    in_process_rows: int = IN_PROCESS_ROWS,
+    in_process_rows: int | None = None,
 ) -> int:
     """Write `format(batch)` of each batch to `out`, in order; `written(rows so far)` after
-    each. Past `in_process_rows`, the rest go to `workers` processes (worker_count()).
-    Returns the rows written."""
+    each. Past `in_process_rows` (IN_PROCESS_ROWS), the rest go to `workers` processes
+    (worker_count()). Returns the rows written."""
     workers = worker_count() if workers is None else workers
+    in_process_rows = IN_PROCESS_ROWS if in_process_rows is None else in_process_rows
     rows = 0
     batches = iter(batches)
     for batch in batches:
@@ -61,22 +59,26 @@ def write_formatted(
     else:
         return rows
     out.flush()  # a forked worker must not inherit text still to be written
-    raw = _utf8_file(out)
+    context = multiprocessing.get_context("fork")
+    turn = Turn(context, _utf8_fd(out))
     pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start,
-        initargs=(format, raw is not None),
+        workers, mp_context=context, initializer=_start, initargs=(format, turn)
     )
-    write: Callable[[Any], Any] = raw.write if raw else out.write
     try:
-        pending: deque[tuple[int, Future[str | bytes]]] = deque()
-        for batch in batches:
-            pending.append((len(batch), pool.submit(_run, batch)))
+        pending: deque[tuple[int, Future[str | None]]] = deque()
+        for number, batch in enumerate(batches):
+            pending.append((len(batch), pool.submit(_run, number, batch)))
             if len(pending) >= IN_FLIGHT * workers:
-                rows = _write_next(pending, write, rows, written)
+                rows = _write_next(pending, out, rows, written)
         while pending:
-            rows = _write_next(pending, write, rows, written)
+            rows = _write_next(pending, out, rows, written)
+    except BrokenProcessPool as exc:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise ExportError(
+            "a worker process of the export stopped (killed, or out of memory?) after "
+            f"{rows:,} rows: the export stopped before its end (a file given with -o is left "
+            "as it was)"
+        ) from exc
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -84,41 +86,62 @@ def write_formatted(
     return rows
 
 
-def _utf8_file(out: IO[str]) -> IO[bytes] | None:
-    """The bytes under `out` if it is a UTF-8 text file: workers then send the text encoded
-    (half the work of sending text, and none left for this process). Newlines are written
-    as given on a POSIX system, the only one that forks."""
+class Turn:
+    """Which batch is the next to be written, when workers write it to the file themselves:
+    the file's offset is shared with this process (fork), so each writes in its turn and
+    the text never comes back through a pipe. With no file (`fd` None), workers return it."""
+
+    def __init__(self, context: Any, fd: int | None) -> None:
+        self.fd = fd
+        self.changed = context.Condition()
+        self.next = context.RawValue("q", 0)
+
+    def write(self, number: int, text: str) -> None:
+        assert self.fd is not None
+        data = memoryview(text.encode("utf-8"))
+        with self.changed:
+            self.changed.wait_for(lambda: self.next.value == number)
+            while data:
+                data = data[os.write(self.fd, data) :]
+            self.next.value = number + 1
+            self.changed.notify_all()
+
+
+def _utf8_fd(out: IO[str]) -> int | None:
+    """The file descriptor under `out` if it is a UTF-8 text file (newlines are written as
+    given on a POSIX system, the only one that forks)."""
     if not isinstance(out, io.TextIOWrapper) or out.errors != "strict":
         return None
-    return out.buffer if codecs.lookup(out.encoding).name == "utf-8" else None
+    return out.fileno() if codecs.lookup(out.encoding).name == "utf-8" else None
 
 
 def _write_next(
-    pending: deque[tuple[int, Future[str | bytes]]],
-    write: Callable[[Any], Any],
+    pending: deque[tuple[int, Future[str | None]]],
+    out: IO[str],
     rows: int,
     written: Callable[[int], None],
 ) -> int:
     count, future = pending.popleft()
-    try:
-        text = future.result()
-    except BrokenProcessPool as exc:
-        raise ExportError(
-            "a worker process of the export stopped (killed, or out of memory?) after "
-            f"{rows:,} rows: the export stopped before its end (a file given with -o is left as "
-            "it was)"
-        ) from exc
-    write(text)
+    text = future.result()
+    if text is not None:
+        out.write(text)
     written(rows + count)
     return rows + count
 
 
-def _start(format: Format, encoded: bool) -> None:
-    global _format, _encoded
-    _format, _encoded = format, encoded
+_format: Format | None = None  # the worker's, set by _start
+_turn: Turn | None = None
 
 
-def _run(batch: Batch) -> str | bytes:
-    assert _format is not None, "a worker formats only after _start"
+def _start(format: Format, turn: Turn) -> None:
+    global _format, _turn
+    _format, _turn = format, turn
+
+
+def _run(number: int, batch: Batch) -> str | None:
+    assert _format is not None and _turn is not None, "a worker formats only after _start"
     text = _format(batch)
-    return text.encode("utf-8") if _encoded else text
+    if _turn.fd is None:
+        return text
+    _turn.write(number, text)
+    return None
