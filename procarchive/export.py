@@ -41,6 +41,7 @@ __all__ = [
     "query_parameters", "select",
 ]  # fmt: skip
 
+Redact = Callable[[Batch], list[list[Any]]]
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 BATCH = 1000
 
@@ -189,7 +190,7 @@ def _batches(
     """The rows of `cursor`, a batch at a time, redacted unless `include_sensitive`."""
     redact = None if include_sensitive else _redaction(cursor, query)
     for batch in _fetched(cursor, query):
-        yield batch if redact is None else [redact(values) for values in batch]
+        yield batch if redact is None else redact(batch)
 
 
 def _redaction(cursor: sqlite3.Cursor, query: Query) -> Callable[[Sequence[Any]], list[Any]] | None:
@@ -198,7 +199,7 @@ def _redaction(cursor: sqlite3.Cursor, query: Query) -> Callable[[Sequence[Any]]
     origins = [
         query.origins.get(column) or (query.relation, column) for column in columns
     ]  # a canned query's columns: (None, column), origin unknown
-    return Redactor(cursor.connection).row(origins, columns)
+    return Redactor(cursor.connection).rows(origins, columns)
 
 
 def _fetched(cursor: sqlite3.Cursor, query: Query) -> Iterator[Sequence[Sequence[Any]]]:
@@ -242,8 +243,8 @@ def export_csv(
     )
 
 
-def _redacted_csv(redact: Callable[[Sequence[Any]], list[Any]], batch: Batch) -> str:
-    return csv_lines([redact(values) for values in batch])
+def _redacted_csv(redact: Redact, batch: Batch) -> str:
+    return csv_lines(redact(batch))
 
 
 XLSX_ROWS = 1_048_575  # a sheet's rows, the header aside
