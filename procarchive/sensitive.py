@@ -39,9 +39,9 @@ NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
 # printed forms are masked there.
 PRINTED_NPWP = re.compile(rf"\d(?<!\w\d)(?:{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
-# The longest match of either (15 digits and 5 separators of at most 5 characters, "] - ["),
-# and the fewest digits in one.
-NPWP_REACH, NPWP_DIGITS = 40, 15
+# The fewest digits in a match of either, and the most characters between two of its digits
+# (a separator, "] - [").
+NPWP_DIGITS, NPWP_GAP = 15, 5
 WORD = re.compile(r"\w+")
 # Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
 GAP = re.compile(r"[\s.\[\]]{1,4}")
@@ -155,7 +155,7 @@ class TextMasker:
     def numbers(self, text: str) -> str:
         """The text with its tax numbers masked. A NUL ends every match: texts joined by NULs
         are masked as each would be on its own."""
-        return sub_near_digit_runs(self.pattern, NPWP_MASK, text, NPWP_REACH, NPWP_DIGITS)
+        return sub_near_digit_runs(self.pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP)
 
     def names(self, text: str) -> str:
         """The text with the person suppliers' names masked."""
