@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -21,7 +22,7 @@ from procarchive.export_filters import ExportError
 Batch = Sequence[Sequence[Any]]
 Format = Callable[[Batch], str]
 
-IN_PROCESS_ROWS = 5000  # rows formatted in this process before any worker is started
+IN_PROCESS_ROWS = 5000  # an export of as many rows or fewer starts no worker
 IN_FLIGHT = 4  # batches a worker may have queued or in hand
 MAX_WORKERS = 2
 
@@ -44,19 +45,25 @@ def write_formatted(
     in_process_rows: int | None = None,
 ) -> int:
     """Write `format(batch)` of each batch to `out`, in order; `written(rows so far)` after
-    each. Past `in_process_rows` (IN_PROCESS_ROWS), the rest go to `workers` processes
-    (worker_count()). Returns the rows written."""
+    each. An export of more than `in_process_rows` (IN_PROCESS_ROWS) is formatted by
+    `workers` processes (worker_count()). Returns the rows written."""
     workers = worker_count() if workers is None else workers
     in_process_rows = IN_PROCESS_ROWS if in_process_rows is None else in_process_rows
-    rows = 0
     batches = iter(batches)
-    for batch in batches:
-        out.write(format(batch))
-        rows += len(batch)
-        written(rows)
-        if workers and rows >= in_process_rows:
-            break
-    else:
+    ahead: list[Batch] = []  # read before the workers are started, if they are
+    if workers:
+        for batch in batches:
+            ahead.append(batch)
+            if sum(map(len, ahead)) > in_process_rows:
+                break
+        else:
+            workers = 0  # all read: a small export
+    rows = 0
+    if not workers:
+        for batch in itertools.chain(ahead, batches):
+            out.write(format(batch))
+            rows += len(batch)
+            written(rows)
         return rows
     out.flush()  # a forked worker must not inherit text still to be written
     context = multiprocessing.get_context("fork")
@@ -66,7 +73,7 @@ def write_formatted(
     )
     try:
         pending: deque[tuple[int, Future[str | None]]] = deque()
-        for number, batch in enumerate(batches):
+        for number, batch in enumerate(itertools.chain(ahead, batches)):
             pending.append((len(batch), pool.submit(_run, number, batch)))
             if len(pending) >= IN_FLIGHT * workers:
                 rows = _write_next(pending, out, rows, written)

@@ -128,5 +128,5 @@ def test_an_error_in_a_worker_is_raised_by_the_export(
         return masked(redact, batch)
 
     monkeypatch.setattr(export, "_redacted_csv", fails_in_a_worker)
-    with pytest.raises(UnicodeError, match="cannot format a000"):
+    with pytest.raises(UnicodeError, match="cannot format "):
         export_csv(open_archive(archive, create=False), "articles", io.StringIO(), workers=2)
