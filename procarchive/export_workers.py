@@ -12,7 +12,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
@@ -23,7 +23,8 @@ Batch = Sequence[Sequence[Any]]
 Format = Callable[[Batch], str]
 
 IN_PROCESS_ROWS = 5000  # an export of as many rows or fewer starts no worker
-IN_FLIGHT = 4  # batches a worker may have queued or in hand
+TASK_ROWS = 250  # rows a worker formats at a time (about 1 MB of articles)
+IN_FLIGHT = 8  # tasks a worker may have queued or in hand
 MAX_WORKERS = 2
 
 
@@ -73,8 +74,8 @@ def write_formatted(
     )
     try:
         pending: deque[tuple[int, Future[str | None]]] = deque()
-        for number, batch in enumerate(itertools.chain(ahead, batches)):
-            pending.append((len(batch), pool.submit(_run, number, batch)))
+        for number, task in enumerate(_tasks(itertools.chain(ahead, batches))):
+            pending.append((len(task), pool.submit(_run, number, task)))
             if len(pending) >= IN_FLIGHT * workers:
                 rows = _write_next(pending, out, rows, written)
         while pending:
@@ -91,6 +92,14 @@ def write_formatted(
         raise
     pool.shutdown()
     return rows
+
+
+def _tasks(batches: Iterable[Batch]) -> Iterator[Batch]:
+    """The batches cut into a worker's tasks: a smaller one crosses the pipe to a worker
+    while it is busy with the one before, a larger one must wait till it reads."""
+    for batch in batches:
+        for start in range(0, len(batch), TASK_ROWS):
+            yield batch[start : start + TASK_ROWS]
 
 
 class Turn:

@@ -43,7 +43,7 @@ def archive(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The worker counts of the pools started; small batches, a pool after the first 100 rows."""
+    """The worker counts of the pools started; small batches and tasks, a pool past 100 rows."""
     started: list[int] = []
 
     class Counted(export_workers.ProcessPoolExecutor):
@@ -54,6 +54,7 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(export_workers, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(export, "BATCH", 37)
     monkeypatch.setattr(export_workers, "IN_PROCESS_ROWS", 100)
+    monkeypatch.setattr(export_workers, "TASK_ROWS", 10)  # batches cut in tasks
     return started
 
 
