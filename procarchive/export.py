@@ -5,6 +5,7 @@ the file a batch at a time: memory stays flat however large the archive."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -16,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
 from sqlite_utils import Database
 
 from archive.csv_text import csv_lines
@@ -32,6 +32,7 @@ from procarchive.export_filters import (
     refuse_filters,
     searches,
 )
+from procarchive.export_workers import Batch, write_formatted
 from procarchive.sensitive import Redactor, index_part_of, row_key
 
 __all__ = [
@@ -40,11 +41,14 @@ __all__ = [
     "query_parameters", "select",
 ]  # fmt: skip
 
+Redact = Callable[[Batch], list[list[Any]]]
 METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
 BATCH = 1000
 
 
 def canned_queries() -> dict[str, str]:
+    import yaml  # 16 ms of imports, for canned queries only
+
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     queries = metadata["databases"][database_name(metadata)].get("queries", {})
     return {name: query["sql"] for name, query in queries.items()}
@@ -183,11 +187,22 @@ def _search_error(exc: sqlite3.OperationalError, query: Query) -> ExportError | 
 def _batches(
     cursor: sqlite3.Cursor, query: Query, include_sensitive: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
+    """The rows of `cursor`, a batch at a time, redacted unless `include_sensitive`."""
+    redact = None if include_sensitive else _redaction(cursor, query)
+    for batch in _fetched(cursor, query):
+        yield batch if redact is None else redact(batch)
+
+
+def _redaction(cursor: sqlite3.Cursor, query: Query) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """What redacts a row of `cursor` (None: nothing to redact)."""
     columns = [description[0] for description in cursor.description]
     origins = [
         query.origins.get(column) or (query.relation, column) for column in columns
     ]  # a canned query's columns: (None, column), origin unknown
-    redact = None if include_sensitive else Redactor(cursor.connection).row(origins, columns)
+    return Redactor(cursor.connection).rows(origins, columns)
+
+
+def _fetched(cursor: sqlite3.Cursor, query: Query) -> Iterator[Sequence[Sequence[Any]]]:
     while True:
         try:
             batch = cursor.fetchmany(BATCH)
@@ -197,7 +212,7 @@ def _batches(
             raise
         if not batch:
             return
-        yield batch if redact is None else [redact(values) for values in batch]
+        yield batch
 
 
 def export_csv(
@@ -209,20 +224,27 @@ def export_csv(
     filters: Filters | None = None,
     bom: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> int:
     """Write `what` as CSV (header first, a UTF-8 BOM before it if asked); returns the rows
-    written."""
+    written. A large export is masked and formatted by `workers` processes (by default
+    export_workers.worker_count(), 0: none)."""
     query = select(db, what, params, filters)
     cursor = _execute(db, query)
     columns = [description[0] for description in cursor.description]
     out.write(("\ufeff" if bom else "") + csv_lines([columns]))
-    written = 0
-    for batch in _batches(cursor, query, include_sensitive):
-        out.write(csv_lines(batch))
-        written += len(batch)
-        if progress:
-            progress.update(written)
-    return written
+    redact = None if include_sensitive else _redaction(cursor, query)
+    return write_formatted(
+        _fetched(cursor, query),
+        csv_lines if redact is None else functools.partial(_redacted_csv, redact),
+        out,
+        progress.update if progress else lambda count: None,
+        workers,
+    )
+
+
+def _redacted_csv(redact: Redact, batch: Batch) -> str:
+    return csv_lines(redact(batch))
 
 
 XLSX_ROWS = 1_048_575  # a sheet's rows, the header aside

@@ -39,9 +39,9 @@ NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
 # printed forms are masked there.
 PRINTED_NPWP = re.compile(rf"\d(?<!\w\d)(?:{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
-# The longest match of either (15 digits and 5 separators of at most 5 characters, "] - ["),
-# and the fewest digits in one.
-NPWP_REACH, NPWP_DIGITS = 40, 15
+# The fewest digits in a match of either, and the most characters between two of its digits
+# (a separator, "] - [").
+NPWP_DIGITS, NPWP_GAP = 15, 5
 WORD = re.compile(r"\w+")
 # Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
 GAP = re.compile(r"[\s.\[\]]{1,4}")
@@ -124,41 +124,53 @@ def person_names(conn: sqlite3.Connection) -> list[str]:
     return sorted({row[0] for row in found if row[0] and len(row[0]) >= 3})
 
 
-def text_masker(
-    names: list[str], numbers: re.Pattern[str] = NPWP, gap: re.Pattern[str] = GAP
-) -> Callable[[str | None], str | None]:
+class TextMasker:
     """What masks a document's text: tax numbers, and the names of suppliers who are people
     wherever the text spells them (any case; spaces, line breaks or a dot between the words).
     Other names in free text cannot be told apart reliably and stay."""
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for name in names:
-        words = tuple(word.lower() for word in WORD.findall(name))
-        if words:
-            by_first.setdefault(words[0], []).append(words)
-    firsts = list(by_first)
 
-    @functools.lru_cache(maxsize=512)
-    def spelling(present: tuple[str, ...]) -> re.Pattern[str]:
+    def __init__(
+        self, names: list[str], numbers: re.Pattern[str] = NPWP, gap: re.Pattern[str] = GAP
+    ) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for name in names:
+            words = tuple(word.lower() for word in WORD.findall(name))
+            if words:
+                self.by_first.setdefault(words[0], []).append(words)
+        self.firsts = list(self.by_first)
+        self.pattern, self.gap = numbers, gap
+        self.spelling = functools.lru_cache(maxsize=512)(self._spelling)
+
+    def _spelling(self, present: tuple[str, ...]) -> re.Pattern[str]:
         """The names that start with these words, the longest first ("Budi Santoso Jr")."""
-        candidates = sorted((n for first in present for n in by_first[first]), key=len)
-        spelled = "|".join(gap.pattern.join(map(re.escape, n)) for n in reversed(candidates))
+        candidates = sorted((n for first in present for n in self.by_first[first]), key=len)
+        spelled = "|".join(self.gap.pattern.join(map(re.escape, n)) for n in reversed(candidates))
         return re.compile(rf"(?<!\w)(?:{spelled})(?!\w)", re.IGNORECASE)
 
-    def mask(text: str | None) -> str | None:
+    def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
-        text = sub_near_digit_runs(numbers, NPWP_MASK, text, NPWP_REACH, NPWP_DIGITS)
-        if not by_first:
+        return self.names(self.numbers(text))
+
+    def numbers(self, text: str) -> str:
+        """The text with its tax numbers masked. A NUL ends every match: texts joined by NULs
+        are masked as each would be on its own."""
+        return sub_near_digit_runs(self.pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP)
+
+    def names(self, text: str) -> str:
+        """The text with the person suppliers' names masked."""
+        if not self.by_first:
             return text
         # Most texts name no one: substring tests (while there are few first names) and a set
         # of the words are far cheaper than searching for every name.
         lowered = text.lower()
-        if len(firsts) <= 64 and not any(first in lowered for first in firsts):
+        if len(self.firsts) <= 64 and not any(first in lowered for first in self.firsts):
             return text
-        present = by_first.keys() & set(WORD.findall(lowered))
-        return spelling(tuple(sorted(present))).sub(PERSON, text) if present else text
+        present = self.by_first.keys() & set(WORD.findall(lowered))
+        return self.spelling(tuple(sorted(present))).sub(PERSON, text) if present else text
 
-    return mask
+
+text_masker = TextMasker
 
 
 def redact_award(award: dict[str, Any]) -> dict[str, Any]:
@@ -240,52 +252,61 @@ class Redactor:
     def row(
         self, origins: Sequence[tuple[str | None, str]], names: Sequence[str]
     ) -> Callable[[Sequence[Any]], list[Any]] | None:
-        """What redacts rows whose columns are `names`, each read from column `origins[i]`
-        of a table or view (None: not known). None when every column is kept."""
+        """What redacts a row whose columns are `names`, as `rows` does a batch."""
+        redact = self.rows(origins, names)
+        return None if redact is None else lambda values: redact([values])[0]
+
+    def rows(
+        self, origins: Sequence[tuple[str | None, str]], names: Sequence[str]
+    ) -> Callable[[Sequence[Sequence[Any]]], list[list[Any]]] | None:
+        """What redacts a batch of rows whose columns are `names`, each read from column
+        `origins[i]` of a table or view (None: not known). None when every column is kept."""
         person = names.index("supplier_is_person") if "supplier_is_person" in names else None
         texts: list[int] = []
+        urls: list[int] = []
         steps: list[tuple[int, Callable[[Any, Sequence[Any]], Any]]] = []
         for index, (relation, column) in enumerate(origins):
             kind = rule(relation, column)
             if kind is Rule.TEXT:
                 texts.append(index)
+            elif kind is Rule.URL:
+                urls.append(index)
             elif kind is Rule.DROP:
                 steps.append((index, lambda value, row: None))
-            elif kind is Rule.URL:
-                steps.append((index, lambda value, row: self.mask_url(value)))
             elif kind is Rule.RECORD:
                 steps.append((index, lambda value, row: self.record(value)))
             elif kind is Rule.SUPPLIER:
                 steps.append((index, self._supplier(person)))
             elif kind is Rule.PERSONAL:
                 steps.append((index, self._personal(person)))
-        if not steps and not texts:
+        if not steps and not texts and not urls:
             return None
 
-        def redact(values: Sequence[Any]) -> list[Any]:
-            row = list(values)
-            plain = []
-            for index in texts:
-                value = values[index]
-                if isinstance(value, str) and value:
-                    if value[0] in "[{":
-                        row[index] = self.text(value)
+        def redact(batch: Sequence[Sequence[Any]]) -> list[list[Any]]:
+            rows = [list(values) for values in batch]
+            plain: list[tuple[list[Any], int]] = []
+            linked: list[tuple[list[Any], int]] = []
+            for row in rows:
+                for index in texts:
+                    value = row[index]
+                    if isinstance(value, str) and value:
+                        if value[0] in "[{":
+                            row[index] = self.text(value)
+                        else:
+                            plain.append((row, index))
+                for index in urls:
+                    value = row[index]
+                    if isinstance(value, str) and value:
+                        linked.append((row, index))
                     else:
-                        plain.append(index)
-            if plain:
-                # One pass over the row's texts, NUL between them (no mask spans a NUL); a text
-                # that holds a NUL itself is masked on its own.
-                joined = "\0".join([values[index] for index in plain])
-                masked = self.mask(joined) or joined
-                if masked != joined:
-                    parts: list[str | None] = list(masked.split("\0"))
-                    if len(parts) != len(plain):
-                        parts = [self.mask(values[index]) for index in plain]
-                    for index, part in zip(plain, parts, strict=True):
-                        row[index] = part
-            for index, step in steps:
-                row[index] = step(values[index], values)
-            return row
+                        row[index] = self.mask_url(value)
+            _mask_all(self.mask, plain)
+            _mask_all(self.mask_url, linked)
+            if steps:
+                for row, values in zip(rows, batch, strict=True):
+                    for index, step in steps:
+                        row[index] = step(values[index], values)
+            return rows
 
         return redact
 
@@ -304,6 +325,27 @@ class Redactor:
             return self.text(value)
 
         return personal
+
+
+def _mask_all(mask: TextMasker, places: list[tuple[list[Any], int]]) -> None:
+    """Mask the texts at `places` (row, column) in one pass for their tax numbers, NUL between
+    them (no mask spans a NUL), then each for names; if a text holds a NUL itself, each on its
+    own."""
+    if not places:
+        return
+    joined = "\0".join([row[index] for row, index in places])
+    numbered = mask.numbers(joined)
+    parts = numbered.split("\0") if numbered is not joined else None
+    if parts is not None and len(parts) != len(places):
+        for row, index in places:
+            row[index] = mask(row[index])
+        return
+    if parts is not None:
+        for (row, index), part in zip(places, parts, strict=True):
+            row[index] = part
+    if mask.by_first:
+        for row, index in places:
+            row[index] = mask.names(row[index])
 
 
 def full_text_indexes(conn: sqlite3.Connection) -> list[str]:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from procarchive.digit_runs import sub_near_digit_runs
-from procarchive.sensitive import NPWP, NPWP_DIGITS, NPWP_MASK, NPWP_REACH, PRINTED_NPWP
+from procarchive.sensitive import _SEP, NPWP, NPWP_DIGITS, NPWP_GAP, NPWP_MASK, PRINTED_NPWP
 
 # Digits of three scripts, the separators the patterns know, snippet marks, word characters
 # and non-ASCII letters: what sits next to a tax number in a text.
@@ -19,7 +19,7 @@ PIECES = [*"0123456789", "٣", "٠", "१", "３", ".", "-", "\u2013", " ", "\t"
 
 
 def narrowed(pattern: re.Pattern[str], text: str) -> str:
-    return sub_near_digit_runs(pattern, NPWP_MASK, text, NPWP_REACH, NPWP_DIGITS)
+    return sub_near_digit_runs(pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP)
 
 
 def random_texts(seed: int, count: int) -> list[str]:
@@ -45,9 +45,11 @@ def test_the_same_text_as_sub_over_the_whole_text(pattern: re.Pattern[str]) -> N
     assert masked > 1000  # the texts hold many numbers to mask, not only ones to leave
 
 
-def test_reach_is_the_longest_match_of_each_pattern() -> None:
-    for pattern in (NPWP, PRINTED_NPWP):
-        assert re._parser.parse(pattern.pattern).getwidth()[1] == NPWP_REACH  # type: ignore[attr-defined]
+def test_the_gap_is_the_longest_separator_and_digits_the_fewest_of_a_match() -> None:
+    assert re._parser.parse(_SEP).getwidth() == (1, NPWP_GAP)  # type: ignore[attr-defined]
+    assert NPWP.fullmatch("1" * NPWP_DIGITS) and not NPWP.fullmatch("1" * (NPWP_DIGITS - 1))
+    printed = "01.234.567.8-901.000"  # the shorter printed form
+    assert PRINTED_NPWP.fullmatch(printed) and sum(map(str.isdigit, printed)) == NPWP_DIGITS
 
 
 def test_numbers_far_apart_in_a_long_text_are_each_masked() -> None:
