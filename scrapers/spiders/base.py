@@ -21,7 +21,6 @@ from archive.ids import article_id
 from scrapers.analysis.language import SAMPLE_CHARS
 from scrapers.budget import Trapped
 from scrapers.documents import DocumentFetcher
-from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import mend_mojibake, redecode
 from scrapers.extract.extractors import Reading, read_article
 from scrapers.extract.feeds import FeedEntry
@@ -206,12 +205,13 @@ class SourceSpider(scrapy.Spider):
         html = self.page_text(response)
         if html is None:
             return
-        item = (await self.read(html, response.url, entry)).item
+        reading = await self.read(html, response.url, entry)
+        item = reading.item
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
         yield self.provenance(item, response)
-        for request in self.attachments(response, html, item.url):
+        for request in self.attachments(reading, item.url):
             yield request
 
     def provenance(self, item: ArticleItem, response: Response) -> ArticleItem:
@@ -223,10 +223,11 @@ class SourceSpider(scrapy.Spider):
         item.redirected_from = response.meta.get("redirect_urls")
         return item
 
-    def attachments(self, response: Response, html: str, page_url: str) -> Iterator[Any]:
-        """Requests for the documents an article links to (fetched once a crawl)."""
+    def attachments(self, reading: Reading, page_url: str) -> Iterator[Any]:
+        """Requests for the documents an article links to (fetched once a crawl), as the
+        worker that read the page found them."""
         parent = article_id(page_url)
-        for url, text in attachment_links(html, response.url):
+        for url, text in reading.attachments:
             yield from self.documents.request(url, "article", parent, text or None)
 
     @cached_property
