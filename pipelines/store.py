@@ -31,7 +31,7 @@ from archive.articles import (
 )
 from archive.connection import WRITE_ERRORS, refused_write
 from pipelines.batches import BatchedStore
-from scrapers.analysis.agencies import gazetteer
+from scrapers.analysis.agencies import listed_agencies
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class StorePipeline(BatchedStore[ArticleBatch]):
         super().open_spider()
         assert self.db is not None
         self.source = self.session.source
-        refresh_agencies(self.db, gazetteer().agencies.values())
+        refresh_agencies(self.db, listed_agencies())
 
     def process_item(self, item: Any) -> Any:
         # Every article this crawl met or a listing named is "listed": not unlisted.

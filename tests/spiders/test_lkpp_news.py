@@ -76,6 +76,23 @@ def test_listing_yields_articles_with_the_sitemaps_hints_then_the_other_pages() 
     assert stat(crawled, "discovery/listings/new_links") == 11
 
 
+def test_a_listing_read_in_worker_processes_yields_what_one_read_inline_does() -> None:
+    """Listing pages are read in the extraction workers, off the crawl's thread."""
+
+    def outputs(workers: int) -> list[Any]:
+        crawler = get_crawler(LkppNewsSpider, {"PROCARCHIVE_EXTRACT_WORKERS": workers})
+        crawler.stats.open_spider()
+        crawled = LkppNewsSpider.from_crawler(crawler, source=SOURCE)
+        try:
+            found = collect(crawled.parse_listing(page("/berita", {"page": "2"})))
+        finally:
+            crawled.pool.close()
+        return [(o.url, callback(o)) if isinstance(o, Request) else o for o in found]
+
+    inline = outputs(1)
+    assert len(inline) > 12 and outputs(2) == inline
+
+
 def test_an_article_named_by_an_earlier_path_is_not_asked_for_again() -> None:
     crawled = spider()
     crawled.named.add(f"{BASE}/berita/{agency_articles()[10].slug}")
