@@ -16,6 +16,7 @@ from typing import Any
 
 from scrapers.analysis.article import analyse
 from scrapers.analysis.language import SAMPLE_CHARS
+from scrapers.analysis.shingles import page_shingles
 from scrapers.extract import blogger, discovery, lkpp, pps
 from scrapers.extract.article import parse_item
 from scrapers.extract.discovery import Listing
@@ -96,6 +97,7 @@ class Reading:
     extractor: str  # which read it: the template's own ("lkpp"), "selectors" or "generic"
     # (absolute URL, link text) of the documents the article's page links to
     attachments: tuple[tuple[str, str], ...] = ()
+    shingles: frozenset[int] | None = None  # the article's, for the crawl's trap check
 
 
 def read_article(
@@ -106,8 +108,8 @@ def read_article(
     sample_chars: int = SAMPLE_CHARS,
     entry: FeedEntry | None = None,
 ) -> Reading:
-    """The article a crawl by `spider` takes from the page, analysed, and the documents it
-    links to: all the CPU-heavy work on a page, so that a worker process can do it in one go
+    """The article a crawl by `spider` takes from the page, analysed, the documents it
+    links to and its shingles (scrapers.budget's trap check): all the CPU-heavy work on a page, so that a worker process can do it in one go
     (parsing the page again for its links on the crawl's thread cost as much as the rest of
     a page's fetch there). `entry`: the feed entry that named the page (Blogger), for what
     the page leaves out."""
@@ -115,7 +117,11 @@ def read_article(
     if reading.item is None:
         return reading
     analyse(reading.item, sample_chars)
-    return replace(reading, attachments=tuple(attachment_links(html, url)))
+    return replace(
+        reading,
+        attachments=tuple(attachment_links(html, url)),
+        shingles=page_shingles(reading.item.title, reading.item.text),
+    )
 
 
 def read_only(

@@ -50,6 +50,6 @@ class ArticleSpider(SourceSpider):
             return
         if item.published_at is None:
             item.published_at = parse_date(response.meta.get("feed_date"), self.source.timezone)
-        yield self.provenance(item, response)
+        yield self.provenance(item, response, reading)
         for request in self.attachments(reading, item.url):
             yield request

@@ -423,6 +423,6 @@ class NewsSpider(SourceSpider):
         item.url = discovery.without_session(item.url)  # a redirect may have added one
         if item.published_at is None and response.url in self.feed_dates:
             item.published_at = parse_date(self.feed_dates[response.url], self.source.timezone)
-        yield self.provenance(item, response)
+        yield self.provenance(item, response, reading)
         for request in self.attachments(reading, item.url):
             yield request
