@@ -88,7 +88,16 @@ def url_shape(url: str) -> str:
 
 
 def similar(a: Set[int], b: Set[int]) -> bool:
-    return bool(a or b) and len(a & b) / len(a | b) >= SAME_TEXT
+    """Jaccard similarity of at least SAME_TEXT. The union's size is counted, not built, and
+    texts whose sizes alone keep them below it (the share cannot pass smaller/larger) are
+    not intersected: an article is compared with up to 16 texts of its URL's shape."""
+    if not (a or b):
+        return False
+    smaller, larger = sorted((len(a), len(b)))
+    if smaller / larger < SAME_TEXT:
+        return False
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) >= SAME_TEXT
 
 
 def read_shingles(item: ArticleItem, response: Response | None) -> frozenset[int] | None:

@@ -4,6 +4,7 @@ registry."""
 from __future__ import annotations
 
 import asyncio
+import random
 from typing import Any
 
 from scrapy.settings import Settings
@@ -74,3 +75,13 @@ def test_the_crawl_hands_the_workers_shingles_to_the_trap_check() -> None:
     item = asyncio.run(run())[0]
     assert isinstance(item, ArticleItem)
     assert read_shingles(item, response) == page_shingles(item.title, item.text)
+
+
+def test_similar_is_the_jaccard_share_of_the_two_sets() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        a = {rng.randrange(60) for _ in range(rng.randrange(0, 50))}
+        b = set(a) if rng.random() < 0.5 else {rng.randrange(60) for _ in range(rng.randrange(50))}
+        b -= {x for x in b if rng.random() < 0.05}
+        expected = bool(a or b) and len(a & b) / len(a | b) >= 0.9
+        assert similar(a, b) == similar(frozenset(b), a) == expected
