@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,8 +14,11 @@ from w3lib.url import canonicalize_url
 HASHED_FIELDS = ("title", "text", "published_at", "author", "reference")
 
 
+@lru_cache(maxsize=1 << 16)
 def article_id(url: str) -> str:
-    """Stable id of a page: a hash of its canonical URL (query order, fragment ignored)."""
+    """Stable id of a page: a hash of its canonical URL (query order, fragment ignored).
+    Remembered: a crawl asks it of each article URL some eight times (its listing, the
+    budget, the skip, the revalidation, the store, its aliases)."""
     parts = urlsplit(canonicalize_url(url.strip(), keep_fragments=False))
     canonical = parts._replace(path=parts.path.rstrip("/")).geturl()
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]

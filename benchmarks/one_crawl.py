@@ -14,6 +14,7 @@ items stored and the crawl's elapsed seconds. Modes:
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -51,6 +52,12 @@ class RawFetchSpider(scrapy.Spider):
         return None
 
 
+def cpu_seconds(who: int) -> float:
+    """User and system CPU time: load on a shared machine stretches the wall clock much more."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     mode, base, db = sys.argv[1:4]
     overrides: dict[str, Any] = dict(FETCH_SETTINGS)
@@ -76,6 +83,8 @@ def main() -> None:
         source = Source("bench", "article", (f"{base}/sitemap.xml",), ("127.0.0.1",))
         process.crawl(crawler, source=source)
     process.start()
+    crawl_cpu = cpu_seconds(resource.RUSAGE_SELF)
+    worker_cpu = cpu_seconds(resource.RUSAGE_CHILDREN)  # the extraction workers, joined by now
     assert crawler.stats is not None
     stats = crawler.stats.get_stats()
     print(
@@ -91,6 +100,8 @@ def main() -> None:
                 "changed": stats.get("procarchive/items_changed", 0),
                 "unchanged": stats.get("procarchive/items_unchanged", 0),
                 "gone": stats.get("procarchive/items_gone", 0),
+                "crawl_cpu": crawl_cpu,
+                "worker_cpu": worker_cpu,
             }
         )
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from archive.ids import article_id, content_hash
+from archive.ids import HASHED_FIELDS, article_id, content_hash
 from scrapers.items import ArticleItem
 
 
@@ -25,6 +25,7 @@ class NormalizePipeline:
             adapter["title"] = " ".join(adapter["title"].split())
         adapter["text"] = tidy_text(adapter.get("text") or "")
         adapter["id"] = article_id(adapter["url"])
-        adapter["content_hash"] = content_hash(adapter.asdict())
+        # Only the hashed fields: asdict() deep-copies the whole item (its MoU, its agencies).
+        adapter["content_hash"] = content_hash({name: adapter.get(name) for name in HASHED_FIELDS})
         adapter["fetched_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         return item

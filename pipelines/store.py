@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
@@ -32,15 +31,17 @@ from archive.articles import (
 )
 from archive.connection import WRITE_ERRORS, refused_write
 from pipelines.batches import BatchedStore
-from scrapers.analysis.agencies import gazetteer
+from scrapers.analysis.agencies import listed_agencies
 from scrapers.items import ArticleItem, GoneItem, ListingItem, SeenItem
 
 logger = logging.getLogger(__name__)
+ARTICLE_FIELDS = tuple(f.name for f in fields(ArticleItem))
 
 
 def article_row(item: ArticleItem) -> dict[str, Any]:
-    """An article item as the archive's writes take it."""
-    row = ItemAdapter(item).asdict()
+    """An article item as the archive's writes take it: its fields, not deep copies of them
+    (ItemAdapter.asdict's), for an item is not changed once stored."""
+    row = {name: getattr(item, name) for name in ARTICLE_FIELDS}
     published = row.get("published_at") or ""
     row["year"] = int(published[:4]) if published[:4].isdigit() else None
     row["agency_counts"] = row.get("agencies") or {}
@@ -85,7 +86,7 @@ class StorePipeline(BatchedStore[ArticleBatch]):
         super().open_spider()
         assert self.db is not None
         self.source = self.session.source
-        refresh_agencies(self.db, gazetteer().agencies.values())
+        refresh_agencies(self.db, listed_agencies())
 
     def process_item(self, item: Any) -> Any:
         # Every article this crawl met or a listing named is "listed": not unlisted.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -38,7 +39,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from archive.session import CrawlSession
-from scrapers.analysis.shingles import shingles
+from scrapers.analysis.shingles import page_shingles
 from scrapers.items import ArticleItem, ListingItem
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ BUDGETS = {
     "new_articles": "PROCARCHIVE_BUDGET_NEW_ARTICLES",
     "listing_depth": "PROCARCHIVE_BUDGET_LISTING_DEPTH",
 }
+SHINGLES_META = "procarchive_shingles"  # (item, its page's shingles), set by the spider
 SAME_TEXT = 0.9  # Jaccard similarity of word shingles, numbers aside: the same page
 DIGITS = re.compile(r"\d+")
 SPENT = {
@@ -85,12 +87,26 @@ def url_shape(url: str) -> str:
     return f"{parts.netloc}{DIGITS.sub('N', parts.path)}?{query}"
 
 
-def text_shingles(text: str) -> set[int]:
-    return shingles(DIGITS.sub(" ", text))
+def similar(a: Set[int], b: Set[int]) -> bool:
+    """Jaccard similarity of at least SAME_TEXT. The union's size is counted, not built, and
+    texts whose sizes alone keep them below it (the share cannot pass smaller/larger) are
+    not intersected: an article is compared with up to 16 texts of its URL's shape."""
+    if not (a or b):
+        return False
+    smaller, larger = sorted((len(a), len(b)))
+    if smaller / larger < SAME_TEXT:
+        return False
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) >= SAME_TEXT
 
 
-def similar(a: set[int], b: set[int]) -> bool:
-    return bool(a or b) and len(a & b) / len(a | b) >= SAME_TEXT
+def read_shingles(item: ArticleItem, response: Response | None) -> frozenset[int] | None:
+    """The shingles the extraction worker took of this item's page (the spider hands them
+    on in the response's meta, SHINGLES_META, with the item they are of)."""
+    if response is None:
+        return None
+    read = response.meta.get(SHINGLES_META)
+    return read[1] if read is not None and read[0] is item else None
 
 
 class Trapped(IgnoreRequest):
@@ -131,7 +147,7 @@ class CrawlBudgetMiddleware(BaseSpiderMiddleware):
         self.requests = 0
         self.new_articles = 0
         self.named: dict[str, set[str]] = {}  # a kind of listing page -> article URLs named
-        self.texts: dict[str, list[tuple[set[int], int]]] = {}  # shape -> (text, pages)
+        self.texts: dict[str, list[tuple[frozenset[int], int]]] = {}  # shape -> (text, pages)
         self.trapped: set[str] = set()  # URL shapes of near-identical pages (TrapGateMiddleware)
         self.said: set[str] = set()
 
@@ -226,15 +242,17 @@ class CrawlBudgetMiddleware(BaseSpiderMiddleware):
             return item
         if response is not None and not response.meta.get("article") and self.is_new(item.url):
             self.new_articles += 1  # read from an API page, not fetched on its own
-        return None if self.near_identical(item) else item
+        return None if self.near_identical(item, read_shingles(item, response)) else item
 
-    def near_identical(self, item: ArticleItem) -> bool:
+    def near_identical(self, item: ArticleItem, text: frozenset[int] | None = None) -> bool:
+        """`text`: the page's shingles, if the worker that read it took them already."""
         assert self.budget is not None
         shape = url_shape(item.page_url or item.url)
         if shape in self.trapped:
             self.stop_item(item, shape)
             return True
-        text = text_shingles(f"{item.title or ''} {item.text}")
+        if text is None:
+            text = page_shingles(item.title, item.text)
         clusters = self.texts.setdefault(shape, [])
         for index, (seen, pages) in enumerate(clusters):
             if similar(text, seen):

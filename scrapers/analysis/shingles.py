@@ -14,6 +14,7 @@ import zlib
 SHINGLE_WORDS = 5
 SKETCH_SIZE = 8
 WORD = re.compile(r"\w+", re.UNICODE)
+NUMBERS = re.compile(r"\d+")
 
 
 def words(text: str) -> list[str]:
@@ -28,6 +29,17 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
     return {
         zlib.crc32(" ".join(tokens[i : i + size]).encode()) for i in range(len(tokens) - size + 1)
     }
+
+
+def text_shingles(text: str) -> set[int]:
+    """The shingles of a text with its numbers aside: a calendar's days read the same
+    (the crawl's trap check, scrapers.budget)."""
+    return shingles(NUMBERS.sub(" ", text))
+
+
+def page_shingles(title: str | None, text: str) -> frozenset[int]:
+    """An article page's text_shingles as the trap check reads it: its title, then its text."""
+    return frozenset(text_shingles(f"{title or ''} {text}"))
 
 
 def sketch(hashes: set[int], size: int = SKETCH_SIZE) -> list[int]:

@@ -9,15 +9,18 @@ in a worker process during a crawl.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from scrapers.analysis.article import analyse
 from scrapers.analysis.language import SAMPLE_CHARS
-from scrapers.extract import blogger, lkpp, pps
+from scrapers.analysis.shingles import page_shingles
+from scrapers.extract import blogger, discovery, lkpp, pps
 from scrapers.extract.article import parse_item
 from scrapers.extract.discovery import Listing
+from scrapers.extract.documents import attachment_links
 from scrapers.extract.feeds import FeedEntry
 from scrapers.extract.selectors import SelectorArticle
 from scrapers.items import ArticleItem
@@ -92,6 +95,9 @@ def guess_spider(body: bytes) -> str:
 class Reading:
     item: ArticleItem | None
     extractor: str  # which read it: the template's own ("lkpp"), "selectors" or "generic"
+    # (absolute URL, link text) of the documents the article's page links to
+    attachments: tuple[tuple[str, str], ...] = ()
+    shingles: frozenset[int] | None = None  # the article's, for the crawl's trap check
 
 
 def read_article(
@@ -102,13 +108,20 @@ def read_article(
     sample_chars: int = SAMPLE_CHARS,
     entry: FeedEntry | None = None,
 ) -> Reading:
-    """The article a crawl by `spider` takes from the page, analysed: all the CPU-heavy work
-    on a page, so that a worker process can do it in one go. `entry`: the feed entry that
-    named the page (Blogger), for what the page leaves out."""
+    """The article a crawl by `spider` takes from the page, analysed, the documents it
+    links to and its shingles (scrapers.budget's trap check): all the CPU-heavy work on a page, so that a worker process can do it in one go
+    (parsing the page again for its links on the crawl's thread cost as much as the rest of
+    a page's fetch there). `entry`: the feed entry that named the page (Blogger), for what
+    the page leaves out."""
     reading = read_only(template_for(spider), html, url, source, entry)
-    if reading.item is not None:
-        analyse(reading.item, sample_chars)
-    return reading
+    if reading.item is None:
+        return reading
+    analyse(reading.item, sample_chars)
+    return replace(
+        reading,
+        attachments=tuple(attachment_links(html, url)),
+        shingles=page_shingles(reading.item.title, reading.item.text),
+    )
 
 
 def read_only(
@@ -129,3 +142,32 @@ def read_only(
         html, template.article_url(url), source.name, source.timezone, template.site_names
     )
     return Reading(found, GENERIC)
+
+
+@dataclass(frozen=True)
+class ListingReading:
+    own: Listing | None  # the template's own reading; None: not its markup, or none
+    generic: Listing  # by URL pattern (scrapers.extract.discovery.read_listing)
+    extra: list[str] = field(default_factory=list)  # article links outside <a href>
+
+
+def read_listing_page(
+    spider: str,
+    html: str,
+    url: str,
+    own: bool,
+    article_pattern: re.Pattern[str] | None,
+    pager_pattern: re.Pattern[str] | None,
+    domains: Sequence[str],
+) -> ListingReading:
+    """A listing page read every way a news spider reads one, in a worker process: a
+    pager that shows every page of a large site makes it thousands of links to resolve,
+    parsing the crawl's thread would do between fetches. `own`: the template's own reader
+    is used (the source does not turn it off)."""
+    template = template_for(spider)
+    site = template.read_listing(html, url) if own and template.read_listing else None
+    # A pager without rows is kept: the articles may come from links outside <a href>.
+    kept = site if site is not None and (site.article_urls or site.page_urls) else None
+    generic = discovery.read_listing(html, url, article_pattern, pager_pattern, domains)
+    outside = template.extra_links(html, url) if template.extra_links else []
+    return ListingReading(kept, generic, discovery.matching(outside, article_pattern, domains))

@@ -43,12 +43,13 @@ class ArticleSpider(SourceSpider):
         html = self.page_text(response)
         if html is None:
             return
-        item = (await self.read(html, response.url)).item
+        reading = await self.read(html, response.url)
+        item = reading.item
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
         if item.published_at is None:
             item.published_at = parse_date(response.meta.get("feed_date"), self.source.timezone)
-        yield self.provenance(item, response)
-        for request in self.attachments(response, html, item.url):
+        yield self.provenance(item, response, reading)
+        for request in self.attachments(reading, item.url):
             yield request

@@ -19,9 +19,8 @@ from twisted.python.failure import Failure
 
 from archive.ids import article_id
 from scrapers.analysis.language import SAMPLE_CHARS
-from scrapers.budget import Trapped
+from scrapers.budget import SHINGLES_META, Trapped
 from scrapers.documents import DocumentFetcher
-from scrapers.extract.documents import attachment_links
 from scrapers.extract.encoding import mend_mojibake, redecode
 from scrapers.extract.extractors import Reading, read_article
 from scrapers.extract.feeds import FeedEntry
@@ -206,27 +205,34 @@ class SourceSpider(scrapy.Spider):
         html = self.page_text(response)
         if html is None:
             return
-        item = (await self.read(html, response.url, entry)).item
+        reading = await self.read(html, response.url, entry)
+        item = reading.item
         if item is None:
             self.skip(response, "no_article", "no article text found")
             return
-        yield self.provenance(item, response)
-        for request in self.attachments(response, html, item.url):
+        yield self.provenance(item, response, reading)
+        for request in self.attachments(reading, item.url):
             yield request
 
-    def provenance(self, item: ArticleItem, response: Response) -> ArticleItem:
+    def provenance(
+        self, item: ArticleItem, response: Response, reading: Reading | None = None
+    ) -> ArticleItem:
         """The item with how it was fetched: its capture, the listing's change hint, the URL
-        it was read at and the URLs that redirected there."""
+        it was read at and the URLs that redirected there; the shingles the worker took of
+        its page go on to the trap check (scrapers.budget) in the response's meta."""
+        if reading is not None and reading.item is item and reading.shingles is not None:
+            response.meta[SHINGLES_META] = (item, reading.shingles)
         item.capture_id = response.meta.get("capture_id")
         item.source_updated = response.meta.get("hint")
         item.page_url = response.url
         item.redirected_from = response.meta.get("redirect_urls")
         return item
 
-    def attachments(self, response: Response, html: str, page_url: str) -> Iterator[Any]:
-        """Requests for the documents an article links to (fetched once a crawl)."""
+    def attachments(self, reading: Reading, page_url: str) -> Iterator[Any]:
+        """Requests for the documents an article links to (fetched once a crawl), as the
+        worker that read the page found them."""
         parent = article_id(page_url)
-        for url, text in attachment_links(html, response.url):
+        for url, text in reading.attachments:
             yield from self.documents.request(url, "article", parent, text or None)
 
     @cached_property

@@ -35,8 +35,13 @@ from scrapy.utils.gz import gunzip
 
 from scrapers.extract import discovery, wordpress
 from scrapers.extract.dates import parse_date
-from scrapers.extract.discovery import Listing
-from scrapers.extract.extractors import SELECTORS, Template, template_for
+from scrapers.extract.extractors import (
+    SELECTORS,
+    ListingReading,
+    Template,
+    read_listing_page,
+    template_for,
+)
 from scrapers.extract.feeds import FeedError, parse_feed
 from scrapers.extract.pages import looks_truncated
 from scrapers.items import ListingItem, SeenItem
@@ -63,18 +68,13 @@ class NewsSpider(SourceSpider):
     def template(self) -> Template:
         return template_for(self.name)
 
-    def read_site_listing(self, html: str, url: str) -> Listing | None:
-        """The template's own reading of a listing page; None: not its markup."""
-        if not self.own_extractor or self.template.read_listing is None:
-            return None
-        listing = self.template.read_listing(html, url)
-        # A pager without rows is kept: the articles may come from links outside <a href>.
-        return listing if listing.article_urls or listing.page_urls else None
-
-    def extra_links(self, html: str, url: str) -> list[str]:
-        """Article links a site writes outside <a href> (a board's onclick handlers)."""
-        read = self.template.extra_links
-        return read(html, url) if read else []
+    async def read_listing(self, html: str, url: str) -> ListingReading:
+        """The listing page as the template's own reader, the URL patterns and the links
+        outside <a href> (a board's onclick handlers) read it, in a worker process."""
+        return await self.pool.run(
+            read_listing_page, self.name, html, url, bool(self.own_extractor),
+            self.article_pattern, self.pager_pattern, self.allowed_domains,
+        )  # fmt: skip
 
     # The registry entry's options.
 
@@ -334,7 +334,7 @@ class NewsSpider(SourceSpider):
         if feed.next_url and discovery.matching([feed.next_url], None, self.allowed_domains):
             yield from self.discover(feed.next_url, self.parse_feed, path)
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         html = self.page_text(response)
         if html is None:
             self.count("failed_listing")
@@ -350,13 +350,8 @@ class NewsSpider(SourceSpider):
         self.listed_pages.add(response.url)  # its pager links to it too
         if looks_truncated(html):
             self.listing_failed(response, "truncated_listing", "the listing page is cut short")
-        listing = self.read_site_listing(html, response.url)
-        generic = discovery.read_listing(
-            html, response.url, self.article_pattern, self.pager_pattern, self.allowed_domains
-        )
-        extra = discovery.matching(
-            self.extra_links(html, response.url), self.article_pattern, self.allowed_domains
-        )
+        reading = await self.read_listing(html, response.url)
+        listing, generic, extra = reading.own, reading.generic, reading.extra
         articles = listing.article_urls if listing else []
         if not articles:
             articles = list(dict.fromkeys([*generic.article_urls, *extra]))
@@ -366,7 +361,8 @@ class NewsSpider(SourceSpider):
             self.count("health/listing_pages_empty")
             self.listing_failed(response, "empty_listing", "a listing page without article links")
         else:
-            yield from self.found(response, "listings", articles, {})
+            for output in self.found(response, "listings", articles, {}):
+                yield output
         own = [*listing.page_urls, *filter(None, [listing.next_url])] if listing else []
         for url in dict.fromkeys([*own, *generic.page_urls]):
             if url in self.listed_pages:
@@ -374,7 +370,8 @@ class NewsSpider(SourceSpider):
             if len(self.listed_pages) >= self.max_listing_pages:
                 self.budget_spent("listing_pages", len(self.listed_pages))
                 return
-            yield from self.listing_page(url)
+            for request in self.listing_page(url):
+                yield request
 
     def budget_spent(self, what: str, count: int) -> None:
         """Once a crawl: the site offers more pages of a kind than a crawl reads (a trap, or a
@@ -426,6 +423,6 @@ class NewsSpider(SourceSpider):
         item.url = discovery.without_session(item.url)  # a redirect may have added one
         if item.published_at is None and response.url in self.feed_dates:
             item.published_at = parse_date(self.feed_dates[response.url], self.source.timezone)
-        yield self.provenance(item, response)
-        for request in self.attachments(response, html, item.url):
+        yield self.provenance(item, response, reading)
+        for request in self.attachments(reading, item.url):
             yield request

@@ -12,7 +12,14 @@ from scrapy.utils.project import get_project_settings
 from samples.blogger_site import BloggerSite
 from samples.content import agency_articles, blog_posts
 from samples.lkpp_site import AgencySite
-from scrapers.extract.extractors import TEMPLATES, guess_spider, read_article, template_for
+from scrapers.extract import discovery, lkpp
+from scrapers.extract.extractors import (
+    TEMPLATES,
+    guess_spider,
+    read_article,
+    read_listing_page,
+    template_for,
+)
 from scrapers.sources import SPIDERS, Source
 from tests.conftest import FIXTURES
 
@@ -80,3 +87,31 @@ def test_a_blogger_page_of_several_posts_is_no_article() -> None:
     index = home.replace("</head>", "<script>var data = {'pageType': 'index'};</script></head>")
     reading = read_article("blogger_mirror", index, site.base_url + "/", source)
     assert reading.item is None and reading.extractor == "blogger"
+    assert reading.attachments == ()  # looked for only on an article's page
+
+
+def test_the_reading_brings_the_documents_the_article_links_to() -> None:
+    """Found where the page is read (a worker during a crawl): the crawl's thread does not
+    parse the page again for them."""
+    html, url = agency_page()
+    linked = html.replace(
+        '<div class="news-content">',
+        '<div class="news-content"><p><a href="/files/kontrak.pdf">Naskah kontrak</a></p>',
+    )
+    assert linked != html
+    reading = read_article("lkpp_news", linked, url, LKPP)
+    assert reading.attachments == (("http://lkpp.test/files/kontrak.pdf", "Naskah kontrak"),)
+    assert read_article("lkpp_news", html, url, LKPP).attachments == ()
+
+
+def test_a_listing_page_read_in_one_go_every_way_the_news_spider_reads_it() -> None:
+    site = AgencySite(agency_articles())
+    site.base_url = "http://lkpp.test"
+    url = "http://lkpp.test/berita?page=2"
+    html = site.route("/berita", {"page": "2"}).body.decode("utf-8")
+    own = lkpp.parse_listing(html, url)
+    reading = read_listing_page("lkpp_news", html, url, True, None, None, ["lkpp.test"])
+    assert reading.own == own and own.article_urls and own.page_urls
+    assert reading.generic == discovery.read_listing(html, url, None, None, ["lkpp.test"])
+    assert reading.generic.page_urls and reading.extra == []
+    assert read_listing_page("lkpp_news", html, url, False, None, None, ["lkpp.test"]).own is None

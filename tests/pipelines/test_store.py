@@ -15,6 +15,7 @@ from archive.connection import open_archive
 from archive.crawls import crawl_summary
 from pipelines.normalize import NormalizePipeline
 from pipelines.store import StorePipeline, article_row
+from scrapers.analysis.agencies import gazetteer
 from scrapers.items import ArticleItem
 from tests.conftest import archive_crawler, end_crawl
 
@@ -93,6 +94,11 @@ def test_pipeline_batches_and_records_the_crawl(tmp_path) -> None:
     pipeline.spider_closed(crawler.spider, "finished")
     end_crawl(crawler)
     assert db["articles"].count == 3
+    # The gazetteer's organisations, read without compiling its patterns on the crawl's thread.
+    listed = [(a.name, a.full, a.country, a.type) for a in gazetteer().agencies.values()]
+    assert sorted(db.execute("SELECT name, full_name, country, type FROM agencies")) == sorted(
+        listed
+    )
     crawl = next(db["crawls"].rows)
     assert (crawl["status"], crawl["items_new"], crawl["pages_fetched"], crawl["source"]) == (
         "ok",

@@ -61,7 +61,7 @@ def test_listing_yields_articles_with_the_sitemaps_hints_then_the_other_pages() 
     crawled = spider()
     hinted = f"{BASE}/berita/{agency_articles()[10].slug}"
     crawled.hints[hinted] = "2016-06-14T10:00:00+07:00"
-    listing, *requests = list(crawled.parse_listing(page("/berita", {"page": "2"})))
+    listing, *requests = collect(crawled.parse_listing(page("/berita", {"page": "2"})))
     assert isinstance(listing, ListingItem) and len(listing.article_urls) == 11
     articles = [r for r in requests if callback(r) == "parse_article"]
     listings = [r for r in requests if callback(r) == "parse_listing"]
@@ -76,10 +76,27 @@ def test_listing_yields_articles_with_the_sitemaps_hints_then_the_other_pages() 
     assert stat(crawled, "discovery/listings/new_links") == 11
 
 
+def test_a_listing_read_in_worker_processes_yields_what_one_read_inline_does() -> None:
+    """Listing pages are read in the extraction workers, off the crawl's thread."""
+
+    def outputs(workers: int) -> list[Any]:
+        crawler = get_crawler(LkppNewsSpider, {"PROCARCHIVE_EXTRACT_WORKERS": workers})
+        crawler.stats.open_spider()
+        crawled = LkppNewsSpider.from_crawler(crawler, source=SOURCE)
+        try:
+            found = collect(crawled.parse_listing(page("/berita", {"page": "2"})))
+        finally:
+            crawled.pool.close()
+        return [(o.url, callback(o)) if isinstance(o, Request) else o for o in found]
+
+    inline = outputs(1)
+    assert len(inline) > 12 and outputs(2) == inline
+
+
 def test_an_article_named_by_an_earlier_path_is_not_asked_for_again() -> None:
     crawled = spider()
     crawled.named.add(f"{BASE}/berita/{agency_articles()[10].slug}")
-    _, *requests = list(crawled.parse_listing(page("/berita", {"page": "2"})))
+    _, *requests = collect(crawled.parse_listing(page("/berita", {"page": "2"})))
     assert len([r for r in requests if callback(r) == "parse_article"]) == 10
     assert stat(crawled, "discovery/listings/links") == 11
 
@@ -91,7 +108,7 @@ def test_a_redesigned_listing_falls_back_to_the_url_pattern() -> None:
         options={"article_links": r"/berita/[^/?#]+$"},
     )  # fmt: skip
     crawled = spider(source)
-    listing, *requests = list(crawled.parse_listing(page("/berita", redesigned=True)))
+    listing, *requests = collect(crawled.parse_listing(page("/berita", redesigned=True)))
     assert len(listing.article_urls) == 10
     assert stat(crawled, "health/listing_fallback") == 1
     assert [r.url for r in requests if callback(r) == "parse_listing"] == [f"{BASE}/berita?page=2"]
@@ -99,7 +116,7 @@ def test_a_redesigned_listing_falls_back_to_the_url_pattern() -> None:
 
 def test_a_redesigned_listing_without_a_pattern_is_an_empty_listing() -> None:
     crawled = spider()
-    assert [type(o) for o in crawled.parse_listing(page("/berita", redesigned=True))] == [
+    assert [type(o) for o in collect(crawled.parse_listing(page("/berita", redesigned=True)))] == [
         Request
     ]  # its "Muat lagi" page only
     assert stat(crawled, "health/listing_pages_empty") == 1

@@ -106,7 +106,7 @@ def test_listing_step_reads_both_boards() -> None:
 
 def test_list_page_yields_its_releases_then_its_other_page() -> None:
     crawled = spider()
-    listing, *requests = list(crawled.parse_listing(list_page(PRESS)))
+    listing, *requests = collect(crawled.parse_listing(list_page(PRESS)))
     assert isinstance(listing, ListingItem)
     assert listing.article_urls == urls(PRESS, on(PRESS)[:10])
     articles = [r for r in requests if callback(r) == "parse_article"]
@@ -117,7 +117,7 @@ def test_list_page_yields_its_releases_then_its_other_page() -> None:
 
 
 def test_old_board_list_page_yields_its_releases_without_session_ids() -> None:
-    _, *requests = list(spider().parse_listing(list_page(OLD_BOARD)))
+    _, *requests = collect(spider().parse_listing(list_page(OLD_BOARD)))
     articles = [r.url for r in requests if callback(r) == "parse_article"]
     assert articles == [BASE + r.path for r in on(OLD_BOARD)[:10]]
     assert [r.url for r in requests if callback(r) == "parse_listing"] == [
@@ -128,13 +128,13 @@ def test_old_board_list_page_yields_its_releases_without_session_ids() -> None:
 def test_last_page_leads_back_only_to_a_page_already_read() -> None:
     crawled = spider()
     crawled.listed_pages.add(LIST)  # the start page, read first
-    _, *requests = list(crawled.parse_listing(list_page(PRESS, 2)))
+    _, *requests = collect(crawled.parse_listing(list_page(PRESS, 2)))
     assert requests and all(callback(r) == "parse_article" for r in requests)
 
 
 def test_redesigned_list_page_falls_back_to_its_go_view_calls_and_keeps_its_pager() -> None:
     crawled = spider()
-    listing, *requests = list(crawled.parse_listing(list_page(PRESS, redesigned=True)))
+    listing, *requests = collect(crawled.parse_listing(list_page(PRESS, redesigned=True)))
     assert listing.article_urls == urls(PRESS, on(PRESS)[:10])
     assert stat(crawled, "health/listing_fallback") == 1
     assert [r.url for r in requests if callback(r) == "parse_listing"] == [f"{LIST}&pageIndex=2"]
