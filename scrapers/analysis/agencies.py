@@ -143,14 +143,18 @@ def _trie(words: Iterable[str]) -> str:
 
 
 @cache
-def gazetteer() -> Gazetteer:
+def _entries() -> list[dict[str, object]]:
     entries = yaml.safe_load(GAZETTEER.read_text(encoding="utf-8"))
-    return Gazetteer([*entries, *government_entries()])
+    return [*entries, *government_entries()]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer(_entries())
 
 
 @cache
 def listed_agencies() -> tuple[Agency, ...]:
     """The gazetteer's organisations (gazetteer().agencies) without compiling its patterns,
     a second of CPU that the crawl's thread, which only writes them to the archive, spares."""
-    entries = yaml.safe_load(GAZETTEER.read_text(encoding="utf-8"))
-    return tuple(agency_table([*entries, *government_entries()]).values())
+    return tuple(agency_table(_entries()).values())

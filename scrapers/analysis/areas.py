@@ -27,25 +27,27 @@ FORMS = {
 # heads' titles. Where a city shares its regency's name (Kediri, Blitar), the city's offices
 # are the Kejari Kota and the Polres ... Kota; the bare name is the regency's.
 DISTRICT_OFFICES = {
-    "Kejari": ("Kejaksaan Negeri", ["Kejari NAME", "Kejaksaan Negeri NAME", "Kajari NAME"]),
-    "Polres": ("Kepolisian Resor", ["Polres NAME", "Polresta NAME", "Polrestabes NAME", "Kepolisian Resor NAME",
+    "Kejari NAME": ("Kejaksaan Negeri", ["Kejari NAME", "Kejaksaan Negeri NAME", "Kajari NAME"]),
+    "Polres NAME": ("Kepolisian Resor", ["Polres NAME", "Polresta NAME", "Polrestabes NAME", "Kepolisian Resor NAME",
                                     "Kepolisian Resor Kota NAME", "Kapolres NAME", "Kapolresta NAME",
                                     "Kapolrestabes NAME"]),
 }  # fmt: skip
 # The same offices of a regency and of a city where both have one name; NAME as above.
 SHARED_NAME_OFFICES = {
-    "regency": {"Kejari NAME": ["Kejari NAME", "Kejari Kabupaten NAME", "Kejaksaan Negeri NAME",
-                                "Kejaksaan Negeri Kabupaten NAME", "Kajari NAME", "Kajari Kabupaten NAME"],
-                "Polres NAME": ["Polres NAME", "Polres Kabupaten NAME", "Kepolisian Resor NAME", "Kapolres NAME"]},
-    "city": {"Kejari Kota NAME": ["Kejari Kota NAME", "Kejaksaan Negeri Kota NAME", "Kajari Kota NAME"],
-             "Polres NAME Kota": ["Polres NAME Kota", "Polresta NAME Kota", "Polresta NAME", "Polrestabes NAME",
-                                  "Polres Kota NAME", "Kepolisian Resor Kota NAME", "Kapolres NAME Kota",
-                                  "Kapolresta NAME Kota", "Kapolresta NAME", "Kapolrestabes NAME"]},
+    "regency": {"Kejari NAME": ("Kejaksaan Negeri", ["Kejari NAME", "Kejari Kabupaten NAME", "Kejaksaan Negeri NAME",
+                                "Kejaksaan Negeri Kabupaten NAME", "Kajari NAME", "Kajari Kabupaten NAME"]),
+                "Polres NAME": ("Kepolisian Resor", ["Polres NAME", "Polres Kabupaten NAME", "Kepolisian Resor NAME",
+                                "Kapolres NAME"])},
+    "city": {"Kejari Kota NAME": ("Kejaksaan Negeri Kota", ["Kejari Kota NAME", "Kejaksaan Negeri Kota NAME",
+                                  "Kajari Kota NAME"]),
+             "Polres NAME Kota": ("Kepolisian Resor Kota", ["Polres NAME Kota", "Polresta NAME Kota", "Polresta NAME",
+                                  "Polrestabes NAME", "Polres Kota NAME", "Kepolisian Resor Kota NAME",
+                                  "Kapolres NAME Kota", "Kapolresta NAME Kota", "Kapolresta NAME", "Kapolrestabes NAME"])},
 }  # fmt: skip
 # The provinces' own: the high prosecutor (Kejaksaan Tinggi) and the regional police (Polda).
 PROVINCE_OFFICES = {
-    "Kejati": ("Kejaksaan Tinggi", ["Kejati NAME", "Kejaksaan Tinggi NAME", "Kajati NAME"]),
-    "Polda": ("Kepolisian Daerah", ["Polda NAME", "Kepolisian Daerah NAME", "Kapolda NAME"]),
+    "Kejati NAME": ("Kejaksaan Tinggi", ["Kejati NAME", "Kejaksaan Tinggi NAME", "Kajati NAME"]),
+    "Polda NAME": ("Kepolisian Daerah", ["Polda NAME", "Kepolisian Daerah NAME", "Kapolda NAME"]),
 }  # fmt: skip
 PREFIX = {"province": ("Pemprov", "Pemerintah Provinsi"), "regency": ("Pemkab", "Pemerintah Kabupaten"),
           "city": ("Pemkot", "Pemerintah Kota")}  # fmt: skip
@@ -101,31 +103,23 @@ def _district_office_entries() -> list[dict[str, object]]:
         for name, names in _names(kind):
             spellings[kind].setdefault(name, []).extend(names)
     shared = spellings["regency"].keys() & spellings["city"].keys()
-    entries = [
-        _office(short, long, forms, name, names)
-        for short, (long, forms) in DISTRICT_OFFICES.items()
-        for name, names in {**spellings["regency"], **spellings["city"]}.items()
-        if name not in shared
+    offices = [
+        (office, name, names)
+        for kind in ("regency", "city")
+        for name, names in spellings[kind].items()
+        for office in (SHARED_NAME_OFFICES[kind] if name in shared else DISTRICT_OFFICES).items()
     ]
-    for kind in ("regency", "city"):
-        for name in sorted(shared):
-            for canonical, forms in SHARED_NAME_OFFICES[kind].items():
-                long = "Kejaksaan Negeri" if canonical.startswith("Kejari") else "Kepolisian Resor"
-                entry = _office("", long, forms, name, spellings[kind][name])
-                entries.append({**entry, "name": canonical.replace("NAME", name)})
-    return entries + [
-        _office(short, long, forms, name, names)
-        for short, (long, forms) in PROVINCE_OFFICES.items()
-        for name, names in spellings["province"].items()
+    offices += [
+        (o, n, names)
+        for n, names in spellings["province"].items()
+        for o in PROVINCE_OFFICES.items()
     ]
-
-
-def _office(
-    short: str, long: str, forms: list[str], name: str, names: list[str]
-) -> dict[str, object]:
-    return {"name": f"{short} {name}", "full": f"{long} {name}",
-            "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in names)),
-            "country": "ID", "type": "law_enforcement"}  # fmt: skip
+    return [
+        {"name": canonical.replace("NAME", name), "full": f"{long} {name}",
+         "aliases": list(dict.fromkeys(form.replace("NAME", n) for form in forms for n in names)),
+         "country": "ID", "type": "law_enforcement"}
+        for (canonical, (long, forms)), name, names in offices
+    ]  # fmt: skip
 
 
 @cache

@@ -45,15 +45,15 @@ NUMERIC_BARE = re.compile(
 )
 # Day and month named, no year: "on December 11", "11 Desember", "December 11th". Three-letter
 # abbreviations are left out ("Mar 3" is as likely a name).
-_FULL_MONTH = "|".join(
+FULL_MONTH = "|".join(
     sorted((m for m in MONTHS if len(m) > 3 or m in ("mei", "may")), key=len, reverse=True)
 )
 MONTH_DAY = re.compile(
-    rf"\b(?P<m>{_FULL_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)",
+    rf"\b(?P<m>{FULL_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)",
     re.IGNORECASE,
 )
 DAY_MONTH = re.compile(
-    rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_FULL_MONTH})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE
+    rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{FULL_MONTH})\b(?!\s*,?\s*\d{{4}})", re.IGNORECASE
 )
 WEEKDAY_AGO = re.compile(
     rf"\b(?P<wd>{_DAY})\s+(?:lalu|kemarin|pekan lalu)\b|\blast\s+(?P<en>{_DAY})\b",
@@ -65,7 +65,7 @@ RELATIVE = re.compile(
 )
 # "pada Kamis", "on Tuesday"; or a weekday closing a sentence's place ("di Negara, Senin.").
 BARE_WEEKDAY = re.compile(
-    rf"\b(?:pada|hari|on)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)(?!\s*,?\s*(?:{_FULL_MONTH})\b)"
+    rf"\b(?:pada|hari|on)\s+(?P<wd>{_DAY})\b(?!\s*[,(]?\s*\(?\d)(?!\s*,?\s*(?:{FULL_MONTH})\b)"
     rf"|,\s*(?P<closing>{_DAY})\b(?=\s*(?:[.;]|$))",
     re.IGNORECASE,
 )

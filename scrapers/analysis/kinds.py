@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from scrapers.analysis.event_dates import find_event_dates
+from scrapers.analysis.event_dates import FULL_MONTH, find_event_dates
+from scrapers.extract.dates import MONTHS
 
 KINDS = ("mou", "mou_mention", "agreement", "regulation", "tender", "news")
 
@@ -58,16 +59,9 @@ AMOUNT = re.compile(r"\bRp\s?[\d.,]+|\bHPS\b|\bpagu\b", re.IGNORECASE)
 LOOKS_BACK_DAYS = 45
 # A month without its day ("signed in April", "pada Maret"): the latest such month not after
 # publication, which looks back when it is not the month of publication or the one before.
-_MONTHS_EN = "January|February|March|April|May|June|July|August|September|October|November|December"
 MONTH_ONLY = re.compile(
-    rf"\b(?:in|pada|bulan|since|sejak)\s+(?P<month>{_MONTH}|{_MONTHS_EN})\b(?!\s*,?\s*\d)",
-    re.IGNORECASE,
+    rf"\b(?:in|pada|bulan|since|sejak)\s+(?P<month>{FULL_MONTH})\b(?!\s*,?\s*\d)", re.IGNORECASE
 )
-_MONTH_NUMBER = {
-    name.lower(): number
-    for names in (_MONTH, _MONTHS_EN)
-    for number, name in enumerate(names.split("|"), start=1)
-}
 NEGATED = re.compile(r"\b(belum|tidak|tanpa|bukan|not|never|without)\b", re.IGNORECASE)
 REGULATION = re.compile(
     r"\b(Perpres|Peraturan Presiden|Peraturan LKPP|Peraturan Lembaga|Perlem|Perka|Surat Edaran|"
@@ -122,7 +116,7 @@ def reports_signing(
 
 
 def _months_back(month_name: str, published: date) -> int:
-    return (published.month - _MONTH_NUMBER[month_name.lower()]) % 12
+    return (published.month - MONTHS[month_name.lower()]) % 12
 
 
 def classify(title: str | None, text: str, published: date | None = None) -> str:

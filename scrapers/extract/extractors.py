@@ -109,10 +109,10 @@ def read_article(
     entry: FeedEntry | None = None,
 ) -> Reading:
     """The article a crawl by `spider` takes from the page, analysed, the documents it
-    links to and its shingles (scrapers.budget's trap check): all the CPU-heavy work on a page, so that a worker process can do it in one go
-    (parsing the page again for its links on the crawl's thread cost as much as the rest of
-    a page's fetch there). `entry`: the feed entry that named the page (Blogger), for what
-    the page leaves out."""
+    links to and its shingles (scrapers.budget's trap check): all the CPU-heavy work on a
+    page, so that a worker process can do it in one go (parsing the page again for its links
+    on the crawl's thread cost as much as the rest of a page's fetch there). `entry`: the
+    feed entry that named the page (Blogger), for what the page leaves out."""
     reading = read_only(template_for(spider), html, url, source, entry)
     if reading.item is None:
         return reading
