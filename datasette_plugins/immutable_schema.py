@@ -9,6 +9,13 @@ queries. An immutable database cannot change while served, so each answer (and a
 statement that reads only sqlite_master) is kept, up to MAX_ANSWERS of them, least recently
 used out first: a crawler asking for tables that do not exist cannot grow it without bound.
 A database opened mutable is asked every time, as Datasette does.
+
+Datasette's own `_internal` database is asked too, on every page: datasette-search-all's
+menu looks through its tables (four round trips) and Datasette's schema refresh reads its
+versions (two). Its tables are Datasette's, created by the first refresh; with them made at
+startup, their names and full-text indexes are remembered as well (not its rows, which a
+refresh rewrites). While every database served is immutable and none has been added, a
+refresh finds nothing to do, so none is run.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from datasette import hookimpl
 from datasette.database import Results
 
 MAX_ANSWERS = 4096
+INTERNAL = "_internal"
+ATOMS = (str, int, float, bool, type(None))
 # Database methods whose answer depends on the schema (and metadata) alone.
 SCHEMA_METHODS = (
     "table_exists", "table_names", "view_names", "hidden_table_names", "table_columns",
@@ -67,13 +76,14 @@ def remembering(database: Any, answers: Answers) -> None:
         ask = getattr(database, name)
 
         async def remembered(*args: Any) -> Any:
-            # A copy: callers may change the lists and dicts they get.
-            return copy.deepcopy(await answers.get((name, *args), lambda: ask(*args)))
+            return copied(await answers.get((name, *args), lambda: ask(*args)))
 
         return remembered
 
     for name in SCHEMA_METHODS:
         setattr(database, name, method(name))
+    if database.name == INTERNAL:
+        return
     execute = database.execute
 
     async def execute_remembered(sql: str, *args: Any, **kwargs: Any) -> Any:
@@ -86,8 +96,47 @@ def remembering(database: Any, answers: Answers) -> None:
     database.execute = execute_remembered
 
 
+def refreshing_when_added(datasette: Any) -> None:
+    """Datasette's schema refresh, run only when the databases served are not those of the
+    last refresh (all immutable)."""
+    refresh = datasette.refresh_schemas
+    refreshed: set[str] = set()
+
+    async def refresh_schemas() -> None:
+        if set(datasette.databases) != refreshed:
+            await refresh()
+            refreshed.clear()
+            refreshed.update(datasette.databases)
+
+    datasette.refresh_schemas = refresh_schemas
+
+
+def copied(answer: Any) -> Any:
+    """A copy callers may change: a list of strings or of tuples of them copied by itself
+    (most answers; deepcopy was a millisecond a page), anything else deep."""
+    if isinstance(answer, ATOMS):
+        return answer
+    if isinstance(answer, list) and all(
+        isinstance(item, ATOMS)
+        or (isinstance(item, tuple) and all(isinstance(i, ATOMS) for i in item))
+        for item in answer
+    ):
+        return list(answer)
+    return copy.deepcopy(answer)
+
+
 @hookimpl
-def startup(datasette: Any) -> None:  # once a Datasette (invoke_startup runs hooks once)
-    for database in datasette.databases.values():
+def startup(datasette: Any) -> Any:  # once a Datasette (invoke_startup runs hooks once)
+    served = [db for name, db in datasette.databases.items() if name != INTERNAL]
+    for database in served:
         if not database.is_mutable and not database.is_memory:
             remembering(database, Answers())
+    if not served or any(db.is_mutable or db.is_memory for db in served):
+        return None
+
+    async def internal_tables_made() -> None:
+        await datasette.refresh_schemas()
+        remembering(datasette.get_database(INTERNAL), Answers())
+        refreshing_when_added(datasette)
+
+    return internal_tables_made

@@ -109,7 +109,8 @@ class PrecountedFacet(ColumnFacet):
                 "value": row["value"],
                 "label": labels.get((column, row["value"]), row["value"]),
                 "count": row["count"],
-                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                # A plain str: urljoin on Datasette's PrefixedUrlString costs some 50 µs.
+                "toggle_url": self.ds.absolute_url(self.request, str(self.ds.urls.path(toggle))),
                 "selected": selected,
             })  # fmt: skip
         return {

@@ -27,7 +27,10 @@ def test_a_process_is_warmed_up_before_it_accepts_connections(tmp_path: Path) ->
     async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "lifespan.startup.complete":
             # What was ready when the process said it was.
-            compiled = {template.name for template in datasette.jinja_env.cache.values()}
+            # Pages render with the synchronous overlay (datasette_plugins/page_rendering.py).
+            env = datasette.jinja_env
+            caches = [*env.cache.values(), *env.synchronous.cache.values()]
+            compiled = {template.name for template in caches}
             sent.append({**message, "compiled": compiled, "started": datasette._startup_invoked})
         else:
             sent.append(dict(message))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from datasette_plugins.immutable_schema import Answers, reads_only_the_schema
+from datasette_plugins.immutable_schema import Answers, copied, reads_only_the_schema
 from procarchive.serve import build_datasette
 from tests.test_metadata import build_archive
 
@@ -134,3 +134,51 @@ def test_answers_are_bounded_least_recently_used_out_first() -> None:
 )
 def test_only_statements_reading_the_schema_alone_are_kept(sql: str, schema_only: bool) -> None:
     assert reads_only_the_schema(sql) is schema_only
+
+
+def internal_trips(archive: Path, public: bool) -> tuple[int, list[str]]:
+    """Round trips into `_internal` on a page after another page of its table, and the
+    databases `_internal` lists after one is added while serving."""
+
+    async def run() -> tuple[int, list[str]]:
+        datasette = build_datasette(archive, public=public)
+        await datasette.invoke_startup()
+        internal = datasette.get_database("_internal")
+        trips = [0]
+        execute_fn = internal.execute_fn
+
+        async def counted(fn: Any) -> Any:
+            trips[0] += 1
+            return await execute_fn(fn)
+
+        internal.execute_fn = counted
+        await datasette.client.get("/archive/articles?_size=1")
+        trips[0] = 0
+        response = await datasette.client.get("/archive/articles?source=lkpp_news")
+        assert response.status_code == 200 and "Search all tables" in response.text
+        page_trips = trips[0]
+        datasette.add_memory_database("added_later")
+        assert (await datasette.client.get("/added_later")).status_code == 200
+        listed = await internal.execute("select database_name from databases order by 1")
+        return page_trips, [row[0] for row in listed]
+
+    return asyncio.run(run())
+
+
+def test_internal_schema_is_asked_once_while_every_database_is_immutable(archive: Path) -> None:
+    public_trips, public_listed = internal_trips(archive, public=True)
+    local_trips, local_listed = internal_trips(archive, public=False)
+    assert public_trips == 0
+    assert local_trips >= 6  # the menu's four questions and the refresh's two
+    # A database added while serving is refreshed into `_internal` all the same.
+    assert public_listed == local_listed == ["_internal", "added_later", "archive"]
+
+
+def test_copies_are_deep_where_an_answer_holds_something_mutable() -> None:
+    keys = [{"column": "source", "other_table": "sources"}]
+    copy_of_keys = copied(keys)
+    copy_of_keys[0]["column"] = "changed by a caller"
+    assert keys[0]["column"] == "source"
+    columns = [("id", "text"), ("url", "text")]
+    assert copied(columns) == columns and copied(columns) is not columns
+    assert copied("articles_fts") == "articles_fts" and copied(None) is None

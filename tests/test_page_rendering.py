@@ -1,4 +1,4 @@
-"""The rows table and facet lists rendered at once (datasette_plugins/page_rendering.py)
+"""Pages rendered synchronously, their cells by one filter (datasette_plugins/page_rendering.py),
 are byte for byte what Datasette's own templates render in async mode."""
 
 from __future__ import annotations
@@ -7,19 +7,18 @@ import asyncio
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from datasette.app import Datasette
-from jinja2 import pass_context
-from jinja2.runtime import Context
-from markupsafe import Markup
+from jinja2 import Template
 
 from archive.connection import open_archive
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
 from tests.test_metadata import build_archive
 
 TIMING = re.compile(r"took [\d.]+ms")  # the footer's "Queries took 8.5ms"
-OVERRIDES = ("_table.html", "_facet_results.html", "_rows_and_columns.html")
+OVERRIDES = ("_table.html",)
 PAGES = [
     "/archive/articles",
     "/archive/articles?source=lkpp_news&_facet=lang",
@@ -38,8 +37,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_archive(tmp_path_factory.mktemp("synchronous") / "archive.db")
 
 
-def pages(archive: Path, template_dir: Path) -> dict[str, str]:
-    """PAGES and an article's row page as served with the templates of `template_dir`."""
+def pages(archive: Path, template_dir: Path, synchronous: bool = True) -> dict[str, str]:
+    """PAGES and an article's row page as served with the templates of `template_dir`,
+    rendered synchronously or as Datasette renders them."""
     db = open_archive(archive, create=False)
     first = db.execute("select id from articles order by rowid limit 1").fetchone()[0]
     db.close()
@@ -50,6 +50,8 @@ def pages(archive: Path, template_dir: Path) -> dict[str, str]:
             template_dir=str(template_dir), settings={"suggest_facets": False},
         )  # fmt: skip
         await datasette.invoke_startup()
+        if not synchronous:
+            datasette.jinja_env.synchronous = None
         bodies = {}
         for path in [*PAGES, f"/archive/articles/{first}"]:
             response = await datasette.client.get(path)
@@ -65,7 +67,7 @@ def test_pages_are_the_bytes_of_datasettes_own_templates(archive: Path, tmp_path
     shutil.copytree(TEMPLATES, stock)
     for name in OVERRIDES:
         (stock / name).unlink()
-    mine, theirs = pages(archive, TEMPLATES), pages(archive, stock)
+    mine, theirs = pages(archive, TEMPLATES), pages(archive, stock, synchronous=False)
     assert mine.keys() == theirs.keys() and len(mine) == len(PAGES) + 1
     for path in mine:
         assert mine[path] == theirs[path], path
@@ -74,23 +76,52 @@ def test_pages_are_the_bytes_of_datasettes_own_templates(archive: Path, tmp_path
     assert "0 records" in mine["/archive/articles?kind=nothing-of-this-kind"]
 
 
-def test_the_served_site_renders_them_synchronously(archive: Path) -> None:
-    rendered: list[str] = []
+def rendering(archive: Path, paths: list[str], public: bool = True,
+              crumbs_wait: bool = False) -> tuple[list[str], list[str]]:  # fmt: skip
+    """The pages' bodies, and the templates Datasette's own async rendering rendered."""
+    rendered_async: list[str] = []
+    original = Template.render_async
 
-    async def run() -> str:
-        datasette = build_datasette(archive, public=True)
+    async def recorded(self: Template, *args: Any, **kwargs: Any) -> str:
+        rendered_async.append(str(self.name))
+        return await original(self, *args, **kwargs)
+
+    async def run() -> list[str]:
+        datasette = build_datasette(archive, public=public)
         await datasette.invoke_startup()
-        globals_ = datasette.jinja_env.globals
-        synchronously = globals_["rendered_synchronously"]
+        if crumbs_wait:  # a permission check that reads the database, say
+            crumb_items = datasette._crumb_items
 
-        @pass_context
-        def recorded(context: Context, name: str) -> Markup:
-            rendered.append(name)
-            return synchronously(context, name)
+            async def waiting(*args: Any, **kwargs: Any) -> Any:
+                await asyncio.sleep(0)
+                return await crumb_items(*args, **kwargs)
 
-        globals_["rendered_synchronously"] = recorded
-        return (await datasette.client.get("/archive/articles?source=lkpp_news")).text
+            datasette._crumb_items = waiting
+        bodies = []
+        for path in paths:
+            response = await datasette.client.get(path)
+            assert response.status_code == 200, path
+            bodies.append(TIMING.sub("took some ms", response.text))
+        return bodies
 
-    body = asyncio.run(run())
-    assert rendered == ["default:_facet_results.html", "_rows_and_columns.html"]
-    assert 'class="rows-and-columns"' in body and 'class="facet-results"' in body
+    Template.render_async = recorded  # type: ignore[method-assign]
+    try:
+        return asyncio.run(run()), rendered_async
+    finally:
+        Template.render_async = original  # type: ignore[method-assign]
+
+
+def test_the_served_site_renders_its_pages_synchronously(archive: Path) -> None:
+    paths = ["/archive/articles?source=lkpp_news", "/archive/mous", "/archive", "/"]
+    for public in (True, False):
+        bodies, rendered_async = rendering(archive, paths, public=public)
+        assert rendered_async == [], public
+        assert 'class="rows-and-columns"' in bodies[0] and 'class="facet-results"' in bodies[0]
+        assert "Search all tables" in bodies[0]  # datasette-search-all's menu link, awaited
+
+
+def test_a_page_whose_call_would_wait_renders_as_datasette_does(archive: Path) -> None:
+    paths = ["/archive/articles?source=lkpp_news"]
+    waited, rendered_async = rendering(archive, paths, crumbs_wait=True)
+    assert rendered_async == ["table-archive-articles.html"]
+    assert waited == rendering(archive, paths)[0]
