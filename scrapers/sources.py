@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,8 +52,15 @@ def is_safe_name(name: object) -> bool:
 def in_domains(url: str, domains: Sequence[str]) -> bool:
     """Is the URL's host one of the domains or under one (as Scrapy's offsite filter reads
     allowed_domains: ports aside)?"""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     return bool(host) and any(host == d or host.endswith(f".{d}") for d in map(str.lower, domains))
+
+
+@lru_cache(maxsize=8192)
+def host_of(url: str) -> str:
+    """The URL's host, lowercased (remembered: a listing's pager names the same few hundred
+    pages on every page of it)."""
+    return (urlsplit(url).hostname or "").lower()
 
 
 def name_for_host(host: str | None) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from scrapers.extract.dates import WIB, parse_date
-from scrapers.extract.discovery import Listing
+from scrapers.extract.discovery import Listing, joined
 from scrapers.extract.text import (
     clean_author,
     element_paragraphs,
@@ -36,9 +36,9 @@ SITE_NAMES = ("LKPP", "Lembaga Kebijakan Pengadaan Barang/Jasa Pemerintah")
 
 def parse_listing(html: str, url: str) -> Listing:
     page = Selector(text=html)
-    links = dict.fromkeys(urljoin(url, href.strip()) for href in page.css(LISTING_LINKS).getall())
+    links = dict.fromkeys(joined(url, href.strip()) for href in page.css(LISTING_LINKS).getall())
     next_href = page.css(LISTING_NEXT).get()
-    pages = dict.fromkeys(urljoin(url, href.strip()) for href in page.css(LISTING_PAGES).getall())
+    pages = dict.fromkeys(joined(url, href.strip()) for href in page.css(LISTING_PAGES).getall())
     return Listing(list(links), urljoin(url, next_href) if next_href else None, list(pages))
 
 

@@ -4,6 +4,7 @@ URL pattern the probe proposes."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -80,6 +81,31 @@ def test_rel_next_counts_as_the_next_page() -> None:
     assert discovery.pager_links(
         discovery.links(html, f"{BASE}/indeks"), f"{BASE}/indeks", None, html
     ) == [f"{BASE}/indeks/berikutnya"]
+
+
+def test_page_segments_count_from_a_listing_without_one_and_from_another_page() -> None:
+    html = """<a href="/berita/page/2/">2</a><a href="/berita/page/3">3</a>
+      <a href="/lain/page/2/">other listing</a><a href="/berita?hal=4">4</a>"""
+    for url in (f"{BASE}/berita", f"{BASE}/berita/page/2/"):
+        found = discovery.pager_links(discovery.links(html, url), url, None, html)
+        expected = [f"{BASE}/berita/page/2/", f"{BASE}/berita/page/3"]
+        assert found == [u for u in expected if u != url] + (
+            [f"{BASE}/berita?hal=4"] if url.endswith("/berita") else []
+        ), url
+
+
+@pytest.mark.parametrize(
+    "base",
+    [f"{BASE}/berita?page=7", f"{BASE}/a/b/c;p?q=1#f", "https://user@host.example:8443/x/",
+     "http://h.example", "relative/base", "/rooted/base", ""],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "href",
+    ["/x", "/a/../b/./c", "/x?page=2#top", "/x;params?y", "//other.example/z", "/", "/%2e%2e/y",
+     "rel", "../up", "?q=2", "#frag", "https://abs.example/p", ""],
+)  # fmt: skip
+def test_remembered_joins_are_urljoins(base: str, href: str) -> None:
+    assert discovery.joined(base, href) == urljoin(base, href)
 
 
 @pytest.mark.parametrize(
