@@ -98,11 +98,27 @@ async def synchronous_context(context: dict[str, Any]) -> dict[str, Any] | None:
     return plain
 
 
+def once(function: Any) -> Any:
+    """`function` called at its first call only, its answer given at each."""
+    answers: list[Any] = []
+
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        if not answers:
+            answers.append(function(*args, **kwargs))
+        return answers[0]
+
+    return answer
+
+
 class SynchronousTemplate(Template):
     """A template of the async environment that renders through its synchronous overlay."""
 
     async def render_async(self, *args: Any, **kwargs: Any) -> str:
         context = dict(*args, **kwargs)
+        if callable(shown := context.get("show_messages")):
+            # Datasette's messages are taken off the request when shown: a page that starts
+            # synchronously and renders again async shows them both times.
+            context["show_messages"] = once(shown)
         synchronous: Environment | None = getattr(self.environment, "synchronous", None)
         plain = await synchronous_context(context) if synchronous and self.name else None
         if plain is not None and synchronous is not None and self.name is not None:

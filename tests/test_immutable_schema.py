@@ -31,6 +31,19 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_archive(tmp_path_factory.mktemp("immutable_schema") / "archive.db")
 
 
+def counting_round_trips(database: Any) -> list[int]:
+    """A counter (its one item) of the database's round trips into its SQL threads."""
+    trips = [0]
+    execute_fn = database.execute_fn
+
+    async def counted(fn: Any) -> Any:
+        trips[0] += 1
+        return await execute_fn(fn)
+
+    database.execute_fn = counted
+    return trips
+
+
 def served(archive: Path, public: bool) -> tuple[dict[str, str], list[int]]:
     """Each page's body, and the round trips into SQLite's threads each page made after
     another page of its table."""
@@ -38,15 +51,7 @@ def served(archive: Path, public: bool) -> tuple[dict[str, str], list[int]]:
     async def run() -> tuple[dict[str, str], list[int]]:
         datasette = build_datasette(archive, public=public)
         await datasette.invoke_startup()
-        database = datasette.get_database("archive")
-        trips = [0]
-        execute_fn = database.execute_fn
-
-        async def counted(fn: Any) -> Any:
-            trips[0] += 1
-            return await execute_fn(fn)
-
-        database.execute_fn = counted
+        trips = counting_round_trips(datasette.get_database("archive"))
         bodies: dict[str, str] = {}
         counts: list[int] = []
         for path in PAGES:
@@ -144,14 +149,7 @@ def internal_trips(archive: Path, public: bool) -> tuple[int, list[str]]:
         datasette = build_datasette(archive, public=public)
         await datasette.invoke_startup()
         internal = datasette.get_database("_internal")
-        trips = [0]
-        execute_fn = internal.execute_fn
-
-        async def counted(fn: Any) -> Any:
-            trips[0] += 1
-            return await execute_fn(fn)
-
-        internal.execute_fn = counted
+        trips = counting_round_trips(internal)
         await datasette.client.get("/archive/articles?_size=1")
         trips[0] = 0
         response = await datasette.client.get("/archive/articles?source=lkpp_news")

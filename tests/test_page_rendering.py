@@ -7,13 +7,15 @@ import asyncio
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from datasette.app import Datasette
-from jinja2 import Template
+from jinja2 import DictLoader, Environment, Template
 
 from archive.connection import open_archive
+from datasette_plugins.page_rendering import prepare_jinja2_environment
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
 from tests.test_metadata import build_archive
 
@@ -121,7 +123,35 @@ def test_the_served_site_renders_its_pages_synchronously(archive: Path) -> None:
 
 
 def test_a_page_whose_call_would_wait_renders_as_datasette_does(archive: Path) -> None:
-    paths = ["/archive/articles?source=lkpp_news"]
+    # The second page has a message (a note on its search), taken off the request when shown.
+    paths = [
+        "/archive/articles?source=lkpp_news",
+        "/archive/articles?_search=katalog+AND&source=lkpp_news",
+    ]
     waited, rendered_async = rendering(archive, paths, crumbs_wait=True)
-    assert rendered_async == ["table-archive-articles.html"]
+    assert rendered_async == ["table-archive-articles.html"] * 2
     assert waited == rendering(archive, paths)[0]
+    assert 'class="message-warning"' in waited[1]
+
+
+def test_messages_shown_before_a_call_that_waits_are_shown_again_async() -> None:
+    # Datasette's messages are taken off the request when shown.
+    page = "{% for m in show_messages() %}{{ m }}{% endfor %}|{{ later(1) }}|{{ now() }}"
+    env = Environment(loader=DictLoader({"page.html": page}), enable_async=True, autoescape=True)
+    prepare_jinja2_environment(env, SimpleNamespace(databases={}))
+    messages = ["saved"]
+
+    def show_messages() -> list[str]:
+        shown = list(messages)
+        messages.clear()
+        return shown
+
+    async def later(value: int) -> int:
+        await asyncio.sleep(0)
+        return value
+
+    async def now() -> str:
+        return "now"
+
+    context = {"show_messages": show_messages, "later": later, "now": now}
+    assert asyncio.run(env.get_template("page.html").render_async(context)) == "saved|1|now"
