@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from archive.connection import open_archive
@@ -29,6 +30,11 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
     assert "naïve" in stored["undeclared-latin1"]["text"]
     assert "penutup" in stored["broken-html"]["text"]
     crawl = next(db["crawls"].rows)
+    # The page whose header names the wrong charset is always read again. The undeclared
+    # one only where the guess does not read it: w3lib before 2.6 guesses cp775, 2.6 says
+    # "ascii" and reads it right (as windows-1252, which WHATWG takes that label for).
+    warned = re.findall(r"Wrong charset at \S+/([\w-]+):", run.stderr)
+    assert "wrong-charset" in warned and set(warned) <= {"wrong-charset", "undeclared-latin1"}
     assert json.loads(crawl["error_reasons"]) == {
         "failed/http_404": 1,
         "failed/http_500": 1,
@@ -39,7 +45,7 @@ def test_crawl_survives_hostile_pages(tmp_path: Path) -> None:
         "skipped/not_text": 1,
         "skipped/offsite": 1,
         "skipped/robots": 1,
-        "warnings/wrong_charset": 2,
+        "warnings/wrong_charset": len(warned),
         "warnings/no_date": 4,
     }
     assert crawl["errors"] == 5 and crawl["status"] == "ok"
