@@ -24,3 +24,13 @@ def served_database(datasette: Any) -> str | None:
     and leave such a one alone."""
     databases = datasette.metadata().get("databases") or {}
     return database_name(datasette.metadata()) if len(databases) == 1 else None
+
+
+INTERNAL = "_internal"  # Datasette's own database, beside those it serves
+
+
+def serves_only_immutable(datasette: Any) -> bool:
+    """Whether every database the Datasette serves is an immutable file (`procarchive serve
+    --public`, `publish`): nothing it answers from them can change while it runs."""
+    served = [db for name, db in datasette.databases.items() if name != INTERNAL]
+    return bool(served) and not any(db.is_mutable or db.is_memory for db in served)

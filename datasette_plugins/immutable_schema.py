@@ -29,8 +29,9 @@ from typing import Any
 from datasette import hookimpl
 from datasette.database import Results
 
+from archive.site import INTERNAL, serves_only_immutable
+
 MAX_ANSWERS = 4096
-INTERNAL = "_internal"
 ATOMS = (str, int, float, bool, type(None))
 # Database methods whose answer depends on the schema (and metadata) alone.
 SCHEMA_METHODS = (
@@ -69,8 +70,9 @@ def reads_only_the_schema(sql: str) -> bool:
     return bool(SCHEMA_STATEMENT.match(sql)) and not SCHEMA_FREE.search(sql)
 
 
-def remembering(database: Any, answers: Answers) -> None:
-    """Wrap `database`'s schema methods and its `execute` so each answer is asked once."""
+def remembering(database: Any, answers: Answers, statements: bool = True) -> None:
+    """Wrap `database`'s schema methods, and its `execute` for statements that read only the
+    schema (`statements`), so each answer is asked once."""
 
     def method(name: str) -> Callable[..., Awaitable[Any]]:
         ask = getattr(database, name)
@@ -82,7 +84,7 @@ def remembering(database: Any, answers: Answers) -> None:
 
     for name in SCHEMA_METHODS:
         setattr(database, name, method(name))
-    if database.name == INTERNAL:
+    if not statements:
         return
     execute = database.execute
 
@@ -127,16 +129,15 @@ def copied(answer: Any) -> Any:
 
 @hookimpl
 def startup(datasette: Any) -> Any:  # once a Datasette (invoke_startup runs hooks once)
-    served = [db for name, db in datasette.databases.items() if name != INTERNAL]
-    for database in served:
-        if not database.is_mutable and not database.is_memory:
+    for name, database in datasette.databases.items():
+        if name != INTERNAL and not database.is_mutable and not database.is_memory:
             remembering(database, Answers())
-    if not served or any(db.is_mutable or db.is_memory for db in served):
+    if not serves_only_immutable(datasette):
         return None
 
     async def internal_tables_made() -> None:
         await datasette.refresh_schemas()
-        remembering(datasette.get_database(INTERNAL), Answers())
+        remembering(datasette.get_database(INTERNAL), Answers(), statements=False)
         refreshing_when_added(datasette)
 
     return internal_tables_made

@@ -6,9 +6,8 @@ an async generator at every level of inheritance and inclusion (six for the arti
 a filtered articles page is some 2,400 pieces, each resumed six times. Rendered
 synchronously it takes 6.1-7.4 ms instead of 7.0-9.2 (pages of a million articles, the two
 ways in turn in one process). What a page's templates call asynchronously is only the
-context's own
-coroutine functions: `render_async` awaits those without arguments first (Datasette's
-`menu_links`, `table_actions`, `database_actions`), runs those with arguments
+context's own coroutine functions: `render_async` awaits those without arguments first
+(Datasette's `menu_links`, `table_actions`, `database_actions`), runs those with arguments
 (`crumb_items`) to completion when called, and renders the template with a synchronous
 overlay of the same environment (its loader, filters and globals). A page whose call would
 wait, or whose context holds an awaitable, renders as Datasette's own does.
@@ -28,6 +27,8 @@ from datasette import hookimpl
 from datasette.utils import to_css_class
 from jinja2 import Environment, Template
 from markupsafe import Markup, escape
+
+from archive.site import serves_only_immutable
 
 CACHED_TEMPLATES = 50  # its own cache: templates compiled for async cannot run synchronously
 # What Datasette's _table.html writes for each cell, whitespace and all.
@@ -120,12 +121,13 @@ class SynchronousTemplate(Template):
             # synchronously and renders again async shows them both times.
             context["show_messages"] = once(shown)
         synchronous: Environment | None = getattr(self.environment, "synchronous", None)
-        plain = await synchronous_context(context) if synchronous and self.name else None
-        if plain is not None and synchronous is not None and self.name is not None:
-            try:
-                return synchronous.get_template(self.name).render(plain)
-            except Suspended:
-                pass
+        if synchronous is not None and self.name is not None:
+            plain = await synchronous_context(context)
+            if plain is not None:
+                try:
+                    return synchronous.get_template(self.name).render(plain)
+                except Suspended:
+                    pass
         return await super().render_async(context)
 
 
@@ -133,10 +135,10 @@ class SynchronousTemplate(Template):
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     # Serving only immutable databases (the public site), the template files are not
     # looked at again: Jinja would stat each of a page's seven on every page.
-    served = [db for name, db in datasette.databases.items() if name != "_internal"]
-    reloading = any(db.is_mutable or db.is_memory for db in served)
     env.synchronous = env.overlay(
-        enable_async=False, cache_size=CACHED_TEMPLATES, auto_reload=reloading
+        enable_async=False,
+        cache_size=CACHED_TEMPLATES,
+        auto_reload=not serves_only_immutable(datasette),
     )
     env.synchronous.template_class = Template
     env.template_class = SynchronousTemplate
