@@ -26,3 +26,7 @@ def render_cell(
         path = datasette.urls.database(database) + "/article_history?id=" + value
         return Markup(f'<a href="{escape(path)}">versions</a>')
     return None
+
+
+# The cells it renders: datasette_plugins/cell_display.py calls it for those alone.
+render_cell.renders = lambda table, column: table is None and column in ("article", "history")

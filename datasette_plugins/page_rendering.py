@@ -25,14 +25,15 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import to_css_class
-from jinja2 import Environment, Template
+from jinja2 import BaseLoader, Environment, Template, TemplateNotFound
 from markupsafe import Markup, escape
 
 from archive.site import serves_only_immutable
 
 CACHED_TEMPLATES = 50  # its own cache: templates compiled for async cannot run synchronously
-# What Datasette's _table.html writes for each cell, whitespace and all.
-CELL = '\n                    <td class="col-{column} type-{value_type}">{value}</td>\n                '
+# What Datasette's _table.html writes around each cell, whitespace and all.
+CELL_START = '\n                    <td class="col-'
+CELL_END = "</td>\n                "
 
 
 @lru_cache(maxsize=4096)
@@ -40,19 +41,33 @@ def css_class(column: str) -> str:
     return str(escape(to_css_class(column)))
 
 
+@lru_cache(maxsize=64)
+def escaped(name: str) -> str:
+    return str(escape(name))
+
+
+def escaped_text(text: str) -> str:
+    """markupsafe.escape of a plain str, as a str: no Markup made for each of 540 cells."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
 def cells_html(cells: Iterable[dict[str, Any]]) -> Markup:
     """One row's cells as `{% for cell in row %}<td ...>{{ cell.value }}</td>{% endfor %}`
     writes them (autoescaped)."""
-    return Markup(
-        "".join(
-            CELL.format(
-                column=css_class(cell["column"]),
-                value_type=escape(cell["value_type"]),
-                value=escape(cell["value"]),
-            )
-            for cell in cells
-        )
-    )
+    parts: list[str] = []
+    for cell in cells:
+        value = cell["value"]
+        parts += [
+            CELL_START, css_class(cell["column"]), " type-", escaped(cell["value_type"]), '">',
+            escaped_text(value) if type(value) is str else str(escape(value)), CELL_END,
+        ]  # fmt: skip
+    return Markup("".join(parts))
 
 
 class Suspended(Exception):
@@ -77,6 +92,10 @@ def run_to_completion(function: Any) -> Any:
     return call
 
 
+# Values of these types are neither awaitable nor functions.
+PLAIN_TYPES = (str, int, float, type(None), dict, list, tuple)
+
+
 def takes_arguments(function: Any) -> bool:
     """Whether `function` may be called with arguments (*args and **kwargs count)."""
     return any(p.default is p.empty for p in inspect.signature(function).parameters.values())
@@ -86,11 +105,13 @@ async def synchronous_context(context: dict[str, Any]) -> dict[str, Any] | None:
     """The context with its coroutine functions as plain ones: those without arguments
     (`menu_links`, `table_actions`, ...) awaited here, their result returned by the plain
     one. None where the context holds an awaitable itself."""
-    plain = {}
+    plain: dict[str, Any] = {}
     for name, value in context.items():
-        if inspect.isawaitable(value):
+        if isinstance(value, PLAIN_TYPES):  # most of a context: no need to inspect them
+            plain[name] = value
+        elif inspect.isawaitable(value):
             return None
-        if not inspect.iscoroutinefunction(value):
+        elif not inspect.iscoroutinefunction(value):
             plain[name] = value
         elif takes_arguments(value):
             plain[name] = run_to_completion(value)
@@ -131,14 +152,41 @@ class SynchronousTemplate(Template):
         return await super().render_async(context)
 
 
+class RememberingMisses(BaseLoader):
+    """A loader that remembers the names it found no template for (Datasette's pages ask
+    for templates of their table, `_table-archive-articles.html`, that a site rarely has):
+    Jinja caches the templates it loads, not the ones it did not find, and looks for those
+    in every template folder on every page. For a site whose templates do not change."""
+
+    def __init__(self, loader: BaseLoader, most: int = 1000) -> None:
+        self.loader, self.most = loader, most
+        self.missing: set[str] = set()
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        if template in self.missing:
+            raise TemplateNotFound(template)
+        try:
+            return self.loader.get_source(environment, template)
+        except TemplateNotFound:
+            if len(self.missing) < self.most:
+                self.missing.add(template)
+            raise
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
 @hookimpl
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     # Serving only immutable databases (the public site), the template files are not
-    # looked at again: Jinja would stat each of a page's seven on every page.
+    # looked at again: Jinja would stat each of a page's seven on every page, and look for
+    # the ones a site does not have in every folder.
+    reload = not serves_only_immutable(datasette)
+    if not reload:
+        env.auto_reload = False
+        env.loader = RememberingMisses(env.loader)
     env.synchronous = env.overlay(
-        enable_async=False,
-        cache_size=CACHED_TEMPLATES,
-        auto_reload=not serves_only_immutable(datasette),
+        enable_async=False, cache_size=CACHED_TEMPLATES, auto_reload=reload
     )
     env.synchronous.template_class = Template
     env.template_class = SynchronousTemplate

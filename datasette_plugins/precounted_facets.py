@@ -15,11 +15,18 @@ from the same companion table by table_sql.py: Datasette 0.65 has no hook for it
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import (
+    escape_sqlite,
+    path_with_added_args,
+    path_with_removed_args,
+    sqlite_timelimit,
+)
 
 # Arguments that change how a page looks, not which rows it counts. A later page (`_next`)
 # shows the counts of the whole selection, as its first page did (Datasette's own facets
@@ -44,10 +51,7 @@ class PrecountedFacet(ColumnFacet):
         if filters is None:
             results, timed_out = await super().facet_results()
         else:
-            results, timed_out = (
-                [await self.summed(config, filters) for config in self.get_configs()],
-                [],
-            )
+            results, timed_out = await self.summed(filters), []
         for result in results:
             result["type"] = ColumnFacet.type
         return results, timed_out
@@ -81,47 +85,74 @@ class PrecountedFacet(ColumnFacet):
                 return None
         return filters
 
-    async def summed(self, config: dict[str, Any], filters: dict[str, str]) -> dict[str, Any]:
-        column = config["config"].get("column") or config["config"]["simple"]
+    async def summed(self, filters: dict[str, str]) -> list[dict[str, Any]]:
+        """Each facet's values and counts, summed over the companion table in one visit to
+        a query thread (each visit costs a page some 0.3 ms of handing over)."""
+        configs = self.get_configs()
+        columns = [
+            config["config"].get("column") or config["config"]["simple"] for config in configs
+        ]
         size = self.get_facet_size()
         where = "".join(f" and {escape_sqlite(name)} = :{name}" for name in filters)
-        rows = await self.ds.execute(
-            self.database,
+        statements = [
             f"select {escape_sqlite(column)} as value, sum(n) as count "
             f"from {escape_sqlite(self.table + '_facet_counts')} "
             f"where {escape_sqlite(column)} is not null{where} "
-            f"group by value having count > 0 order by count desc, value limit {size + 1}",
-            filters,
-        )
-        shown = rows.rows[:size]
-        labels = await self.ds.expand_foreign_keys(
-            self.database, self.table, column, [row["value"] for row in shown]
-        )
+            f"group by value having count > 0 order by count desc, value limit {size + 1}"
+            for column in columns
+        ]
+        limit_ms = self.ds.setting("sql_time_limit_ms")
+
+        def count(conn: sqlite3.Connection) -> list[list[Any]]:
+            with sqlite_timelimit(conn, limit_ms):
+                try:
+                    return [conn.execute(sql, filters).fetchall() for sql in statements]
+                except sqlite3.OperationalError as error:
+                    if error.args == ("interrupted",):  # as Database.execute says it
+                        raise QueryInterrupted(error, statements[0], filters) from error
+                    raise
+
+        counted = await self.ds.get_database(self.database).execute_fn(count)
+        origin = self.ds.absolute_url(self.request, "/")
         pairs = self.get_querystring_pairs()
-        values = []
-        for row in shown:
-            selected = (column, str(row["value"])) in pairs
-            if selected:
-                toggle = path_with_removed_args(self.request, {column: str(row["value"])})
-            else:
-                toggle = path_with_added_args(self.request, {column: row["value"]})
-            values.append({
-                "value": row["value"],
-                "label": labels.get((column, row["value"]), row["value"]),
-                "count": row["count"],
-                # A plain str: urljoin on Datasette's PrefixedUrlString costs some 50 µs.
-                "toggle_url": self.ds.absolute_url(self.request, str(self.ds.urls.path(toggle))),
-                "selected": selected,
+        results = []
+        for config, column, rows in zip(configs, columns, counted, strict=True):
+            shown = rows[:size]
+            labels = await self.ds.expand_foreign_keys(
+                self.database, self.table, column, [row[0] for row in shown]
+            )
+            values = []
+            for value, number in shown:
+                selected = (column, str(value)) in pairs
+                if selected:
+                    toggle = path_with_removed_args(self.request, {column: str(value)})
+                else:
+                    toggle = path_with_added_args(self.request, {column: value})
+                values.append({
+                    "value": value,
+                    "label": labels.get((column, value), value),
+                    "count": number,
+                    "toggle_url": self.absolute(origin, str(self.ds.urls.path(toggle))),
+                    "selected": selected,
+                })  # fmt: skip
+            results.append({
+                "name": column,
+                "hideable": config["source"] != "metadata",
+                "toggle_url": self.ds.urls.path(
+                    path_with_removed_args(self.request, {"_facet": column})
+                ),
+                "results": values,
+                "truncated": len(rows) > size,
             })  # fmt: skip
-        return {
-            "name": column,
-            "hideable": config["source"] != "metadata",
-            "toggle_url": self.ds.urls.path(
-                path_with_removed_args(self.request, {"_facet": column})
-            ),
-            "results": values,
-            "truncated": len(rows) > size,
-        }
+        return results
+
+    def absolute(self, origin: str, path: str) -> str:
+        """Datasette's absolute_url of a path (urljoin on the page's URL), written as the
+        page's origin and the path where that is what urljoin gives: urljoin of each of a
+        page's thirty toggles cost it 0.3 ms."""
+        if path.startswith("/") and not path.startswith("//") and "/." not in path.split("?")[0]:
+            return origin + path[1:]
+        return str(self.ds.absolute_url(self.request, path))
 
 
 @hookimpl

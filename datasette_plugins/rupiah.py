@@ -25,3 +25,7 @@ def render_cell(value: Any, column: str) -> str | None:
     if column in AMOUNT_COLUMNS and isinstance(value, int) and not isinstance(value, bool):
         return rupiah(value)
     return None
+
+
+# The cells it renders: datasette_plugins/cell_display.py calls it for those alone.
+render_cell.renders = lambda table, column: column in AMOUNT_COLUMNS

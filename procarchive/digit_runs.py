@@ -19,6 +19,16 @@ import re
 _MAY_BE_DIGIT = bytes(48 if chr(byte) in "0123456789?" else 32 for byte in range(256))
 
 
+def marked(text: str) -> bytes:
+    """The text's characters as bytes at the same positions: "0" for one that may be a \\d."""
+    return text.encode("ascii", "replace").translate(_MAY_BE_DIGIT)
+
+
+def may_be_digits(text: str) -> int:
+    """How many of the text's characters may be a \\d (an upper bound on its digits)."""
+    return marked(text).count(b"0")
+
+
 @functools.lru_cache(maxsize=8)
 def _chains(fewest: int, gap: int) -> re.Pattern[bytes]:
     """Runs of at least `fewest` marks, at most `gap` other bytes between two (greedy: each
@@ -34,7 +44,7 @@ def sub_near_digit_runs(
     characters between two of its \\d."""
     if len(text) < fewest:
         return text
-    digits = text.encode("ascii", "replace").translate(_MAY_BE_DIGIT)  # the same positions
+    digits = marked(text)
     if digits.count(b"0") < fewest:
         return text
     pieces, done = [], 0

@@ -22,7 +22,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from archive.migrations import count_article_facets
-from procarchive.digit_runs import sub_near_digit_runs
+from procarchive.digit_runs import may_be_digits, sub_near_digit_runs
 
 PERSON = "(perorangan)"  # "an individual", in place of a person's name
 # NPWP as printed (01.234.567.8-901.000) or as digits: 15 (old) or 16 (NIK-based) of them. The
@@ -159,15 +159,29 @@ class TextMasker:
 
     def names(self, text: str) -> str:
         """The text with the person suppliers' names masked."""
+        present = self.first_names_in(text)
+        return self.spelling(present).sub(PERSON, text) if present else text
+
+    def first_names_in(self, text: str) -> tuple[str, ...]:
+        """The first names of person suppliers that are words of the text (lowercased)."""
         if not self.by_first:
-            return text
+            return ()
         # Most texts name no one: substring tests (while there are few first names) and a set
         # of the words are far cheaper than searching for every name.
         lowered = text.lower()
         if len(self.firsts) <= 64 and not any(first in lowered for first in self.firsts):
-            return text
-        present = self.by_first.keys() & set(WORD.findall(lowered))
-        return self.spelling(tuple(sorted(present))).sub(PERSON, text) if present else text
+            return ()
+        return tuple(sorted(self.by_first.keys() & set(WORD.findall(lowered))))
+
+    def leaves_json(self, text: str) -> bool:
+        """Whether masking each string in the JSON `text` leaves every one as it is, told from
+        the text itself: without enough characters that may be digits (each digit of a string
+        is one in the text, or an escape `\\uXXXX` with a decimal digit in it) and, where
+        there are names, without escapes (each string then a part of the text, its words
+        words of the text) nor a person supplier's first name."""
+        if may_be_digits(text) >= NPWP_DIGITS:
+            return False
+        return not self.by_first or ("\\" not in text and not self.first_names_in(text))
 
 
 text_masker = TextMasker
@@ -202,6 +216,8 @@ class Redactor:
         if not isinstance(value, str) or not value:
             return value
         if value[0] in "[{":
+            if self.mask.leaves_json(value):  # most JSON values: nothing to decode
+                return value
             try:
                 parsed = json.loads(value)
             except ValueError:
@@ -283,25 +299,29 @@ class Redactor:
             return None
 
         def redact(batch: Sequence[Sequence[Any]]) -> list[list[Any]]:
-            rows = [list(values) for values in batch]
-            plain: list[tuple[list[Any], int]] = []
-            linked: list[tuple[list[Any], int]] = []
-            for row in rows:
-                for index in texts:
-                    value = row[index]
-                    if isinstance(value, str) and value:
-                        if value[0] in "[{":
-                            row[index] = self.text(value)
-                        else:
-                            plain.append((row, index))
-                for index in urls:
-                    value = row[index]
-                    if isinstance(value, str) and value:
-                        linked.append((row, index))
-                    else:
-                        row[index] = self.mask_url(value)
-            _mask_all(self.mask, plain)
-            _mask_all(self.mask_url, linked)
+            # Column by column: a column of plain texts (most) is masked whole, in one pass.
+            columns = [list(column) for column in zip(*batch, strict=True)]
+            for indexes, mask in ((texts, self.mask), (urls, self.mask_url)):
+                wholes: list[list[Any]] = []
+                places: list[tuple[list[Any], int]] = []
+                for index in indexes:
+                    column = columns[index]
+                    if set(map(type, column)) <= TEXT_TYPES and (
+                        mask is self.mask_url
+                        or not any(value and value[0] in "[{" for value in column)
+                    ):
+                        wholes.append(column)
+                        continue
+                    for position, value in enumerate(column):
+                        if isinstance(value, str) and value:
+                            if mask is self.mask and value[0] in "[{":
+                                column[position] = self.text(value)
+                            else:
+                                places.append((column, position))
+                        elif mask is self.mask_url:
+                            column[position] = mask(value)
+                _mask_all(mask, wholes, places)
+            rows = [list(values) for values in zip(*columns, strict=True)]
             if steps:
                 for row, values in zip(rows, batch, strict=True):
                     for index, step in steps:
@@ -327,25 +347,43 @@ class Redactor:
         return personal
 
 
-def _mask_all(mask: TextMasker, places: list[tuple[list[Any], int]]) -> None:
-    """Mask the texts at `places` (row, column) in one pass for their tax numbers, NUL between
-    them (no mask spans a NUL), then each for names; if a text holds a NUL itself, each on its
-    own."""
-    if not places:
+TEXT_TYPES = {str, type(None)}  # the values of a column masked whole
+
+
+def _mask_all(
+    mask: TextMasker, wholes: list[list[Any]], places: list[tuple[list[Any], int]]
+) -> None:
+    """Mask the texts of the columns `wholes` (each a list of texts and None) and at `places`
+    (a column and a position in it) in one pass for their tax numbers, NUL between them (no
+    mask spans a NUL), then each for names where the texts hold a person supplier's first
+    name; if a text holds a NUL itself, each on its own."""
+    if not wholes and not places:
         return
-    joined = "\0".join([row[index] for row, index in places])
+    joined = "\0".join(
+        [*("\0".join([value or "" for value in column]) for column in wholes)]
+        + [column[position] for column, position in places]
+    )
     numbered = mask.numbers(joined)
-    parts = numbered.split("\0") if numbered is not joined else None
-    if parts is not None and len(parts) != len(places):
-        for row, index in places:
-            row[index] = mask(row[index])
+    # A name in no text: no first name among the words of them all (NULs between).
+    named = bool(mask.by_first and mask.first_names_in(numbered))
+    if numbered is joined and not named:  # most batches: nothing to mask
         return
-    if parts is not None:
-        for (row, index), part in zip(places, parts, strict=True):
-            row[index] = part
-    if mask.by_first:
-        for row, index in places:
-            row[index] = mask.names(row[index])
+    cells = [(column, position) for column in wholes for position in range(len(column))]
+    cells += places
+    if numbered is not joined:
+        parts = numbered.split("\0")
+        if len(parts) != len(cells):
+            for column, position in cells:
+                if column[position] is not None:
+                    column[position] = mask(column[position])
+            return
+        for (column, position), part in zip(cells, parts, strict=True):
+            if column[position] is not None:  # a None of a whole column, joined as ""
+                column[position] = part
+    if named:
+        for column, position in cells:
+            if column[position] is not None:
+                column[position] = mask.names(column[position])
 
 
 def full_text_indexes(conn: sqlite3.Connection) -> list[str]:

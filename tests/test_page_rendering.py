@@ -12,10 +12,15 @@ from typing import Any
 
 import pytest
 from datasette.app import Datasette
-from jinja2 import DictLoader, Environment, Template
+from jinja2 import DictLoader, Environment, Template, TemplateNotFound
+from markupsafe import escape
 
 from archive.connection import open_archive
-from datasette_plugins.page_rendering import prepare_jinja2_environment
+from datasette_plugins.page_rendering import (
+    RememberingMisses,
+    escaped_text,
+    prepare_jinja2_environment,
+)
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
 from tests.test_metadata import build_archive
 
@@ -155,3 +160,28 @@ def test_messages_shown_before_a_call_that_waits_are_shown_again_async() -> None
 
     context = {"show_messages": show_messages, "later": later, "now": now}
     assert asyncio.run(env.get_template("page.html").render_async(context)) == "saved|1|now"
+
+
+def test_a_cells_text_is_escaped_as_markupsafe_escapes_it() -> None:
+    for text in ["", "plain", "a & b < c > d 'e' \"f\"", "&amp; already", "<script>x</script>"]:
+        assert escaped_text(text) == str(escape(text))
+
+
+def test_a_template_not_found_is_looked_for_once() -> None:
+    asked: list[str] = []
+
+    class Counting(DictLoader):
+        def get_source(self, environment: Environment, template: str) -> Any:
+            asked.append(template)
+            return super().get_source(environment, template)
+
+    loader = RememberingMisses(Counting({"table.html": "{{ 1 + 1 }}"}), most=1)
+    env = Environment(loader=loader)
+    for _ in range(3):
+        assert env.select_template(["_table-custom.html", "table.html"]).render() == "2"
+        with pytest.raises(TemplateNotFound):
+            env.get_template("_row-other.html")
+    # Each found template loaded once (Jinja's cache), the first missing one looked for once;
+    # past `most` names missing, a name is looked for each time.
+    assert asked.count("_table-custom.html") == 1 and asked.count("table.html") == 1
+    assert asked.count("_row-other.html") == 3
