@@ -144,7 +144,7 @@ async def display_columns_and_rows(
                 )
             elif value in ("", None):
                 display_value = NBSP
-            elif isinstance(value, str) and is_url(text := value.strip()):
+            elif isinstance(value, str) and (text := value.strip())[:4] == "http" and is_url(text):
                 shown_url = markupsafe.escape(truncate_url(text, truncate_cells))
                 display_value = markupsafe.Markup(
                     f'<a href="{markupsafe.escape(text)}">{shown_url}</a>'

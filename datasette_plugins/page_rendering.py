@@ -19,12 +19,12 @@ in templates/_table.html) where the template spent some 10 µs on each.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
 from datasette import hookimpl
-from datasette.utils import to_css_class
+from datasette.utils import path_with_replaced_args, to_css_class
 from jinja2 import BaseLoader, Environment, Template, TemplateNotFound
 from markupsafe import Markup, escape
 
@@ -67,6 +67,45 @@ def cells_html(cells: Iterable[dict[str, Any]]) -> Markup:
             CELL_START, css_class(cell["column"]), " type-", escaped(cell["value_type"]), '">',
             escaped_text(value) if type(value) is str else str(escape(value)), CELL_END,
         ]  # fmt: skip
+    return Markup("".join(parts))
+
+
+def headers_html(
+    columns: Iterable[dict[str, Any]],
+    request: Any,
+    sort: str | None,
+    sort_desc: str | None,
+    fix_path: Callable[[str], str],
+) -> Markup:
+    """The table's column headers as Datasette's _table.html writes them, each sortable one
+    a link that sorts by it (27 links an articles page, some 20 µs each in the template)."""
+    parts: list[str] = []
+    for column in columns:
+        name, described = column["name"], column.get("description")
+        parts += [
+            "\n                    <th ",
+            f'data-column-description="{escape(described)}" ' if described else "",
+            f'class="col-{css_class(name)}" scope="col" data-column="{escape(name)}" '
+            f'data-column-type="{escape(column["type"].lower())}" '
+            f'data-column-not-null="{escape(column["notnull"])}" '
+            f'data-is-pk="{1 if column["is_pk"] else 0}">\n                        ',
+        ]
+        if not column["sortable"]:
+            parts.append(f"\n                            {escape(name)}\n                        ")
+        else:
+            if name == sort:
+                replaced = {"_sort_desc": name, "_sort": None, "_next": None}
+                shown = f"{escape(name)}&nbsp;▼"
+            else:
+                replaced = {"_sort": name, "_sort_desc": None, "_next": None}
+                shown = f"{escape(name)}&nbsp;▲" if name == sort_desc else str(escape(name))
+            link = escape(fix_path(path_with_replaced_args(request, replaced)))
+            parts.append(
+                "\n                            \n                                "
+                f'<a href="{link}" rel="nofollow">{shown}</a>'
+                "\n                            \n                        "
+            )
+        parts.append("\n                    </th>\n                ")
     return Markup("".join(parts))
 
 
@@ -191,3 +230,4 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     env.synchronous.template_class = Template
     env.template_class = SynchronousTemplate
     env.filters["cells_html"] = cells_html
+    env.filters["headers_html"] = headers_html

@@ -116,7 +116,10 @@ def person_names(conn: sqlite3.Connection) -> list[str]:
             # and those of earlier versions of the notices, whom the current awards left out
             "union select trim(json_extract(award.value, '$.supplier_name')) "
             "from notice_versions, json_each(notice_versions.record, '$.awards') as award "
-            "where json_valid(notice_versions.record) "
+            # instr first: a record that names no supplier is not parsed (as json.dumps
+            # writes it, the key is spelled out)
+            "where instr(notice_versions.record, '\"supplier_is_person\"') "
+            "and json_valid(notice_versions.record) "
             "and json_extract(award.value, '$.supplier_is_person')"
         ).fetchall()
     except sqlite3.OperationalError:  # an archive from before the notices
