@@ -2,9 +2,11 @@
 
 The regex engine tests every character of a 3 KB article against `\\d` (some 50 us an
 article, most of an export's time), yet a tax number is a chain of at least 15 digits with
-at most a few characters between two of them. So the characters that may be digits are
-marked with bytes operations (an ASCII copy, non-ASCII characters as "?", which may be
-digits of another script), a bytes regex finds the chains of marks long enough for a match,
+at most a few separators (a space, a dot, a dash, a bracket) between two of them. So the
+characters that may be digits, and those that may separate them, are marked with bytes
+operations (an ASCII copy, non-ASCII characters as "?", which may be digits of another
+script or an en dash), a bytes regex finds the chains of marks long enough for a match (a
+date and time, "2020-01-04T10:00:00+07:00", is none: a "T" or ":" ends a chain),
 and the pattern is searched only within those, with the whole text before and after for its
 look-behind and look-ahead: the same matches, replaced the same, as `pattern.sub` over the
 whole text.
@@ -15,13 +17,21 @@ from __future__ import annotations
 import functools
 import re
 
-# Each byte to "0" if its character may be a \d (an ASCII digit, or non-ASCII: "?"), else " ".
-_MAY_BE_DIGIT = bytes(48 if chr(byte) in "0123456789?" else 32 for byte in range(256))
+
+@functools.lru_cache(maxsize=8)
+def _marks(between: str) -> bytes:
+    """Each byte to "0" if its character may be a \\d (an ASCII digit, or non-ASCII: "?"), to
+    "1" if it is one of `between`, else to " "."""
+    return bytes(
+        48 if chr(byte) in "0123456789?" else 49 if chr(byte) in between else 32
+        for byte in range(256)
+    )
 
 
-def marked(text: str) -> bytes:
-    """The text's characters as bytes at the same positions: "0" for one that may be a \\d."""
-    return text.encode("ascii", "replace").translate(_MAY_BE_DIGIT)
+def marked(text: str, between: str = "") -> bytes:
+    """The text's characters as bytes at the same positions: "0" for one that may be a \\d,
+    "1" for one of `between`."""
+    return text.encode("ascii", "replace").translate(_marks(between))
 
 
 def may_be_digits(text: str) -> int:
@@ -31,20 +41,21 @@ def may_be_digits(text: str) -> int:
 
 @functools.lru_cache(maxsize=8)
 def _chains(fewest: int, gap: int) -> re.Pattern[bytes]:
-    """Runs of at least `fewest` marks, at most `gap` other bytes between two (greedy: each
+    """Runs of at least `fewest` marks, at most `gap` of `between` between two (greedy: each
     as long as it goes, so that a match is within one)."""
-    return re.compile(rb"0(?:[^0]{0,%d}0){%d,}" % (gap, fewest - 1))
+    return re.compile(rb"0(?:1{0,%d}0){%d,}" % (gap, fewest - 1))
 
 
 def sub_near_digit_runs(
-    pattern: re.Pattern[str], replacement: str, text: str, fewest: int, gap: int
+    pattern: re.Pattern[str], replacement: str, text: str, fewest: int, gap: int, between: str
 ) -> str:
     """`pattern.sub(replacement, text)` (a literal replacement), for a pattern whose every
     match starts and ends with a \\d, holds `fewest` \\d at least, and has at most `gap`
-    characters between two of its \\d."""
+    characters between two of its \\d, each an ASCII character of `between` or a non-ASCII
+    one."""
     if len(text) < fewest:
         return text
-    digits = marked(text)
+    digits = marked(text, between)
     if digits.count(b"0") < fewest:
         return text
     pieces, done = [], 0

@@ -39,9 +39,9 @@ NPWP = re.compile(rf"\d(?<!\w\d)(?:\d{{14,15}}|{_PRINTED})(?!\w)")
 # printed forms are masked there.
 PRINTED_NPWP = re.compile(rf"\d(?<!\w\d)(?:{_PRINTED})(?!\w)")
 NPWP_MASK = "[NPWP]"
-# The fewest digits in a match of either, and the most characters between two of its digits
-# (a separator, "] - [").
-NPWP_DIGITS, NPWP_GAP = 15, 5
+# The fewest digits in a match of either, the most characters between two of its digits
+# (a separator, "] - ["), and the ASCII characters a separator is made of.
+NPWP_DIGITS, NPWP_GAP, NPWP_BETWEEN = 15, 5, " \t.-[]"
 WORD = re.compile(r"\w+")
 # Between the words of a name as a document prints it, or as a snippet marks it ("Budi [Santoso]").
 GAP = re.compile(r"[\s.\[\]]{1,4}")
@@ -158,7 +158,9 @@ class TextMasker:
     def numbers(self, text: str) -> str:
         """The text with its tax numbers masked. A NUL ends every match: texts joined by NULs
         are masked as each would be on its own."""
-        return sub_near_digit_runs(self.pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP)
+        return sub_near_digit_runs(
+            self.pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP, NPWP_BETWEEN
+        )
 
     def names(self, text: str) -> str:
         """The text with the person suppliers' names masked."""

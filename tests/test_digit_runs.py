@@ -17,6 +17,7 @@ from procarchive.digit_runs import may_be_digits, sub_near_digit_runs
 from procarchive.sensitive import (
     _SEP,
     NPWP,
+    NPWP_BETWEEN,
     NPWP_DIGITS,
     NPWP_GAP,
     NPWP_MASK,
@@ -33,7 +34,7 @@ PIECES = [*"0123456789", "٣", "٠", "१", "３", ".", "-", "\u2013", " ", "\t"
 
 
 def narrowed(pattern: re.Pattern[str], text: str) -> str:
-    return sub_near_digit_runs(pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP)
+    return sub_near_digit_runs(pattern, NPWP_MASK, text, NPWP_DIGITS, NPWP_GAP, NPWP_BETWEEN)
 
 
 def random_texts(seed: int, count: int) -> list[str]:
