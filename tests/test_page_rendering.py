@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from datasette.app import Datasette
 from jinja2 import DictLoader, Environment, Template, TemplateNotFound
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from archive.connection import open_archive
 from datasette_plugins.page_rendering import (
     RememberingMisses,
     escaped_text,
+    html_of,
     prepare_jinja2_environment,
 )
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
@@ -164,7 +165,9 @@ def test_messages_shown_before_a_call_that_waits_are_shown_again_async() -> None
 
 def test_a_cells_text_is_escaped_as_markupsafe_escapes_it() -> None:
     for text in ["", "plain", "a & b < c > d 'e' \"f\"", "&amp; already", "<script>x</script>"]:
-        assert escaped_text(text) == str(escape(text))
+        assert escaped_text(text) == str(escape(text)) == html_of(text)
+    for value in [5, 1.5, None, Markup("<a href='x'>&nbsp;</a>"), b"<bytes>"]:
+        assert html_of(value) == str(escape(value))
 
 
 def test_a_template_not_found_is_looked_for_once() -> None:
