@@ -165,3 +165,18 @@ def test_a_wrapper_leaves_the_cells_to_datasette() -> None:
     finally:
         pm.unregister(plugin)
     assert cell_display.implementations() is not None
+
+
+def test_another_datasette_keeps_its_own_cells(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(cell_display.installed, "__version__", "1.0a19")
+    try:
+        cell_display.startup(datasette=None)
+        assert table_view.display_columns_and_rows is cell_display.STOCK
+        assert "written for Datasette 0.65, not 1.0a19" in caplog.text
+        monkeypatch.setattr(cell_display.installed, "__version__", "0.65.5")
+        cell_display.startup(datasette=None)
+        assert table_view.display_columns_and_rows is cell_display.display_columns_and_rows
+    finally:
+        table_view.display_columns_and_rows = cell_display.STOCK
