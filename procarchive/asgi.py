@@ -7,10 +7,11 @@ with one DATASETTE_SECRET for all (a cookie or CSRF token one signs, the others 
 One Python process renders pages on one core at a time; a filtered page of a
 million-article archive costs some 15 ms of Python, so a second core nearly doubles the
 pages served a second. Each process keeps its own page cache. Before a process accepts its
-first connection (uvicorn's lifespan startup) it runs Datasette's startup hooks and renders
-one articles page (`warmed_up`): compiling the templates and reading the schema cost that
-first page some 200 ms, which a crowd's requests would otherwise queue behind in each
-process. Then it collects less often (`collect_less`): a page makes some 1,300 objects that
+first connection (uvicorn's lifespan startup) it runs Datasette's startup hooks, opens a
+connection in each query thread and renders an articles page and a filtered one
+(`warmed_up`): compiling the templates and reading the schema cost the first page some
+200 ms, and the first eight pages of a crowd took 130-180 ms each with only the first page
+rendered, which a crowd's requests would otherwise queue behind in each process. Then it collects less often (`collect_less`): a page makes some 1,300 objects that
 outlive a moment, so Python's default threshold (700) ran two collections a page, and a
 full one every hundred pages walked every object of Datasette, Jinja and the caches (45 ms
 once, 1.3 ms a page in all). Frozen after the warm-up, those are no longer walked, and with
