@@ -14,9 +14,6 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from archive.ids import article_id
-from scrapers.extract.stages import notice_status
-
 MIGRATIONS = Migrations("procarchive")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"  # not Porter: the text is mostly Indonesian
 
@@ -426,6 +423,8 @@ def page_aliases(db: Database) -> None:
     )  # fmt: skip
     db.table("article_urls").create_index(["article_id"])
     db.table("article_urls").create_index(["source", "article_id"])
+    from archive.ids import article_id  # w3lib: imported where a migration needs it
+
     db.register_function(article_id, name="procarchive_url_id", deterministic=True, replace=True)
     own = "SELECT url, id AS article_id, source, first_seen_at, last_seen_at FROM articles"
     captured = """
@@ -570,6 +569,8 @@ def announced_at_with_offset(db: Database) -> None:
 def planned_notices(db: Database) -> None:
     """A notice whose stage says it has not started ("Belum Dimulai") is planned, as its
     OCDS tenderStatus always was (scrapers/extract/stages.py); before, it was stored active."""
+    from scrapers.extract.stages import notice_status
+
     rows = db.execute("SELECT id, stage FROM notices WHERE status = 'active'").fetchall()
     db.conn.executemany(
         "UPDATE notices SET status = 'planned' WHERE id = ?",

@@ -153,7 +153,27 @@ PLAIN_TYPES = (str, int, float, type(None), dict, list, tuple)
 
 
 def takes_arguments(function: Any) -> bool:
-    """Whether `function` may be called with arguments (*args and **kwargs count)."""
+    """Whether `function` may be called with arguments (*args and **kwargs count). Told
+    once for each code: a page's context functions are made anew for each page."""
+    plain = getattr(function, "__func__", function)
+    code = getattr(plain, "__code__", None)
+    if code is None or hasattr(function, "__wrapped__"):
+        return signature_takes_arguments(function)
+    kind = (
+        code, len(plain.__defaults__ or ()), tuple(plain.__kwdefaults__ or ()),
+        hasattr(function, "__self__"),
+    )  # fmt: skip
+    if (known := _TAKES_ARGUMENTS.get(kind)) is None:
+        if len(_TAKES_ARGUMENTS) > 1000:
+            _TAKES_ARGUMENTS.clear()
+        known = _TAKES_ARGUMENTS[kind] = signature_takes_arguments(function)
+    return known
+
+
+_TAKES_ARGUMENTS: dict[tuple[Any, ...], bool] = {}
+
+
+def signature_takes_arguments(function: Any) -> bool:
     return any(p.default is p.empty for p in inspect.signature(function).parameters.values())
 
 
@@ -208,6 +228,27 @@ class SynchronousTemplate(Template):
         return await super().render_async(context)
 
 
+# What a plain dict has as attributes; anything else Jinja finds as an item.
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def items_of_dicts_first(environment: Environment) -> Callable[[Any, str], Any]:
+    """`environment.getattr` (what `{{ column.name }}` calls), answering for a plain dict
+    without first raising the AttributeError that Jinja's own catches (a dict has no other
+    attributes than its class's): some 500 lookups a page."""
+    getattr_of_jinja = Environment.getattr
+
+    def getattr_(obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return environment.undefined(obj=obj, name=attribute)
+        return getattr_of_jinja(environment, obj, attribute)
+
+    return getattr_
+
+
 class RememberingMisses(BaseLoader):
     """A loader that remembers the names it found no template for (Datasette's pages ask
     for templates of their table, `_table-archive-articles.html`, that a site rarely has):
@@ -245,6 +286,7 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
         enable_async=False, cache_size=CACHED_TEMPLATES, auto_reload=reload
     )
     env.synchronous.template_class = Template
+    env.synchronous.getattr = items_of_dicts_first(env.synchronous)
     env.template_class = SynchronousTemplate
     env.filters["cells_html"] = cells_html
     env.filters["headers_html"] = headers_html

@@ -4,6 +4,7 @@ are byte for byte what Datasette's own templates render in async mode."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -21,6 +22,8 @@ from datasette_plugins.page_rendering import (
     escaped_text,
     html_of,
     prepare_jinja2_environment,
+    signature_takes_arguments,
+    takes_arguments,
 )
 from procarchive.serve import PLUGINS, TEMPLATES, build_datasette, load_metadata
 from tests.test_metadata import build_archive
@@ -188,3 +191,38 @@ def test_a_template_not_found_is_looked_for_once() -> None:
     # past `most` names missing, a name is looked for each time.
     assert asked.count("_table-custom.html") == 1 and asked.count("table.html") == 1
     assert asked.count("_row-other.html") == 3
+
+
+def test_a_dicts_items_are_looked_up_as_jinja_looks_them_up() -> None:
+    page = (
+        "{{ d.name }}|{{ d.items is callable }}|{{ d.missing is undefined }}|{{ d.get('name') }}"
+        "|{{ d.values }}|{{ o.real }}|{{ n.x is undefined }}"
+    )
+    context = {"d": {"name": "a", "items": "shadowed?", "values": 2}, "o": 3, "n": None}
+    stock = Environment(loader=DictLoader({"page.html": page}), autoescape=True)
+    env = Environment(loader=DictLoader({"page.html": page}), enable_async=True, autoescape=True)
+    prepare_jinja2_environment(env, SimpleNamespace(databases={}))
+    expected = stock.get_template("page.html").render(context)
+    synchronous: Any = getattr(env, "synchronous")  # noqa: B009 (set by the plugin)
+    assert synchronous.get_template("page.html").render(context) == expected
+    assert expected.startswith("a|True|True|a|&lt;built-in method values")
+
+
+def test_whether_a_function_takes_arguments_is_told_once_for_its_code() -> None:
+    def make(default: int) -> list[Any]:
+        async def plain() -> None: ...
+        async def one(a: int) -> None: ...
+        async def defaulted(a: int = default) -> None: ...
+        async def rest(*args: Any) -> None: ...
+
+        class Holder:
+            async def method(self) -> None: ...
+
+        return [plain, one, defaulted, rest, Holder().method, functools.partial(one, 1)]
+
+    for functions in (make(1), make(2)):  # made anew, as for each page
+        assert (
+            [takes_arguments(f) for f in functions]
+            == [signature_takes_arguments(f) for f in functions]
+            == [False, True, False, True, False, False]
+        )
