@@ -7,11 +7,14 @@ the request: sitemap.xml, robots.txt, Atom feeds, the Link headers of every page
 facets over a million articles costs about 150 ms of CPU; under a load of concurrent
 readers that queues into seconds, while the same page from memory costs nothing. Streamed
 CSV, large responses and anything but a successful GET are never kept; the cache is
-bounded in entries and bytes (least recently used out first).
+bounded in entries and bytes (least recently used out first). Requests for a page that is
+being computed wait for it (the 8 readers that asked for an uncached chart at once each
+computed it, 1 s each).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -69,6 +72,7 @@ def cacheable(scope: Scope, datasette: Any) -> str | None:
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
     cache = ResponseCache()
+    computing: dict[str, asyncio.Event] = {}  # pages being computed, by key
 
     def wrap(app: App) -> App:
         async def cached_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -77,10 +81,29 @@ def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
                 await app(scope, receive, send)
                 return
             hit = cache.get(key)
+            waited = hit is None and key in computing
+            if waited:
+                # The same page asked for while it is computed (a crowd's first readers of
+                # a chart): its answer is waited for, not computed again by each.
+                await computing[key].wait()
+                hit = cache.get(key)
             if hit is not None:
                 for message in hit:
                     await send(message)
                 return
+            if waited or key in computing:  # an answer not kept (an error): not queued for
+                await keep_response(app, scope, receive, send, key)
+                return
+            computing[key] = done = asyncio.Event()
+            try:
+                await keep_response(app, scope, receive, send, key)
+            finally:
+                del computing[key]
+                done.set()
+
+        async def keep_response(
+            app: App, scope: Scope, receive: Receive, send: Send, key: str
+        ) -> None:
             kept: list[Message] = []
             size = 0
 

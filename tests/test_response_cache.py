@@ -141,3 +141,40 @@ def test_a_plain_notice_search_goes_to_the_notices_search_query() -> None:
     assert (
         search_target(scope("/archive/notices", "_search=jalan&kind="), "archive") is None
     )  # a filter
+
+
+def crowd_of(status: int, readers: int = 4) -> tuple[int, list[list[Any]]]:
+    """The same page asked for by `readers` at once: the times it was computed, the answers."""
+    calls = 0
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)  # its queries
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": f"page {calls}".encode()})
+
+    wrapped = asgi_wrapper(site(mutable=False))(app)
+
+    async def one() -> list[Any]:
+        sent: list[Any] = []
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+
+        await wrapped(scope("/archive/mous_per_month"), None, send)
+        return sent
+
+    async def crowd() -> list[list[Any]]:
+        return await asyncio.gather(*(one() for _ in range(readers)))
+
+    answers = asyncio.run(crowd())
+    return calls, answers
+
+
+def test_a_page_asked_for_while_it_is_computed_is_computed_once() -> None:
+    calls, answers = crowd_of(200)
+    assert calls == 1 and [answer[-1]["body"] for answer in answers] == [b"page 1"] * 4
+    # An error is not kept: each of those who waited computes it, at once.
+    calls, answers = crowd_of(500)
+    assert calls == 4 and all(answer[0]["status"] == 500 for answer in answers)
