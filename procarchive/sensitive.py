@@ -304,6 +304,8 @@ class Redactor:
             return None
 
         def redact(batch: Sequence[Sequence[Any]]) -> list[list[Any]]:
+            if not batch:
+                return []
             # Column by column: a column of plain texts (most) is masked whole, in one pass.
             columns = [list(column) for column in zip(*batch, strict=True)]
             for indexes, mask in ((texts, self.mask), (urls, self.mask_url)):

@@ -146,3 +146,4 @@ def test_a_batch_is_redacted_as_each_value_on_its_own() -> None:
         assert redact(batch) == expected
         changed += expected != [list(row) for row in batch]
     assert changed > 200  # most batches have something to mask
+    assert redact([]) == []
