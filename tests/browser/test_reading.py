@@ -267,12 +267,15 @@ def test_the_database_page_lists_tables_as_the_home_page_does(
 ) -> None:
     browser.get(archive_site.url("/"))
     # textContent, not .text: Selenium's .text is "" for what is not painted yet (a page
-    # still being laid out on a loaded machine), which made this comparison flaky.
+    # still being laid out on a loaded machine), which made this comparison flaky; and the
+    # links waited for, which a loaded CI machine once had none of yet.
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".archive-tables li > a")))
     home = [
         a.get_attribute("textContent")
         for a in browser.find_elements(By.CSS_SELECTOR, ".archive-tables li > a")
     ]
     browser.get(archive_site.url("/archive"))
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".db-table h3 a")))
     listed = [
         a.get_attribute("textContent")
         for a in browser.find_elements(By.CSS_SELECTOR, ".db-table h3 a")
