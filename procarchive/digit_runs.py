@@ -56,8 +56,6 @@ def sub_near_digit_runs(
     if len(text) < fewest:
         return text
     digits = marked(text, between)
-    if digits.count(b"0") < fewest:
-        return text
     pieces, done = [], 0
     for chain in _chains(fewest, gap).finditer(digits):
         # endpos one past the chain: the look-ahead sees the character that follows.

@@ -32,7 +32,8 @@ from procarchive.export_filters import (
     refuse_filters,
     searches,
 )
-from procarchive.export_workers import Batch, write_formatted
+from procarchive.export_shares import RowidReader, shared_reader, write_shares
+from procarchive.export_workers import Batch, worker_count, write_formatted
 from procarchive.sensitive import Redactor, index_part_of, row_key
 
 __all__ = [
@@ -188,18 +189,20 @@ def _batches(
     cursor: sqlite3.Cursor, query: Query, include_sensitive: bool
 ) -> Iterator[Sequence[Sequence[Any]]]:
     """The rows of `cursor`, a batch at a time, redacted unless `include_sensitive`."""
-    redact = None if include_sensitive else _redaction(cursor, query)
+    columns = [description[0] for description in cursor.description]
+    redact = None if include_sensitive else _redaction(cursor.connection, columns, query)
     for batch in _fetched(cursor, query):
         yield batch if redact is None else redact(batch)
 
 
-def _redaction(cursor: sqlite3.Cursor, query: Query) -> Callable[[Sequence[Any]], list[Any]] | None:
-    """What redacts a row of `cursor` (None: nothing to redact)."""
-    columns = [description[0] for description in cursor.description]
+def _redaction(
+    conn: sqlite3.Connection, columns: list[str], query: Query
+) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """What redacts a row of `columns` of `query` (None: nothing to redact)."""
     origins = [
         query.origins.get(column) or (query.relation, column) for column in columns
     ]  # a canned query's columns: (None, column), origin unknown
-    return Redactor(cursor.connection).rows(origins, columns)
+    return Redactor(conn).rows(origins, columns)
 
 
 def _fetched(cursor: sqlite3.Cursor, query: Query) -> Iterator[Sequence[Sequence[Any]]]:
@@ -230,17 +233,39 @@ def export_csv(
     written. A large export is masked and formatted by `workers` processes (by default
     export_workers.worker_count(), 0: none)."""
     query = select(db, what, params, filters)
-    cursor = _execute(db, query)
-    columns = [description[0] for description in cursor.description]
+    workers = worker_count() if workers is None else workers
+    shared = _shared_reader(db, query, out, workers)
+    if shared:  # the columns of a read of no rows
+        cursor = db.execute(shared[0].rows_sql, {"chosen": "[]"})
+        columns = [description[0] for description in cursor.description][1:]
+    else:
+        cursor = _execute(db, query)
+        columns = [description[0] for description in cursor.description]
     out.write(("\ufeff" if bom else "") + csv_lines([columns]))
-    redact = None if include_sensitive else _redaction(cursor, query)
-    return write_formatted(
-        _fetched(cursor, query),
-        csv_lines if redact is None else functools.partial(_redacted_csv, redact),
-        out,
-        progress.update if progress else lambda count: None,
-        workers,
-    )
+    redact = None if include_sensitive else _redaction(db.conn, columns, query)
+    format = csv_lines if redact is None else functools.partial(_redacted_csv, redact)
+    written = progress.update if progress else lambda count: None
+    if shared:
+        rows = write_shares(shared[0], format, out, shared[1], written, workers)
+        if rows is not None:
+            return rows
+        cursor = _execute(db, query)  # the archive changed meanwhile: read the usual way
+    return write_formatted(_fetched(cursor, query), format, out, written, workers)
+
+
+def _shared_reader(
+    db: Database, query: Query, out: IO[str], workers: int
+) -> tuple[RowidReader, Callable[[], bool]] | None:
+    """The reader of a large export's rows by rowid, if it can be read so."""
+    if query.by_rowid is None:
+        return None
+    rowids = Query(query.by_rowid.rowids, query.params, searches=query.searches)
+
+    def read_rowids() -> Iterator[int]:
+        for batch in _fetched(_execute(db, rowids), rowids):
+            yield from (rowid for (rowid,) in batch)
+
+    return shared_reader(db.conn, read_rowids, query.by_rowid.rows, out, workers)
 
 
 def _redacted_csv(redact: Redact, batch: Batch) -> str:

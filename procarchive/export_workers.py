@@ -68,7 +68,7 @@ def write_formatted(
         return rows
     out.flush()  # a forked worker must not inherit text still to be written
     context = multiprocessing.get_context("fork")
-    turn = Turn(context, _utf8_fd(out))
+    turn = Turn(context, utf8_fd(out))
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start, initargs=(format, turn)
     )
@@ -88,6 +88,7 @@ def write_formatted(
             "as it was)"
         ) from exc
     except BaseException:
+        turn.stop()  # a worker waiting for the failed batch's turn would wait forever
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
@@ -110,25 +111,38 @@ class Turn:
     def __init__(self, context: Any, fd: int | None) -> None:
         self.fd = fd
         self.changed = context.Condition()
-        self.next = context.RawValue("q", 0)
+        self.next = context.RawValue("q", 0)  # -1: the export stopped
 
     def write(self, number: int, text: str) -> None:
         assert self.fd is not None
         data = memoryview(text.encode("utf-8"))
         with self.changed:
-            self.changed.wait_for(lambda: self.next.value == number)
+            self.changed.wait_for(lambda: self.next.value in (number, -1))
+            if self.next.value == -1:  # an earlier batch failed: this one is not written
+                return
             while data:
                 data = data[os.write(self.fd, data) :]
             self.next.value = number + 1
             self.changed.notify_all()
 
+    def stop(self) -> None:
+        """No batch is written any more: the workers waiting for their turn go on."""
+        with self.changed:
+            self.next.value = -1
+            self.changed.notify_all()
 
-def _utf8_fd(out: IO[str]) -> int | None:
+
+def utf8_fd(out: IO[str]) -> int | None:
     """The file descriptor under `out` if it is a UTF-8 text file (newlines are written as
     given on a POSIX system, the only one that forks)."""
     if not isinstance(out, io.TextIOWrapper) or out.errors != "strict":
         return None
-    return out.fileno() if codecs.lookup(out.encoding).name == "utf-8" else None
+    if codecs.lookup(out.encoding).name != "utf-8":
+        return None
+    try:
+        return out.fileno()
+    except (OSError, ValueError):  # a wrapper of an in-memory buffer (io.UnsupportedOperation)
+        return None
 
 
 def _write_next(

@@ -63,7 +63,7 @@ _SEEN = {"first_seen_at": K, "last_seen_at": K, "capture_id": K}
 # Columns that are not masked as free text, by table or view.
 RULES: dict[str, dict[str, Rule]] = {
     "articles": {"id": K, "content_hash": K, "gone_at": K, "mirror_of": K, "sketched_hash": K,
-                 "url": U, "canonical_claim": U, **_SEEN},
+                 "notices_scanned": K, "url": U, "canonical_claim": U, **_SEEN},
     "article_versions": {"article_id": K, "content_hash": K, "superseded_at": K, "gone_at": K,
                          **_SEEN},
     "article_urls": {"url_id": K, "article_id": K, "url": U, "first_seen_at": K,
@@ -124,7 +124,9 @@ def person_names(conn: sqlite3.Connection) -> list[str]:
         ).fetchall()
     except sqlite3.OperationalError:  # an archive from before the notices
         return []
-    return sorted({row[0] for row in found if row[0] and len(row[0]) >= 3})
+    # PERSON is what a redacted copy holds in their place: not a name, and masking it again
+    # would write "((perorangan))" wherever a text of the copy has it.
+    return sorted({row[0] for row in found if row[0] and len(row[0]) >= 3 and row[0] != PERSON})
 
 
 class TextMasker:
@@ -302,27 +304,34 @@ class Redactor:
                 steps.append((index, self._personal(person)))
         if not steps and not texts and not urls:
             return None
+        masked = texts + urls
 
         def redact(batch: Sequence[Sequence[Any]]) -> list[list[Any]]:
             if not batch:
                 return []
             # Column by column: a column of plain texts (most) is masked whole, in one pass.
-            columns = [list(column) for column in zip(*batch, strict=True)]
+            columns: list[Any] = list(zip(*batch, strict=True))
+            for index in masked:  # masked in place
+                columns[index] = list(columns[index])
             for indexes, mask in ((texts, self.mask), (urls, self.mask_url)):
                 wholes: list[list[Any]] = []
                 places: list[tuple[list[Any], int]] = []
                 for index in indexes:
                     column = columns[index]
-                    if set(map(type, column)) <= TEXT_TYPES and (
-                        mask is self.mask_url
-                        or not any(value and value[0] in "[{" for value in column)
-                    ):
+                    jsons = [] if mask is self.mask_url else _json_places(column)
+                    if not jsons and set(map(type, column)) <= TEXT_TYPES:
                         wholes.append(column)
                         continue
+                    # JSON values that masking leaves, told of them all at once (as of each:
+                    # their digits are fewer, their words among those of them all).
+                    kept = bool(jsons) and self.mask.leaves_json(
+                        "\0".join([column[position] for position in jsons])
+                    )
                     for position, value in enumerate(column):
                         if isinstance(value, str) and value:
                             if mask is self.mask and value[0] in "[{":
-                                column[position] = self.text(value)
+                                if not kept:
+                                    column[position] = self.text(value)
                             else:
                                 places.append((column, position))
                         elif mask is self.mask_url:
@@ -357,6 +366,15 @@ class Redactor:
 TEXT_TYPES = {str, type(None)}  # the values of a column masked whole
 
 
+def _json_places(column: list[Any]) -> list[int]:
+    """The positions of the column's texts that may be JSON (a list or an object)."""
+    return [
+        position
+        for position, value in enumerate(column)
+        if type(value) is str and value and value[0] in "[{"
+    ]
+
+
 def _mask_all(
     mask: TextMasker, wholes: list[list[Any]], places: list[tuple[list[Any], int]]
 ) -> None:
@@ -366,10 +384,10 @@ def _mask_all(
     name; if a text holds a NUL itself, each on its own."""
     if not wholes and not places:
         return
-    joined = "\0".join(
-        [*("\0".join([value or "" for value in column]) for column in wholes)]
-        + [column[position] for column, position in places]
-    )
+    texts: list[str] = []
+    for column in wholes:
+        texts += [value or "" for value in column] if None in column else column
+    joined = "\0".join(texts + [column[position] for column, position in places])
     numbered = mask.numbers(joined)
     # A name in no text: no first name among the words of them all (NULs between).
     named = bool(mask.by_first and mask.first_names_in(numbered))

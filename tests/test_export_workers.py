@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from archive.connection import open_archive
-from procarchive import export, export_workers
+from procarchive import export, export_shares, export_workers
 from procarchive.cli import main
 from procarchive.export import export_csv, output
 from procarchive.sensitive import NPWP_MASK, PERSON
@@ -42,16 +43,18 @@ def archive(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The worker counts of the pools started; small batches and tasks, a pool past 100 rows."""
-    started: list[int] = []
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The pools started: whether their workers read their rows themselves ("shares") or are
+    sent them ("sent"), and how many; small batches and tasks, a pool past 100 rows."""
+    started: list[tuple[str, int]] = []
+    for module, way in ((export_shares, "shares"), (export_workers, "sent")):
 
-    class Counted(export_workers.ProcessPoolExecutor):
-        def __init__(self, workers: int, **kwargs: Any) -> None:
-            started.append(workers)
-            super().__init__(workers, **kwargs)
+        class Counted(ProcessPoolExecutor):
+            def __init__(self, workers: int, way: str = way, **kwargs: Any) -> None:
+                started.append((way, workers))
+                super().__init__(workers, **kwargs)
 
-    monkeypatch.setattr(export_workers, "ProcessPoolExecutor", Counted)
+        monkeypatch.setattr(module, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(export, "BATCH", 37)
     monkeypatch.setattr(export_workers, "IN_PROCESS_ROWS", 100)
     monkeypatch.setattr(export_workers, "TASK_ROWS", 10)  # batches cut in tasks
@@ -65,7 +68,7 @@ def _in_one_process(archive: Path, what: str = "articles") -> str:
 
 
 def test_workers_write_what_one_process_writes(
-    archive: Path, tmp_path: Path, pools: list[int]
+    archive: Path, tmp_path: Path, pools: list[tuple[str, int]]
 ) -> None:
     expected = _in_one_process(archive)
     assert expected.count(PERSON) >= 3 * ROWS and expected.count(NPWP_MASK) >= 6 * ROWS
@@ -81,13 +84,13 @@ def test_workers_write_what_one_process_writes(
         sent = io.StringIO()  # no file: the workers send their text back
         export_csv(db, "articles", sent, workers=workers)
         assert sent.getvalue() == expected
-    assert pools == [1, 1, 2, 2]
+    assert pools == [("shares", 1), ("sent", 1), ("shares", 2), ("sent", 2)]
     with_names = io.StringIO()
     export_csv(db, "articles", with_names, include_sensitive=True, workers=2)
     assert with_names.getvalue().count(PRINTED) >= 4 * ROWS  # nothing masked, as asked
 
 
-def test_a_small_export_starts_no_worker(archive: Path, pools: list[int]) -> None:
+def test_a_small_export_starts_no_worker(archive: Path, pools: list[tuple[str, int]]) -> None:
     db = open_archive(archive, create=False)
     export_csv(db, "notices", io.StringIO(), workers=2)
     export_csv(db, "articles", io.StringIO(), workers=0)
@@ -95,7 +98,7 @@ def test_a_small_export_starts_no_worker(archive: Path, pools: list[int]) -> Non
 
 
 def test_a_worker_that_dies_stops_the_export_and_leaves_no_file(
-    archive: Path, tmp_path: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch,
+    archive: Path, tmp_path: Path, pools: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
     exporter = os.getpid()
@@ -112,13 +115,13 @@ def test_a_worker_that_dies_stops_the_export_and_leaves_no_file(
     out.write_text("an earlier export\n")
     assert main(["export", "articles", "--db", str(archive), "-o", str(out)]) == 2
     assert "a worker process of the export stopped" in capsys.readouterr().err
-    assert pools == [2]
+    assert pools == [("shares", 2)]
     assert out.read_text() == "an earlier export\n"
     assert [p.name for p in tmp_path.iterdir() if "archive.db" not in p.name] == [out.name]
 
 
 def test_an_error_in_a_worker_is_raised_by_the_export(
-    archive: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch
+    archive: Path, pools: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     exporter = os.getpid()
     masked = export._redacted_csv

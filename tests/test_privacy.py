@@ -42,7 +42,8 @@ LEAKS = {
     "the bare NPWP": re.compile(BARE),
 }
 # Values procarchive makes itself, not SPSE's text: ids, codes, hashes, its timestamps.
-OWN = re.compile(r"(^|_)(id|code|hash|sha256|at|of)$")
+# articles.notices_scanned: the content_hash its notice links were last found from.
+OWN = re.compile(r"(^|_)(id|code|hash|sha256|at|of)$|^notices_scanned$")
 
 
 def leaks(text: str) -> list[str]:
