@@ -13,21 +13,21 @@ export the usual way (export_workers.write_formatted).
 
 from __future__ import annotations
 
-import itertools
 import json
 import multiprocessing
+import queue
 import sqlite3
+import sys
+import threading
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 from operator import itemgetter
 from typing import IO, Any
 
 from procarchive import export_workers
 from procarchive.export_filters import ExportError
-from procarchive.export_workers import IN_FLIGHT, Format, Turn, utf8_fd
+from procarchive.export_workers import Format, Turn, utf8_fd
 
 
 class RowidReader:
@@ -90,78 +90,135 @@ def write_shares(
     workers: int,
 ) -> int | None:
     """Write `format(rows)` of each task's rows to `out` (a UTF-8 file), in order, by
-    `workers` forked processes; `written(rows so far)` as tasks end. Returns the rows
+    `workers` forked processes; `written(rows so far)` now and then. Returns the rows
     written, or None (nothing written) if `unchanged()` says the archive changed before the
     workers began to read."""
     fd = utf8_fd(out)
     assert fd is not None and workers > 0
     out.flush()  # a forked worker must not inherit text still to be written
-    context = multiprocessing.get_context("fork")
-    turn, began, decided = Turn(context, fd), context.Semaphore(0), context.Event()
-    verdict = context.RawValue("b", -1)  # -1: not yet told, 1: read on, 0: write nothing
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_begin,
-        initargs=(reader, format, turn, began, decided, verdict),
-    )
-    numbers = iter(range(reader.tasks))
-    rows = 0
+    shared = Shared(multiprocessing.get_context("fork"), fd)
+    processes = [
+        shared.context.Process(target=_work, args=(reader, format, shared), daemon=True)
+        for _ in range(workers)
+    ]
     try:
-        pending = deque(
-            pool.submit(_share, n) for n in itertools.islice(numbers, IN_FLIGHT * workers)
-        )
-        for _ in range(workers):
-            while not began.acquire(timeout=0.05):
-                if pending[0].done():  # a worker failed to begin: its error, or a broken pool
-                    pending[0].result()
-        verdict.value = 1 if unchanged() else 0
-        decided.set()
-        if not verdict.value:
-            pool.shutdown(wait=True, cancel_futures=True)
-            return None
-        while pending:
-            rows += pending.popleft().result()
-            written(rows)
-            pending.extend(pool.submit(_share, n) for n in itertools.islice(numbers, 1))
-    except BrokenProcessPool as exc:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise ExportError(
-            "a worker process of the export stopped (killed, or out of memory?) after "
-            f"{rows:,} rows: the export stopped before its end (a file given with -o is left "
-            "as it was)"
-        ) from exc
+        for process in processes:
+            process.start()
+        for _ in processes:
+            while not shared.began.acquire(timeout=0.05):
+                _raise_if_one_stopped(shared, processes)
+        shared.verdict.value = 1 if unchanged() else 0
+        shared.decided.set()
+        while running := [process for process in processes if process.exitcode is None]:
+            wait([process.sentinel for process in running], timeout=0.25)
+            written(shared.rows.value)
+            _raise_if_one_stopped(shared, processes)
+        _raise_if_one_stopped(shared, processes)  # one may have ended since the last look
+        if shared.verdict.value and shared.turn.next.value != reader.tasks:
+            raise ExportError(
+                f"the export's workers wrote {shared.turn.next.value} of its {reader.tasks} "
+                "parts and stopped: the export stopped before its end"
+            )
     except BaseException:
-        turn.stop()  # a worker waiting for the failed task's turn would wait forever
-        decided.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        # No lock is taken here: a worker that was killed may have died holding one.
+        shared.turn.next.value = -1
+        for process in processes:
+            if process.exitcode is None and process.pid is not None:
+                process.terminate()
+            process.join()
         raise
-    pool.shutdown()
-    return rows
+    return shared.rows.value if shared.verdict.value else None
 
 
-_reader: RowidReader | None = None  # the worker's, set by _begin
-_format: Format | None = None
-_turn: Turn | None = None
-_decided: Any = None
-_verdict: Any = None
+def _raise_if_one_stopped(shared: Shared, processes: list[Any]) -> None:
+    """The error of a worker that failed, or ExportError for one that was killed."""
+    if all(process.exitcode in (None, 0) for process in processes):
+        return
+    if not shared.errors.empty():
+        raise shared.errors.get()
+    raise ExportError(
+        "a worker process of the export stopped (killed, or out of memory?) after "
+        f"{shared.rows.value:,} rows: the export stopped before its end (a file given with "
+        "-o is left as it was)"
+    )
 
 
-def _begin(
-    reader: RowidReader, format: Format, turn: Turn, began: Any, decided: Any, verdict: Any
+class Shared:
+    """What the exporter and its workers share: the turn to write, the next task to take,
+    the rows written, whether to read on, and the errors of workers that failed."""
+
+    def __init__(self, context: Any, fd: int) -> None:
+        self.context = context
+        self.turn = Turn(context, fd)
+        self.began, self.decided = context.Semaphore(0), context.Event()
+        self.verdict = context.RawValue("b", -1)  # -1: not yet told, 1: read on, 0: do not
+        # Raw values, read by the exporter without a lock; the workers take `counting`.
+        self.next_task, self.rows = context.RawValue("q", 0), context.RawValue("q", 0)
+        self.counting = context.Lock()
+        self.errors = context.SimpleQueue()
+
+    def take(self) -> int:
+        with self.counting:
+            number = int(self.next_task.value)
+            self.next_task.value += 1
+        return number
+
+    def count(self, rows: int) -> None:
+        with self.counting:
+            self.rows.value += rows
+
+    def stop(self) -> None:
+        self.turn.stop()
+        self.decided.set()
+
+    def stopped(self) -> bool:
+        return bool(self.turn.next.value == -1)
+
+
+def _work(reader: RowidReader, format: Format, shared: Shared) -> None:
+    """A worker: begin reading, wait to be told to read on, then take tasks till none are
+    left. A writer thread writes each task's text in its turn, while the worker goes on to
+    the next (two at most wait to be written): waiting for the turn idled each worker a
+    tenth of the time."""
+    try:
+        reader.begin()
+        shared.began.release()
+        shared.decided.wait()
+        if shared.verdict.value != 1:
+            return
+        texts: queue.Queue[tuple[int, bytes, int] | None] = queue.Queue(maxsize=2)
+        failed: list[BaseException] = []
+        writer = threading.Thread(target=_write_in_turn, args=(shared, texts, failed))
+        writer.start()
+        try:
+            while not shared.stopped() and (number := shared.take()) < reader.tasks:
+                rows = reader.rows(number)
+                texts.put((number, format(rows).encode("utf-8"), len(rows)))
+        except BaseException:
+            shared.stop()  # first: the writer may wait for a turn that will not come
+            raise
+        finally:
+            texts.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
+    except BaseException as exc:
+        shared.stop()
+        try:
+            shared.errors.put(exc)
+        except Exception:  # an error that cannot be pickled: told as text
+            shared.errors.put(ExportError(f"a worker of the export failed: {exc!r}"))
+        sys.exit(1)
+
+
+def _write_in_turn(
+    shared: Shared, texts: queue.Queue[tuple[int, bytes, int] | None], failed: list[BaseException]
 ) -> None:
-    global _reader, _format, _turn, _decided, _verdict
-    _reader, _format, _turn, _decided, _verdict = reader, format, turn, decided, verdict
-    reader.begin()
-    began.release()
-
-
-def _share(number: int) -> int:
-    assert _reader is not None and _format is not None and _turn is not None
-    if _verdict.value == -1:
-        _decided.wait()
-    if _verdict.value != 1:
-        return 0
-    rows = _reader.rows(number)
-    _turn.write(number, _format(rows))
-    return len(rows)
+    while (item := texts.get()) is not None:
+        number, text, rows = item
+        try:
+            if shared.turn.write_bytes(number, text):
+                shared.count(rows)
+        except BaseException as exc:  # the file cannot be written (a full disk)
+            failed.append(exc)
+            shared.turn.stop()

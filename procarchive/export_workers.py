@@ -114,16 +114,22 @@ class Turn:
         self.next = context.RawValue("q", 0)  # -1: the export stopped
 
     def write(self, number: int, text: str) -> None:
+        self.write_bytes(number, text.encode("utf-8"))
+
+    def write_bytes(self, number: int, text: bytes) -> bool:
+        """Write batch `number`'s text when its turn comes; False if the export stopped
+        first (an earlier batch failed), and it is not written."""
         assert self.fd is not None
-        data = memoryview(text.encode("utf-8"))
+        data = memoryview(text)
         with self.changed:
             self.changed.wait_for(lambda: self.next.value in (number, -1))
-            if self.next.value == -1:  # an earlier batch failed: this one is not written
-                return
+            if self.next.value == -1:
+                return False
             while data:
                 data = data[os.write(self.fd, data) :]
             self.next.value = number + 1
             self.changed.notify_all()
+        return True
 
     def stop(self) -> None:
         """No batch is written any more: the workers waiting for their turn go on."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from archive.connection import open_archive
 from procarchive import export, export_shares, export_workers
 from procarchive.cli import main
 from procarchive.export import export_csv, output
+from procarchive.export_shares import write_shares
 from procarchive.sensitive import NPWP_MASK, PERSON
 from tests.test_metadata import add_notices
 
@@ -44,17 +46,21 @@ def archive(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
-    """The pools started: whether their workers read their rows themselves ("shares") or are
-    sent them ("sent"), and how many; small batches and tasks, a pool past 100 rows."""
+    """The workers started: whether they read their rows themselves ("shares") or are sent
+    them ("sent"), and how many; small batches and tasks, workers past 100 rows."""
     started: list[tuple[str, int]] = []
-    for module, way in ((export_shares, "shares"), (export_workers, "sent")):
 
-        class Counted(ProcessPoolExecutor):
-            def __init__(self, workers: int, way: str = way, **kwargs: Any) -> None:
-                started.append((way, workers))
-                super().__init__(workers, **kwargs)
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, workers: int, **kwargs: Any) -> None:
+            started.append(("sent", workers))
+            super().__init__(workers, **kwargs)
 
-        monkeypatch.setattr(module, "ProcessPoolExecutor", Counted)
+    def counted_shares(*args: Any) -> int | None:
+        started.append(("shares", args[-1]))
+        return write_shares(*args)
+
+    monkeypatch.setattr(export_workers, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(export, "write_shares", counted_shares)
     monkeypatch.setattr(export, "BATCH", 37)
     monkeypatch.setattr(export_workers, "IN_PROCESS_ROWS", 100)
     monkeypatch.setattr(export_workers, "TASK_ROWS", 10)  # batches cut in tasks
@@ -134,3 +140,48 @@ def test_an_error_in_a_worker_is_raised_by_the_export(
     monkeypatch.setattr(export, "_redacted_csv", fails_in_a_worker)
     with pytest.raises(UnicodeError, match="cannot format "):
         export_csv(open_archive(archive, create=False), "articles", io.StringIO(), workers=2)
+
+
+def test_a_worker_that_fails_on_one_batch_stops_the_others(
+    archive: Path, tmp_path: Path, pools: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers after the failed batch do not wait for its turn forever."""
+    exporter = os.getpid()
+    masked = export._redacted_csv
+
+    def fails_once(redact: Any, batch: Any) -> str:
+        if os.getpid() != exporter and any(row[0] == "a000500" for row in batch):
+            raise UnicodeError("cannot format a000500")
+        return masked(redact, batch)
+
+    monkeypatch.setattr(export, "_redacted_csv", fails_once)
+    with pytest.raises(UnicodeError, match="a000500"), output(tmp_path / "out.csv") as out:
+        export_csv(open_archive(archive, create=False), "articles", out, workers=2)
+    assert pools == [("shares", 2)]
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_archive_written_to_as_the_workers_begin_is_read_the_usual_way(
+    archive: Path, tmp_path: Path, pools: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl commits between the choice of the rows and the workers' first read: their
+    snapshot could be another, so they write nothing and the export reads one query."""
+    begin = export_shares.RowidReader.begin
+
+    def crawl_commits_first(reader: export_shares.RowidReader) -> None:
+        with sqlite3.connect(reader.path) as crawl:
+            crawl.execute(
+                "INSERT OR IGNORE INTO articles (id, url, source, content_hash, text, "
+                "first_seen_at, last_seen_at) VALUES ('a999999', 'https://news.test/new', "
+                "'news', 'h', 'Berita baru', '2026-05-06', '2026-05-06')"
+            )
+        crawl.close()
+        begin(reader)
+
+    monkeypatch.setattr(export_shares.RowidReader, "begin", crawl_commits_first)
+    written = tmp_path / "articles.csv"
+    with output(written) as out:
+        assert export_csv(open_archive(archive, create=False), "articles", out) == ROWS + 2
+    assert pools == [("shares", 2), ("sent", 2)]
+    text = written.read_bytes().decode("utf-8")
+    assert text == _in_one_process(archive) and "a999999" in text
