@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes it on every interface)",
     )  # fmt: skip
     serve.add_argument(
-        "--workers", type=positive, default=1,
-        help="server processes (one a core for a public site: a process renders on one core)",
+        "--workers", type=positive, default=None,
+        help="server processes (default: one a core with --public, as a process renders pages "
+        "on one core at a time; else 1)",
     )  # fmt: skip
 
     publish = commands.add_parser(
@@ -310,14 +311,15 @@ def migrated(path: str) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from procarchive.sensitive import redacted_copy
-    from procarchive.serve import serve
+    from procarchive.serve import cores, serve
 
     db: str | Path = migrated(args.db)
     if args.without_sensitive or args.public:
         # Beside it in public/; served under the configured name like any file (serve.py).
         db = redacted_copy(args.db, Path(args.db).parent / "public" / Path(args.db).name)
         print(f"Without sensitive data: {db}", flush=True)
-    serve(db, args.port, args.host, public=args.public, workers=args.workers)
+    workers = args.workers or (cores() if args.public else 1)
+    serve(db, args.port, args.host, public=args.public, workers=workers)
     return 0
 
 

@@ -126,6 +126,11 @@ def build_datasette(db_path: str | Path, public: bool = False) -> Datasette:
     return datasette
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def serve(
     db_path: str | Path,
     port: int = 8001,
@@ -137,5 +142,6 @@ def serve(
     if public:
         write_inspect_file(db_path)
     command = datasette_command(db_path, port, host, public, workers)
-    print(f"Serving {db_path} at http://{host}:{port}/", flush=True)
+    processes = f" ({workers} processes)" if workers > 1 else ""
+    print(f"Serving {db_path} at http://{host}:{port}/{processes}", flush=True)
     os.execv(command[0], command)

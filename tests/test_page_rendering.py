@@ -35,6 +35,8 @@ PAGES = [
     "/archive/articles?source=lkpp_news&_facet=lang",
     "/archive/articles?kind=nothing-of-this-kind",  # no rows
     "/archive/articles?_sort=title&_size=3",
+    # Sort links keep the other arguments, quoted (a blank search is dropped before them).
+    "/archive/articles?_search=&title__not=a+b%26c&_sort_desc=published_at&_size=3",
     "/archive/notices?_facet=stage",
     "/archive/mous",
     "/archive/article_versions",

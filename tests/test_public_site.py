@@ -191,3 +191,20 @@ def test_the_public_sites_connections_cannot_build_giant_strings(tmp_path: Path)
         return len(row.json()[0]["text"])
 
     assert asyncio.run(public_site()) == len(text)
+
+
+def test_a_public_site_is_served_by_a_process_a_core_unless_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procarchive import serve as serving_module
+    from procarchive.cli import main
+
+    archive = build_archive(tmp_path / "archive.db")
+    served: list[tuple[bool, int]] = []
+    monkeypatch.setattr(serving_module, "cores", lambda: 6)
+    monkeypatch.setattr(
+        serving_module, "serve", lambda *args, public, workers: served.append((public, workers))
+    )
+    for flags in (["--public"], ["--public", "--workers", "2"], [], ["--workers", "3"]):
+        assert main(["serve", "--db", str(archive), *flags]) == 0
+    assert served == [(True, 6), (True, 2), (False, 1), (False, 3)]
