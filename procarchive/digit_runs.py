@@ -4,8 +4,8 @@ The regex engine tests every character of a 3 KB article against `\\d` (some 50 
 article, most of an export's time), yet a tax number is a chain of at least 15 digits with
 at most a few separators (a space, a dot, a dash, a bracket) between two of them. So the
 characters that may be digits, and those that may separate them, are marked with bytes
-operations (an ASCII copy, non-ASCII characters as "?", which may be digits of another
-script or an en dash), a bytes regex finds the chains of marks long enough for a match (a
+operations (a one-byte copy: Latin-1, or ASCII with "?" for any other character; a non-ASCII
+character may be a digit of another script or an en dash), a bytes regex finds the chains of marks long enough for a match (a
 date and time, "2020-01-04T10:00:00+07:00", is none: a "T" or ":" ends a chain),
 and the pattern is searched only within those, with the whole text before and after for its
 look-behind and look-ahead: the same matches, replaced the same, as `pattern.sub` over the
@@ -20,10 +20,10 @@ import re
 
 @functools.lru_cache(maxsize=8)
 def _marks(between: str) -> bytes:
-    """Each byte to "0" if its character may be a \\d (an ASCII digit, or non-ASCII: "?"), to
-    "1" if it is one of `between`, else to " "."""
+    """Each byte to "0" if its character may be a \\d (an ASCII digit, or non-ASCII: "?" or
+    a Latin-1 byte), to "1" if it is one of `between`, else to " "."""
     return bytes(
-        48 if chr(byte) in "0123456789?" else 49 if chr(byte) in between else 32
+        48 if chr(byte) in "0123456789?" or byte > 127 else 49 if chr(byte) in between else 32
         for byte in range(256)
     )
 
@@ -31,7 +31,11 @@ def _marks(between: str) -> bytes:
 def marked(text: str, between: str = "") -> bytes:
     """The text's characters as bytes at the same positions: "0" for one that may be a \\d,
     "1" for one of `between`."""
-    return text.encode("ascii", "replace").translate(_marks(between))
+    try:  # a copy for a text of one-byte characters; "replace" goes a character at a time
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:  # a character past U+00FF, most often near the start
+        raw = text.encode("ascii", "replace")
+    return raw.translate(_marks(between))
 
 
 def may_be_digits(text: str) -> int:
@@ -57,9 +61,19 @@ def sub_near_digit_runs(
         return text
     digits = marked(text, between)
     pieces, done = [], 0
-    for chain in _chains(fewest, gap).finditer(digits):
-        # endpos one past the chain: the look-ahead sees the character that follows.
-        for match in pattern.finditer(text, max(chain.start(), done), chain.end() + 1):
-            pieces += [text[done : match.start()], replacement]
-            done = match.end()
+    chains = _chains(fewest, gap)
+    # A chain is made of marks alone: it lies within a run of them long enough, which a
+    # single-character repeat finds at a fraction of the cost of trying the chain at each mark.
+    for run in _runs(fewest).finditer(digits):
+        for chain in chains.finditer(digits, run.start(), run.end()):
+            # endpos one past the chain: the look-ahead sees the character that follows.
+            for match in pattern.finditer(text, max(chain.start(), done), chain.end() + 1):
+                pieces += [text[done : match.start()], replacement]
+                done = match.end()
     return "".join([*pieces, text[done:]]) if pieces else text
+
+
+@functools.lru_cache(maxsize=8)
+def _runs(fewest: int) -> re.Pattern[bytes]:
+    """Runs of marks, from a digit's, at least `fewest` long."""
+    return re.compile(rb"0[01]{%d,}" % (fewest - 1))

@@ -29,7 +29,7 @@ from procarchive.sensitive import (
 # Digits of three scripts, the separators the patterns know, snippet marks, word characters
 # and non-ASCII letters: what sits next to a tax number in a text.
 PIECES = [*"0123456789", "٣", "٠", "१", "３", ".", "-", "\u2013", " ", "\t", "[", "]", "?",
-          "a", "_", "é", "\u00a0", "\n", "NPWP: ", "01.234.567.8-901.000", "0123456789012345",
+          "a", "_", "é", "\u00a0", "²", "\n", "NPWP: ", "01.234.567.8-901.000", "0123456789012345",
           "[01].[234].[567].[8]-[901].[000]", "1234 5678 9012 3456", "٠١٢٣٤٥٦٧٨٩٠١٢٣٤٥"]  # fmt: skip
 
 
