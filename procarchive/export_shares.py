@@ -183,7 +183,9 @@ def _work(reader: RowidReader, format: Format, shared: Shared) -> None:
     try:
         reader.begin()
         shared.began.release()
-        shared.decided.wait()
+        while not shared.decided.wait(1):
+            if shared.turn.exporter_gone():
+                return
         if shared.verdict.value != 1:
             return
         texts: queue.Queue[tuple[int, bytes, int] | None] = queue.Queue(maxsize=2)

@@ -112,6 +112,7 @@ class Turn:
         self.fd = fd
         self.changed = context.Condition()
         self.next = context.RawValue("q", 0)  # -1: the export stopped
+        self.exporter = os.getpid()
 
     def write(self, number: int, text: str) -> None:
         self.write_bytes(number, text.encode("utf-8"))
@@ -122,7 +123,9 @@ class Turn:
         assert self.fd is not None
         data = memoryview(text)
         with self.changed:
-            self.changed.wait_for(lambda: self.next.value in (number, -1))
+            while not self.changed.wait_for(lambda: self.next.value in (number, -1), 1):
+                if self.exporter_gone():
+                    return False
             if self.next.value == -1:
                 return False
             while data:
@@ -130,6 +133,11 @@ class Turn:
             self.next.value = number + 1
             self.changed.notify_all()
         return True
+
+    def exporter_gone(self) -> bool:
+        """Whether the process that started the workers has ended (killed): a worker then
+        writes nothing and ends, rather than wait for a turn for ever."""
+        return os.getppid() != self.exporter
 
     def stop(self) -> None:
         """No batch is written any more: the workers waiting for their turn go on."""

@@ -1,6 +1,8 @@
 """Large CSV exports masked and formatted by worker processes: the same bytes as one process
-writes, in the rows' order, whether the workers write the file or send the text back; a
-worker that dies stops the export, which then leaves no file; small exports start none."""
+writes, in the rows' order, whether the workers read their own rows (a dataset to a file) or
+are sent them, and whether they write the file or send the text back; a worker that dies or
+fails stops the export, which then leaves no file; a commit as the workers begin sends the
+export back to its one query; small exports start none."""
 
 from __future__ import annotations
 
@@ -185,3 +187,14 @@ def test_an_archive_written_to_as_the_workers_begin_is_read_the_usual_way(
     assert pools == [("shares", 2), ("sent", 2)]
     text = written.read_bytes().decode("utf-8")
     assert text == _in_one_process(archive) and "a999999" in text
+
+
+def test_a_worker_whose_exporter_is_gone_does_not_wait_for_its_turn(tmp_path: Path) -> None:
+    import multiprocessing
+
+    with open(tmp_path / "out", "wb") as file:
+        turn = export_workers.Turn(multiprocessing.get_context("fork"), file.fileno())
+        turn.exporter = -1  # as a worker sees it once the exporter was killed
+        assert turn.write_bytes(3, b"not written") is False
+        assert turn.write_bytes(0, b"batch 0") is True  # its turn: no wait
+    assert (tmp_path / "out").read_bytes() == b"batch 0"
