@@ -34,7 +34,8 @@ import httpx
 from archive.connection import open_archive
 from archive.csv_text import csv_lines
 from benchmarks.scale_archive import KINDS, SOURCES, generate
-from procarchive.serve import cores, datasette_command, write_inspect_file
+from procarchive import cores
+from procarchive.serve import datasette_command, write_inspect_file
 
 CSV_SOURCE = "kebijakan_pbj_blog"  # 10 % of the articles
 WHOLE_ROWS = "CSV stream, whole rows"
@@ -287,10 +288,11 @@ def main() -> None:
     if not args.only or "processes" in args.only:
         # Python renders a page on one core at a time: the same load on one process a core,
         # as `procarchive serve --public` runs by default.
-        with datasette(db_path, workers=max(2, cores())) as base:
+        processes = max(2, cores())
+        with datasette(db_path, workers=processes) as base:
             paths = distinct_filters(2 * args.requests + 2)[args.requests + 1 :]  # not seen yet
             r = asyncio.run(load(base, paths, args.clients, args.requests, args.budget))
-            name = f"distinct filters, {max(2, cores())} processes"
+            name = f"distinct filters, {processes} processes"
             print(f"{name:<32} {r['n']:>5} {r['first'] * 1000:>9.0f} {r['p50'] * 1000:>8.0f} {r['p95'] * 1000:>8.0f}  "
                   f"{r['statuses']}", flush=True)  # fmt: skip
     if exporting and WHOLE_ROWS not in streamed:  # `--only export`: not compared

@@ -310,8 +310,9 @@ def migrated(path: str) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from procarchive import cores
     from procarchive.sensitive import redacted_copy
-    from procarchive.serve import cores, serve
+    from procarchive.serve import serve
 
     db: str | Path = migrated(args.db)
     if args.without_sensitive or args.public:

@@ -5,9 +5,9 @@ article, most of an export's time), yet a tax number is a chain of at least 15 d
 at most a few separators (a space, a dot, a dash, a bracket) between two of them. So the
 characters that may be digits, and those that may separate them, are marked with bytes
 operations (a one-byte copy: Latin-1, or ASCII with "?" for any other character; a non-ASCII
-character may be a digit of another script or an en dash), a bytes regex finds the chains of marks long enough for a match (a
-date and time, "2020-01-04T10:00:00+07:00", is none: a "T" or ":" ends a chain),
-and the pattern is searched only within those, with the whole text before and after for its
+character may be a digit of another script or an en dash), a bytes regex finds the chains of
+marks long enough for a match (a date and time, "2020-01-04T10:00:00+07:00", is none: a "T"
+or ":" ends a chain), and the pattern is searched only within those, with the whole text before and after for its
 look-behind and look-ahead: the same matches, replaced the same, as `pattern.sub` over the
 whole text.
 """

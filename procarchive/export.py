@@ -236,7 +236,8 @@ def export_csv(
     workers = worker_count() if workers is None else workers
     shared = _shared_reader(db, query, out, workers)
     if shared:  # the columns of a read of no rows
-        cursor = db.execute(shared[0].rows_sql, {"chosen": "[]"})
+        reader, unchanged = shared
+        cursor = db.execute(reader.rows_sql, {"chosen": "[]"})
         columns = [description[0] for description in cursor.description][1:]
     else:
         cursor = _execute(db, query)
@@ -246,7 +247,7 @@ def export_csv(
     format = csv_lines if redact is None else functools.partial(_redacted_csv, redact)
     written = progress.update if progress else lambda count: None
     if shared:
-        rows = write_shares(shared[0], format, out, shared[1], written, workers)
+        rows = write_shares(reader, format, out, unchanged, written, workers)
         if rows is not None:
             return rows
         cursor = _execute(db, query)  # the archive changed meanwhile: read the usual way

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from procarchive import export_workers
 from procarchive.export_filters import ExportError
-from procarchive.export_workers import Format, Turn, utf8_fd
+from procarchive.export_workers import Format, Turn, utf8_fd, worker_stopped
 
 
 class RowidReader:
@@ -136,11 +136,7 @@ def _raise_if_one_stopped(shared: Shared, processes: list[Any]) -> None:
         return
     if not shared.errors.empty():
         raise shared.errors.get()
-    raise ExportError(
-        "a worker process of the export stopped (killed, or out of memory?) after "
-        f"{shared.rows.value:,} rows: the export stopped before its end (a file given with "
-        "-o is left as it was)"
-    )
+    raise worker_stopped(shared.rows.value)
 
 
 class Shared:

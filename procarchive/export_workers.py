@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
 
+from procarchive import cores
 from procarchive.export_filters import ExportError
 
 Batch = Sequence[Sequence[Any]]
@@ -33,8 +34,7 @@ def worker_count() -> int:
     format, a closure over the archive's Redactor, is inherited, not pickled)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return min(MAX_WORKERS, cores or 1) if (cores or 1) > 1 else 0
+    return min(MAX_WORKERS, cores()) if cores() > 1 else 0
 
 
 def write_formatted(
@@ -82,17 +82,21 @@ def write_formatted(
             rows = _write_next(pending, out, rows, written)
     except BrokenProcessPool as exc:
         pool.shutdown(wait=True, cancel_futures=True)
-        raise ExportError(
-            "a worker process of the export stopped (killed, or out of memory?) after "
-            f"{rows:,} rows: the export stopped before its end (a file given with -o is left "
-            "as it was)"
-        ) from exc
+        raise worker_stopped(rows) from exc
     except BaseException:
         turn.stop()  # a worker waiting for the failed batch's turn would wait forever
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
     return rows
+
+
+def worker_stopped(rows: int) -> ExportError:
+    """The error of an export whose worker process ended without a word."""
+    return ExportError(
+        f"a worker process of the export stopped (killed, or out of memory?) after {rows:,} "
+        "rows: the export stopped before its end (a file given with -o is left as it was)"
+    )
 
 
 def _tasks(batches: Iterable[Batch]) -> Iterator[Batch]:

@@ -126,11 +126,6 @@ def build_datasette(db_path: str | Path, public: bool = False) -> Datasette:
     return datasette
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def serve(
     db_path: str | Path,
     port: int = 8001,

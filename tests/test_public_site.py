@@ -196,12 +196,13 @@ def test_the_public_sites_connections_cannot_build_giant_strings(tmp_path: Path)
 def test_a_public_site_is_served_by_a_process_a_core_unless_told(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import procarchive
     from procarchive import serve as serving_module
     from procarchive.cli import main
 
     archive = build_archive(tmp_path / "archive.db")
     served: list[tuple[bool, int]] = []
-    monkeypatch.setattr(serving_module, "cores", lambda: 6)
+    monkeypatch.setattr(procarchive, "cores", lambda: 6)
     monkeypatch.setattr(
         serving_module, "serve", lambda *args, public, workers: served.append((public, workers))
     )
